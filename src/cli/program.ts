@@ -1,0 +1,65 @@
+/** The command-line program: commander parses, commands call the library, errors become exit codes. */
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigError, formatProblem } from '../rules/problems.js';
+import { VERSION } from '../version.js';
+import { runCheck, type CheckOptions } from './check.js';
+import { EXIT, UsageError, type CliIO } from './io.js';
+
+const EXAMPLES = `
+Examples:
+  $ manba check examples/                      check every document in a folder
+  $ manba check 'archive/**/*.txt' --format json --output report.json
+  $ cat article.txt | manba check -            check standard input
+  $ manba check site/ --config manba.config.yaml --max-warnings 0
+  $ manba check article.txt --lang fa          messages in Persian
+
+Exit codes: 0 no errors (and warnings within --max-warnings), 1 findings, 2 usage, config or rule-file errors.`;
+
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  let exitCode: number = EXIT.clean;
+  const program = new Command('manba')
+    .description('Check republished Persian news for source attribution and the Article 74 notice.')
+    .version(VERSION, '-v, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(run manba --help for usage)')
+    .addHelpText('after', EXAMPLES);
+
+  program
+    .command('check')
+    .description('check documents: files, folders (recursively), globs, or - for standard input')
+    .argument('[paths...]', 'what to check')
+    .option('-c, --config <file>', 'config file (default: manba.config.yaml, looked up from the working directory upwards)')
+    .addOption(new Option('-f, --format <name>', 'output format').default('stylish'))
+    .option('-o, --output <file>', 'write the report to a file instead of standard output')
+    .option('-q, --quiet', 'report errors only')
+    .option('--max-warnings <n>', 'exit 1 when there are more than n warnings')
+    .addOption(new Option('--lang <lang>', 'language of messages').choices(['fa', 'en']))
+    .option('--site <name>', 'the publishing site, overriding the config (for notice/site)')
+    .option('--color', 'force colored output')
+    .option('--no-color', 'disable colored output')
+    .addHelpText('after', EXAMPLES)
+    .action(async (paths: string[], opts: CheckOptions) => {
+      exitCode = await runCheck(paths, opts, io);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      return err.exitCode === 0 ? EXIT.clean : EXIT.usage;
+    }
+    if (err instanceof ConfigError) {
+      for (const p of err.problems) io.stderr(`${formatProblem(p)}\n`);
+      io.stderr(`manba: ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'} in rule or config files; nothing was checked\n`);
+      return EXIT.usage;
+    }
+    if (err instanceof UsageError) {
+      io.stderr(`manba: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,89 @@
+/** Finding, loading and validating manba.config.yaml, and turning it into the rule set a run uses. */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { BUILTIN_RULE_FILES, loadRules, type CompiledRule } from '../rules/load.js';
+import { ConfigError, didYouMean, type FileProblem } from '../rules/problems.js';
+import type { Lang } from '../rules/types.js';
+import { parseYaml, validateYaml } from '../rules/yaml-file.js';
+import { configSchema } from './schema.js';
+
+export const CONFIG_FILE_NAMES = ['manba.config.yaml', 'manba.config.yml'];
+
+export interface Config {
+  /** The config file it came from, if any. */
+  file?: string;
+  site?: string;
+  lang?: Lang;
+  extends: string[];
+  builtins: boolean;
+  rules: Record<string, 'off' | 'warn' | 'error'>;
+  /** Position of a key or value in the config file, for errors found after validation. */
+  locate?: (path: (string | number)[], key?: boolean) => { line: number; column: number };
+}
+
+/** The nearest config file from `cwd` upwards, or undefined. */
+export function findConfig(cwd: string): string | undefined {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    for (const name of CONFIG_FILE_NAMES) {
+      const p = join(dir, name);
+      if (existsSync(p)) return p;
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+export async function loadConfig(file: string): Promise<Config> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError([{ file, line: 1, column: 1, message: `cannot read config: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}` }]);
+  }
+  const { parsed, problems } = parseYaml(file, text);
+  if (!parsed) throw new ConfigError(problems);
+  if (parsed.data === null || parsed.data === undefined) return { file, extends: [], builtins: true, rules: {} };
+  const invalid = validateYaml(parsed, configSchema);
+  if (invalid.length) throw new ConfigError(invalid);
+  const raw = parsed.data as Omit<Config, 'file'>;
+  const base = dirname(file);
+  const config: Config = { file, extends: (raw.extends ?? []).map((p) => resolve(base, p)), builtins: raw.builtins ?? true, rules: raw.rules ?? {} };
+  if (raw.site) config.site = raw.site;
+  if (raw.lang) config.lang = raw.lang;
+  config.locate = parsed.spot;
+  return config;
+}
+
+/** A rule set ready to run: compiled rules with each check's effective severity. */
+export interface RuleSet {
+  rules: CompiledRule[];
+  /** Effective severity of every known check id. */
+  severities: Map<string, 'error' | 'warning' | 'off'>;
+}
+
+/** Load the built-in and extra rule files and apply the config's settings. Throws ConfigError. */
+export async function buildRuleSet(config: Config): Promise<RuleSet> {
+  const missing: FileProblem[] = config.extends
+    .filter((f) => !existsSync(f))
+    .map((f) => ({ file: config.file ?? 'manba.config.yaml', ...spotOf(config, ['extends', config.extends.indexOf(f)]), message: `extends: no such rule file ${f}` }));
+  if (missing.length) throw new ConfigError(missing);
+  const files = [...(config.builtins ? BUILTIN_RULE_FILES : []), ...config.extends];
+  const rules = await loadRules(files);
+  const severities = new Map<string, 'error' | 'warning' | 'off'>();
+  for (const r of rules) for (const c of r.checks.values()) severities.set(c.id, c.severity);
+  const problems: FileProblem[] = [];
+  for (const [id, setting] of Object.entries(config.rules)) {
+    if (!severities.has(id)) {
+      const guess = didYouMean(id, [...severities.keys()]);
+      problems.push({ file: config.file ?? 'manba.config.yaml', ...spotOf(config, ['rules', id], true), message: `unknown rule id "${id}"`, hint: guess ? `did you mean "${guess}"?` : `known: ${[...severities.keys()].join(', ')}` });
+      continue;
+    }
+    severities.set(id, setting === 'warn' ? 'warning' : setting);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return { rules, severities };
+}
+
+function spotOf(config: Config, path: (string | number)[], key = false): { line: number; column: number } {
+  return config.locate ? config.locate(path, key) : { line: 1, column: 1 };
+}

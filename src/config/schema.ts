@@ -1,0 +1,34 @@
+export const CONFIG_SCHEMA_ID = 'https://manba.dev/schemas/config.schema.json';
+
+/** The JSON Schema of manba.config.yaml. */
+export const configSchema: Record<string, unknown> = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: CONFIG_SCHEMA_ID,
+  title: 'manba configuration',
+  description: 'manba.config.yaml: which site publishes, which rules run and how severe they are, and which extra rule files to load.',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    $schema: { type: 'string', title: 'Schema', description: 'The JSON Schema this file follows, for editors.' },
+    site: {
+      type: 'string',
+      minLength: 1,
+      title: 'Publishing site',
+      description: 'The name the publishing site goes by in its notice, e.g. «تیترآنلاین». The notice/site check compares the notice with it; without it, with the site the attribution footer names.',
+    },
+    lang: { type: 'string', enum: ['fa', 'en'], title: 'Language', description: 'The language of messages in reports (fa or en).' },
+    extends: {
+      type: 'array',
+      title: 'Extra rule files',
+      description: 'Rule files to load besides the built-in ones, relative to this config file.',
+      items: { type: 'string', minLength: 1, title: 'Rule file', description: 'A path to a rule file (YAML).' },
+    },
+    builtins: { type: 'boolean', default: true, title: 'Built-in rules', description: 'Load the built-in rules (default true). Set false to run only the rules in extends.' },
+    rules: {
+      type: 'object',
+      title: 'Rule settings',
+      description: 'Severity by rule id (e.g. notice/altered): off, warn or error.',
+      additionalProperties: { type: 'string', enum: ['off', 'warn', 'error'], title: 'Setting', description: 'off: do not run; warn: report as a warning; error: report as an error (fails the run).' },
+    },
+  },
+};

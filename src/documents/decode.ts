@@ -1,0 +1,71 @@
+/** Bytes to text. Strict: a file that is not what it claims to be is reported, never guessed into mojibake. */
+
+export type Decoded =
+  | { ok: true; text: string; encoding: 'utf-8' | 'utf-16le' | 'utf-16be'; bom: boolean }
+  | { ok: false; reason: 'binary' | 'encoding'; message: string; byteOffset?: number; line?: number; column?: number };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+export function decode(bytes: Uint8Array): Decoded {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) {
+    return { ok: true, text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le', bom: true };
+  }
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
+    return { ok: true, text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be', bom: true };
+  }
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const body = bom ? bytes.subarray(3) : bytes;
+  const nul = body.subarray(0, 8192).indexOf(0);
+  if (nul !== -1) {
+    return { ok: false, reason: 'binary', message: `binary file (a NUL byte at byte ${nul + (bom ? 3 : 0)}); not a text document`, byteOffset: nul };
+  }
+  try {
+    return { ok: true, text: utf8.decode(body), encoding: 'utf-8', bom };
+  } catch {
+    const bad = firstInvalidUtf8(body);
+    const offset = bad + (bom ? 3 : 0);
+    const before = body.subarray(0, bad);
+    const lineStart = before.lastIndexOf(0x0a) + 1;
+    const line = countByte(before, 0x0a) + 1;
+    const column = new TextDecoder('utf-8').decode(body.subarray(lineStart, bad)).length + 1;
+    const byte = body[bad]!.toString(16).toUpperCase().padStart(2, '0');
+    return {
+      ok: false,
+      reason: 'encoding',
+      message: `not valid UTF-8: byte 0x${byte} at byte offset ${offset} (line ${line}, column ${column}); save the file as UTF-8`,
+      byteOffset: offset,
+      line,
+      column,
+    };
+  }
+}
+
+function countByte(bytes: Uint8Array, b: number): number {
+  let n = 0;
+  for (let i = bytes.indexOf(b); i !== -1; i = bytes.indexOf(b, i + 1)) n++;
+  return n;
+}
+
+/** Offset of the first byte that does not start or continue a well-formed UTF-8 sequence. */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    let need: number;
+    let min: number;
+    if (b < 0x80) { i++; continue; }
+    else if (b >= 0xc2 && b <= 0xdf) { need = 1; min = 0x80; }
+    else if (b >= 0xe0 && b <= 0xef) { need = 2; min = 0x800; }
+    else if (b >= 0xf0 && b <= 0xf4) { need = 3; min = 0x10000; }
+    else return i;
+    let cp = b & (0x3f >> need);
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return bytes.length;
+}

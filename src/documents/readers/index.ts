@@ -1,0 +1,16 @@
+import { extname } from 'node:path';
+import { textReader } from './text.js';
+import type { Reader } from './types.js';
+
+/** Every reader manba knows. A new format is one more entry here and one more file beside this one. */
+export const readers: readonly Reader[] = [textReader];
+
+const byExtension = new Map(readers.flatMap((r) => r.extensions.map((e) => [e, r] as const)));
+
+export function readerForPath(path: string): Reader | undefined {
+  return byExtension.get(extname(path).toLowerCase());
+}
+
+export const documentExtensions: readonly string[] = [...byExtension.keys()];
+
+export type { Reader } from './types.js';

@@ -1,0 +1,105 @@
+import { LineIndex } from '../lines.js';
+import type { Block, Document, Region } from '../model.js';
+import { FOOTER_CUE } from '../footer-cues.js';
+import type { Reader } from './types.js';
+
+/** Edges we trim from a line: whitespace, and the invisible marks that scraped text leaves at line ends. */
+const EDGE = /[\s\u200c\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u;
+
+/** A byline carries a time and a Jalali year: «ایرنا چهارشنبه 18 تیر 1399 - 17:40», «ایستنا ۱۳۹۶/۰۹/۰۳ - ۲۲:۳۲». */
+const BYLINE_TIME = /[0-9۰-۹٠-٩]{1,2}\s*:\s*[0-9۰-۹٠-٩]{2}/u;
+const BYLINE_YEAR = /(?:^|[^0-9۰-۹٠-٩])(?:1[34]|۱[۳۴]|١[٣٤])[0-9۰-۹٠-٩]{2}(?![0-9۰-۹٠-٩])/u;
+const BYLINE_MAX = 120;
+
+export const textReader: Reader = {
+  format: 'text',
+  extensions: ['.txt', '.text'],
+  read(path, text) {
+    return [{ ok: true, document: readPlainText(path, text) }];
+  },
+};
+
+export function readPlainText(path: string, text: string): Document {
+  const lines = new LineIndex(text);
+  const blocks = splitBlocks(text);
+  classify(text, blocks);
+  return {
+    path,
+    format: 'text',
+    text,
+    blocks,
+    regions: regionsOf(blocks, text.length),
+    metadata: {},
+    locate: (offset) => lines.position(offset),
+  };
+}
+
+/** Non-empty lines as paragraph blocks; a line that opens a quote and leaves it open continues on the next. */
+function splitBlocks(text: string): Block[] {
+  const blocks: Block[] = [];
+  let pending: Block | null = null;
+  let openQuotes = 0;
+  const lineRe = /[^\r\n]*(?:\r\n|\r|\n|$)/gy;
+  for (let m = lineRe.exec(text); m && m[0].length > 0; m = lineRe.exec(text)) {
+    let s = m.index;
+    let e = m.index + m[0].replace(/[\r\n]+$/, '').length;
+    while (s < e && EDGE.test(text[s]!)) s++;
+    while (e > s && EDGE.test(text[e - 1]!)) e--;
+    if (s === e) {
+      if (pending) blocks.push(pending);
+      pending = null;
+      openQuotes = 0;
+      continue;
+    }
+    const line = text.slice(s, e);
+    if (pending && openQuotes > 0) {
+      pending.end = e; // layout B: «منبع خبر "⏎اقتصادنیوز" است …» is one block
+    } else {
+      if (pending) blocks.push(pending);
+      pending = { kind: 'paragraph', start: s, end: e };
+      openQuotes = 0;
+    }
+    openQuotes = quoteBalance(line, openQuotes);
+  }
+  if (pending) blocks.push(pending);
+  return blocks;
+}
+
+function quoteBalance(line: string, open: number): number {
+  let straight = open % 2;
+  let guillemets = 0;
+  for (const ch of line) {
+    if (ch === '"') straight ^= 1;
+    else if (ch === '«') guillemets++;
+    else if (ch === '»') guillemets = Math.max(0, guillemets - 1);
+  }
+  return straight + guillemets;
+}
+
+function classify(text: string, blocks: Block[]): void {
+  if (blocks.length < 2) return;
+  blocks[0]!.kind = 'title';
+  for (let i = blocks.length - 1; i > 0; i--) {
+    const b = blocks[i]!;
+    if (!FOOTER_CUE.test(text.slice(b.start, b.end))) break;
+    b.kind = 'footer';
+  }
+  for (const b of blocks.slice(1, 4)) {
+    if (b.kind !== 'paragraph' || b.end - b.start > BYLINE_MAX) continue;
+    const line = text.slice(b.start, b.end);
+    if (BYLINE_TIME.test(line) && BYLINE_YEAR.test(line)) {
+      b.kind = 'byline';
+      break;
+    }
+  }
+}
+
+function regionsOf(blocks: Block[], length: number): Region[] {
+  const firstFooter = blocks.findIndex((b) => b.kind === 'footer');
+  if (firstFooter === -1) return [{ name: 'article', start: 0, end: length }];
+  const footerStart = blocks[firstFooter]!.start;
+  return [
+    { name: 'article', start: 0, end: footerStart },
+    { name: 'footer', start: footerStart, end: length },
+  ];
+}

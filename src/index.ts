@@ -1,0 +1,45 @@
+/** manba as a library: every stage of the pipeline, read → fold → rules → engine → report. */
+export type { Document, Block, BlockKind, Region, DocumentMetadata, ReadProblem, ReadResult } from './documents/model.js';
+export { LineIndex, type Position } from './documents/lines.js';
+export { readPath, readBytes } from './documents/read.js';
+export { readPlainText } from './documents/readers/text.js';
+export { readers, readerForPath, type Reader } from './documents/readers/index.js';
+export { discover, type Input } from './documents/discover.js';
+export { decode } from './documents/decode.js';
+
+export { foldText, fold, skeletonOf, FoldedText, type Skeleton } from './text/fold.js';
+export { parseNumericDate, type NumericDate } from './text/dates.js';
+export { compileTemplate, locateText, type LocatedText, type Difference } from './text/legal-text.js';
+export { compileForm, matchForms } from './text/form.js';
+
+export { ruleKinds, kindNamed } from './rules/kinds/index.js';
+export { loadRules, BUILTIN_RULE_FILES, BUILTIN_RULES_DIR, type CompiledRule, type CompiledCheck } from './rules/load.js';
+export { ruleFileSchema, RULE_FILE_SCHEMA_ID } from './rules/schema.js';
+export { ConfigError, formatProblem, type FileProblem } from './rules/problems.js';
+export type * from './rules/types.js';
+export { OptionError } from './rules/types.js';
+
+export { findDeclaredSources, type DeclaredSource } from './sources/declared.js';
+export { sameOutlet } from './sources/compare.js';
+
+export { findConfig, loadConfig, buildRuleSet, type Config, type RuleSet } from './config/load.js';
+export { configSchema, CONFIG_SCHEMA_ID } from './config/schema.js';
+
+export { Engine, problemResult, type EngineOptions } from './engine/engine.js';
+export { checkInputs, type RunOptions, type RunOutcome } from './engine/run.js';
+export { summarize, type Finding, type DocumentResult, type Summary } from './engine/finding.js';
+
+export { reporters, reporterNamed, type Report, type Reporter } from './report/index.js';
+export { runCli } from './cli/program.js';
+export { VERSION } from './version.js';
+
+import { buildRuleSet as build } from './config/load.js';
+import { Engine as E } from './engine/engine.js';
+import { readPlainText as read } from './documents/readers/text.js';
+import type { DocumentResult as R } from './engine/finding.js';
+
+/** Check one plain-text article with the built-in rules: the shortest way in. */
+export async function checkText(text: string, options: { path?: string; site?: string; lang?: 'fa' | 'en' } = {}): Promise<R> {
+  const engine = new E(await build({ extends: [], builtins: true, rules: {} }), options);
+  return engine.check(read(options.path ?? '<text>', text));
+}

@@ -1,0 +1,37 @@
+import type { Reporter } from './types.js';
+
+const paint = (on: boolean, code: string) => (s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
+
+/** A report per document for people at a terminal, in the manner of ESLint's stylish format. */
+export const stylishReporter: Reporter = {
+  name: 'stylish',
+  description: 'Human-readable, grouped by document (default).',
+  format(report, { color, showPassing }) {
+    const red = paint(color, '31');
+    const yellow = paint(color, '33');
+    const green = paint(color, '32');
+    const dim = paint(color, '2');
+    const bold = paint(color, '1');
+    const lines: string[] = [];
+    for (const doc of report.documents) {
+      if (doc.findings.length === 0) {
+        if (showPassing) lines.push(`${green('✓')} ${doc.path}`);
+        continue;
+      }
+      lines.push('', bold(doc.path));
+      const width = Math.max(...doc.findings.map((f) => `${f.line}:${f.column}`.length));
+      for (const f of doc.findings) {
+        const sev = f.severity === 'error' ? red('error  ') : yellow('warning');
+        lines.push(`  ${dim(`${f.line}:${f.column}`.padEnd(width))}  ${sev}  ${f.message}  ${dim(f.ruleId)}`);
+      }
+      lines.push('');
+    }
+    const { documents, errors, warnings } = report.summary;
+    const problems = errors + warnings;
+    const failing = report.documents.filter((d) => d.findings.length > 0).length;
+    const tally = `${documents} document${documents === 1 ? '' : 's'} checked, ${documents - failing} passed`;
+    if (problems === 0) lines.push(green(`✓ ${tally}, no problems`));
+    else lines.push((errors ? red : yellow)(`✖ ${problems} problem${problems === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}) — ${tally}`));
+    return lines.join('\n') + '\n';
+  },
+};

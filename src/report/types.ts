@@ -1,0 +1,21 @@
+import type { DocumentResult, Summary } from '../engine/finding.js';
+
+/** Everything a reporter sees: the tool, each document's result, the totals. */
+export interface Report {
+  tool: { name: string; version: string };
+  documents: DocumentResult[];
+  summary: Summary;
+}
+
+export interface ReporterOptions {
+  color: boolean;
+  /** Show documents without findings (stylish). */
+  showPassing: boolean;
+}
+
+/** A reporter is one file in src/report/, registered in ./index.ts. */
+export interface Reporter {
+  name: string;
+  description: string;
+  format(report: Report, options: ReporterOptions): string;
+}

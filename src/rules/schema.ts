@@ -1,0 +1,73 @@
+/**
+ * The JSON Schema of rule files, built from the rule kinds so that it cannot drift from the code: each kind's
+ * options schema is attached under an if/then on `kind`. `npm run schemas` writes it to rules/schemas/ for editors.
+ */
+import { ruleKinds } from './kinds/index.js';
+import { messagesSchema } from './kinds/schema-parts.js';
+
+export const RULE_FILE_SCHEMA_ID = 'https://manba.dev/schemas/rule-file.schema.json';
+
+export function ruleFileSchema(): Record<string, unknown> {
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: RULE_FILE_SCHEMA_ID,
+    title: 'manba rule file',
+    description: 'Rules for manba, the checker for republished Persian news. Each rule has a kind (what it looks for) and checks (what it reports, as <id>/<check>).',
+    type: 'object',
+    additionalProperties: false,
+    required: ['rules'],
+    properties: {
+      $schema: { type: 'string', title: 'Schema', description: 'The JSON Schema this file follows, for editors.' },
+      rules: { type: 'array', title: 'Rules', description: 'The rules this file defines.', items: { $ref: '#/definitions/rule' } },
+    },
+    definitions: {
+      rule: {
+        type: 'object',
+        title: 'Rule',
+        description: 'One rule: a kind with its options, and the checks it reports.',
+        additionalProperties: false,
+        required: ['id', 'kind', 'options', 'checks'],
+        properties: {
+          id: {
+            type: 'string',
+            pattern: '^[a-z][a-z0-9-]*(?:/[a-z][a-z0-9-]*)*$',
+            title: 'Rule id',
+            description: 'Lower-case id, e.g. "notice". Findings are reported as <id>/<check>, e.g. "notice/altered"; users turn them on and off by that name.',
+          },
+          kind: { type: 'string', enum: ruleKinds.map((k) => k.name), title: 'Kind', description: `What the rule looks for: ${ruleKinds.map((k) => `${k.name} (${k.summary})`).join('; ')}` },
+          title: { ...messagesSchema, title: 'Title', description: 'A one-line description, shown by `manba rules list`.' },
+          description: { ...messagesSchema, title: 'Description', description: 'What the rule checks and why, shown by `manba rules explain`.' },
+          legalBasis: { ...messagesSchema, title: 'Legal basis', description: 'The law the rule rests on, if any.' },
+          options: { type: 'object', title: 'Options', description: 'The kind\'s options; see the kind\'s reference in docs/writing-rules.md.' },
+          checks: {
+            type: 'object',
+            title: 'Checks',
+            description: 'The checks to report, by name (the kind says which exist), each with a severity and optionally its own message.',
+            minProperties: 1,
+            additionalProperties: { $ref: '#/definitions/check' },
+          },
+        },
+        allOf: ruleKinds.map((k) => ({
+          if: { properties: { kind: { const: k.name } }, required: ['kind'] },
+          then: {
+            properties: {
+              options: k.optionsSchema,
+              checks: { propertyNames: { enum: Object.keys(k.checks), title: 'Check name', description: `Checks of ${k.name}: ${Object.keys(k.checks).join(', ')}` } },
+            },
+          },
+        })),
+      },
+      check: {
+        type: 'object',
+        title: 'Check',
+        description: 'How one check reports.',
+        additionalProperties: false,
+        required: ['severity'],
+        properties: {
+          severity: { type: 'string', enum: ['error', 'warning', 'off'], title: 'Severity', description: 'error fails the run (exit 1); warning is reported; off is not run.' },
+          message: { ...messagesSchema, title: 'Message', description: 'The message in both languages; {placeholders} are filled from what the check found.' },
+        },
+      },
+    },
+  };
+}

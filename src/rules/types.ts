@@ -1,0 +1,109 @@
+import type { Document } from '../documents/model.js';
+import type { FoldedText } from '../text/fold.js';
+
+export type Lang = 'fa' | 'en';
+export interface Messages {
+  fa: string;
+  en: string;
+}
+
+/** Severity of a finding. A rule's check may also be `off`. */
+export type Severity = 'error' | 'warning';
+export type CheckLevel = Severity | 'off';
+
+/** Where something in a rule or config file is: 1-based line and column. */
+export interface SourceSpot {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** A check as declared in a rule file: `checks: { altered: { severity: error, message: {…} } }`. */
+export interface CheckDefinition {
+  severity: CheckLevel;
+  message?: Messages;
+}
+
+/** One entry of a rule file's `rules:` list, validated. Its checks report as `<id>/<check>`. */
+export interface RuleDefinition {
+  id: string;
+  kind: string;
+  title?: Messages;
+  description?: Messages;
+  legalBasis?: Messages;
+  options: Record<string, unknown>;
+  checks: Record<string, CheckDefinition>;
+  /** Where the rule was defined, for errors and `rules explain`. */
+  spot: SourceSpot;
+}
+
+/** Facts one rule finds that another uses (the notice's site is compared with the attribution's). */
+export interface DocumentFacts {
+  attribution?: AttributionFact;
+}
+
+export interface AttributionFact {
+  source: string;
+  /** Offsets in Document.text. */
+  start: number;
+  end: number;
+  site?: { name: string; start: number; end: number };
+}
+
+/** The per-document view a checker gets: the document, its folded text (built once), and shared facts. */
+export interface DocumentContext {
+  document: Document;
+  folded: FoldedText;
+  /** The publishing site from config, if the user set one. */
+  site?: string;
+  facts: DocumentFacts;
+  /** Computed once per document and shared by every checker that asks for the same key. */
+  memo<T>(key: string, compute: () => T): T;
+}
+
+/** What a checker reports; the engine turns it into a Finding (id, severity, message, line/column). */
+export interface Observation {
+  check: string;
+  /** Offsets in Document.text. */
+  start: number;
+  end: number;
+  /** Values for the message's {placeholders}. */
+  data?: Record<string, string | Messages>;
+  evidence?: { expected?: string; found?: string };
+}
+
+export interface Checker {
+  /** Facts this checker sets, so the engine runs it before the checkers that use them. */
+  provides?: (keyof DocumentFacts)[];
+  uses?: (keyof DocumentFacts)[];
+  check(ctx: DocumentContext, report: (o: Observation) => void): void;
+}
+
+/** A check a kind can report, with its default message (placeholders in braces). */
+export interface CheckSpec {
+  summary: string;
+  message: Messages;
+  placeholders: string[];
+}
+
+/** An options problem found while compiling: the path inside `options`, and what is wrong. */
+export class OptionError extends Error {
+  constructor(
+    readonly path: (string | number)[],
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A rule kind: one file under src/rules/kinds/. It declares the JSON Schema of its options (validated at load
+ * time, with positions), the checks it reports, and compiles options into a checker once per run.
+ */
+export interface RuleKind<O = any> {
+  name: string;
+  summary: string;
+  optionsSchema: Record<string, unknown>;
+  checks: Record<string, CheckSpec>;
+  compile(options: O, rule: RuleDefinition): Checker;
+}
