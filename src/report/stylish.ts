@@ -18,7 +18,7 @@ export const stylishReporter: Reporter = {
         if (showPassing) lines.push(`${green('✓')} ${doc.path}`);
         continue;
       }
-      lines.push('', bold(doc.path));
+      lines.push(bold(doc.path));
       const width = Math.max(...doc.findings.map((f) => `${f.line}:${f.column}`.length));
       for (const f of doc.findings) {
         const sev = f.severity === 'error' ? red('error  ') : yellow('warning');

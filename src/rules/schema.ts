@@ -51,8 +51,12 @@ export function ruleFileSchema(): Record<string, unknown> {
           if: { properties: { kind: { const: k.name } }, required: ['kind'] },
           then: {
             properties: {
-              options: k.optionsSchema,
-              checks: { propertyNames: { enum: Object.keys(k.checks), title: 'Check name', description: `Checks of ${k.name}: ${Object.keys(k.checks).join(', ')}` } },
+              options: { title: `${k.name} options`, description: k.summary, ...k.optionsSchema },
+              checks: {
+                title: `${k.name} checks`,
+                description: Object.entries(k.checks).map(([n, c]) => `${n}: ${c.summary}`).join(' '),
+                propertyNames: { enum: Object.keys(k.checks), title: 'Check name', description: `Checks of ${k.name}: ${Object.keys(k.checks).join(', ')}` },
+              },
             },
           },
         })),

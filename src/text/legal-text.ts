@@ -363,7 +363,8 @@ function describe(
   const expSkel = expWords.map((x) => x.skel).join('');
   const foundSkel = foundWords.map((x) => x.skel).join('');
   if (expSkel === foundSkel) return null; // «هر گونه» / «هرگونه»: spacing only
-  const slots = new Set(expWords.map((x) => x.slot).filter((s): s is string => s !== null));
+  // A run is named after its slot only when every word of it is in that one slot.
+  const slots = new Set(expWords.map((x) => x.slot));
   let slot: string | null = slots.size === 1 ? [...slots][0]! : null;
   if (slots.size === 0 && around.prev !== null && around.prev === around.next) slot = around.prev; // added inside a slot
   if (slot && e.length && t.slots[slot]?.accept?.length && acceptedInSlot(t, slot, e, foundSkel)) return null;

@@ -10,6 +10,8 @@ const EDGE = /[\s\u200c\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u;
 const BYLINE_TIME = /[0-9۰-۹٠-٩]{1,2}\s*:\s*[0-9۰-۹٠-٩]{2}/u;
 const BYLINE_YEAR = /(?:^|[^0-9۰-۹٠-٩])(?:1[34]|۱[۳۴]|١[٣٤])[0-9۰-۹٠-٩]{2}(?![0-9۰-۹٠-٩])/u;
 const BYLINE_MAX = 120;
+/** A line that ends a sentence: a wrapped footer line does not. */
+const SENTENCE_END = /[.!?؟:)»"]\s*$/u;
 
 export const textReader: Reader = {
   format: 'text',
@@ -79,10 +81,22 @@ function quoteBalance(line: string, open: number): number {
 function classify(text: string, blocks: Block[]): void {
   if (blocks.length < 2) return;
   blocks[0]!.kind = 'title';
-  for (let i = blocks.length - 1; i > 0; i--) {
-    const b = blocks[i]!;
-    if (!FOOTER_CUE.test(text.slice(b.start, b.end))) break;
-    b.kind = 'footer';
+  // The footer is the trailing run of lines that start like footer lines. A line that does not is still part
+  // of it when it continues a footer line wrapped mid-sentence («… تکثیر، اجرا و توزیع⏎و یا هرگونه …»).
+  const isCue = (b: Block) => FOOTER_CUE.test(text.slice(b.start, b.end));
+  const endsSentence = (b: Block) => SENTENCE_END.test(text.slice(b.start, b.end));
+  for (let i = blocks.length - 1; i > 0; ) {
+    if (isCue(blocks[i]!)) {
+      blocks[i]!.kind = 'footer';
+      i--;
+      continue;
+    }
+    let j = i - 1;
+    while (j > 0 && !isCue(blocks[j]!) && !endsSentence(blocks[j]!)) j--;
+    if (j <= 0 || !isCue(blocks[j]!) || endsSentence(blocks[j]!)) break;
+    const merged: Block = { kind: 'footer', start: blocks[j]!.start, end: blocks[i]!.end };
+    blocks.splice(j, i - j + 1, merged);
+    i = j - 1;
   }
   for (const b of blocks.slice(1, 4)) {
     if (b.kind !== 'paragraph' || b.end - b.start > BYLINE_MAX) continue;

@@ -1,0 +1,76 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fold, foldText, skeletonOf } from '../src/text/fold.js';
+
+describe('fold', () => {
+  it('maps Arabic yeh and kaf to Persian, after NFKC for presentation forms', () => {
+    expect(fold('خبرگزاري فارس')).toBe('خبرگزاری فارس');
+    expect(fold('صوتى')).toBe('صوتی'); // U+0649
+    expect(fold('كميته')).toBe('کمیته');
+    expect(fold('\uFEF3\uFEDB')).toBe('یک'); // presentation forms: NFKC gives Arabic yeh/kaf, then mapped
+  });
+
+  it('folds the three digit scripts to ASCII', () => {
+    expect(fold('۱۳۸۲/۱۰/۱۷')).toBe('1382/10/17');
+    expect(fold('١٣٨٢')).toBe('1382');
+    expect(fold('۱۴0۳/۳/۳0')).toBe('1403/3/30'); // mixed scripts, as on-dad.ir writes them
+  });
+
+  it('drops tatweel, harakat and bidi controls, and folds alef-madda to alef as one letter (no NFD split)', () => {
+    expect(fold('دنیـــا')).toBe('دنیا');
+    expect(fold('مصوّب')).toBe('مصوب');
+    expect(fold('\u200fایرنا\u200e')).toBe('ایرنا');
+    expect(fold('آثار')).toBe('اثار');
+    expect(fold('مؤلفان')).toBe(fold('مولفان'));
+    expect(fold('هٔ')).toBe('ه');
+    expect(fold('ۀ')).toBe('ه');
+  });
+
+  it('treats ZWNJ, ZWJ, NBSP and runs of spaces as one space, and a run with a line break as a newline', () => {
+    expect(fold('شبکه\u200cهای')).toBe('شبکه های');
+    expect(fold('مجلس\u00a0\u00a0شورای')).toBe('مجلس شورای');
+    expect(foldText('a \r\n b').text).toBe('a\nb');
+    expect(fold('تیتر&zwnj;آنلاین')).toBe('تیتر انلاین');
+  });
+
+  it('gives ZWNJ, space and nothing the same skeleton', () => {
+    expect(skeletonOf('شبکه‌های')).toBe(skeletonOf('شبکه های'));
+    expect(skeletonOf('شبکه های')).toBe(skeletonOf('شبکههای'));
+    expect(skeletonOf('هر گونه')).toBe(skeletonOf('هرگونه'));
+  });
+
+  it('folds quote styles to one', () => {
+    expect(fold('«ایرنا» “ایرنا”')).toBe('"ایرنا" "ایرنا"');
+  });
+
+  it('maps every folded unit back to the original range it came from', () => {
+    const original = 'ك\u0640ي\u200c ۷۴';
+    const f = foldText(original);
+    expect(f.text).toBe('کی 74');
+    // ك(0) ـ(1) ي(2) ZWNJ(3) space(4) ۷(5) ۴(6): the ZWNJ+space run is one folded space covering 3..5.
+    expect([...f.start]).toEqual([0, 2, 3, 5, 6]);
+    expect([...f.end]).toEqual([1, 3, 5, 6, 7]);
+    expect(f.toOriginal(0, 2)).toEqual([0, 3]); // kaf..yeh spans the dropped tatweel
+    expect(f.toOriginal(3, 5)).toEqual([5, 7]);
+  });
+
+  it('keeps mapped offsets inside the original and in order (property)', () => {
+    const alphabet = [...'اآبپتکكیيى۰۱0١ـًّ \u200c\u200d\u200e\u200f\u00a0\n\r\t«»"،ۀة', '&zwnj;', '\uFEF3', '\uFEFB', 'A', '😀'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...alphabet), { maxLength: 80 }), (parts) => {
+        const original = parts.join('');
+        const f = foldText(original);
+        expect(f.start.length).toBe(f.text.length);
+        for (let i = 0; i < f.text.length; i++) {
+          expect(f.start[i]!).toBeGreaterThanOrEqual(0);
+          expect(f.end[i]!).toBeLessThanOrEqual(original.length);
+          expect(f.start[i]!).toBeLessThan(f.end[i]!);
+          if (i > 0) expect(f.start[i]!).toBeGreaterThanOrEqual(f.start[i - 1]!);
+        }
+        const sk = f.skeleton;
+        for (let i = 1; i < sk.toFolded.length; i++) expect(sk.toFolded[i]!).toBeGreaterThan(sk.toFolded[i - 1]!);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
