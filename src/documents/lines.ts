@@ -10,10 +10,11 @@ export class LineIndex {
 
   constructor(readonly text: string) {
     const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 0x0a) starts.push(i + 1);
-      else if (c === 0x0d && text.charCodeAt(i + 1) !== 0x0a) starts.push(i + 1); // lone CR (old Mac files)
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    if (text.includes('\r')) {
+      // Lone CR (old Mac files) also ends a line; rare, so handled apart from the fast path.
+      for (let i = text.indexOf('\r'); i !== -1; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== 0x0a) starts.push(i + 1);
+      starts.sort((a, b) => a - b);
     }
     this.starts = starts;
   }

@@ -83,13 +83,13 @@ const ENTITY_ACTION: Record<string, number> = {
 
 /** Folded text: `text[i]` came from `original.slice(start[i], end[i])`. */
 export class FoldedText {
-  private skeletonCache: Skeleton | undefined;
-
   constructor(
     readonly original: string,
     readonly text: string,
     readonly start: Uint32Array,
     readonly end: Uint32Array,
+    /** Letters and digits only (plus date separators), for comparing long legal texts; built in the same pass. */
+    readonly skeleton: Skeleton,
   ) {}
 
   /** The original range covered by folded range [from, to). */
@@ -101,10 +101,6 @@ export class FoldedText {
     return [this.start[from]!, this.end[to - 1]!];
   }
 
-  /** Letters and digits only (plus date separators), for comparing long legal texts. Built once, on demand. */
-  get skeleton(): Skeleton {
-    return (this.skeletonCache ??= buildSkeleton(this.text));
-  }
 }
 
 /**
@@ -127,94 +123,126 @@ function isSkeletonUnit(c: number): boolean {
   return false;
 }
 
-function buildSkeleton(folded: string): Skeleton {
-  const units = new Uint16Array(folded.length);
-  const toFolded = new Uint32Array(folded.length);
-  const wordStart = new Uint8Array(folded.length);
-  let n = 0;
-  let prevFolded = -2;
-  for (let i = 0; i < folded.length; i++) {
-    const c = folded.charCodeAt(i);
-    if (!isSkeletonUnit(c)) continue;
-    units[n] = c;
-    toFolded[n] = i;
-    wordStart[n] = prevFolded === i - 1 ? 0 : 1;
-    prevFolded = i;
-    n++;
-  }
-  return { text: decodeUnits(units, n), toFolded: toFolded.slice(0, n), wordStart: wordStart.slice(0, n) };
-}
+const skeletonUnit = (() => {
+  const t = new Uint8Array(0x10000);
+  for (let c = 0; c < t.length; c++) t[c] = isSkeletonUnit(c) ? 1 : 0;
+  return t;
+})();
 
-/** Fold a whole text, keeping the map back to it. */
+/** Fold a whole text, keeping the map back to it. A tight loop: this runs once per document on every run. */
 export function foldText(original: string): FoldedText {
   const n = original.length;
-  const out = new Uint16Array(n * 2 + 8); // NFKC can expand a ligature; 2x is the worst we accept per unit
-  const start = new Uint32Array(out.length);
-  const end = new Uint32Array(out.length);
+  const cap = n + 16;
+  let out = new Uint16Array(cap);
+  let start = new Uint32Array(cap);
+  let end = new Uint32Array(cap);
   let len = 0;
-  let lastKind = 0; // 0 text, 1 space, 2 newline
-
-  const emit = (unit: number, from: number, to: number) => {
-    if (unit === SPACE || unit === NEWLINE) {
-      if (lastKind !== 0 && len > 0) {
-        end[len - 1] = to; // extend the run
-        if (unit === NEWLINE && lastKind === 1) {
-          out[len - 1] = 0x0a;
-          lastKind = 2;
-        }
-        return;
-      }
-      out[len] = unit === NEWLINE ? 0x0a : 0x20;
-      lastKind = unit === NEWLINE ? 2 : 1;
-    } else {
-      out[len] = unit;
-      lastKind = 0;
-    }
-    start[len] = from;
-    end[len] = to;
-    len++;
-  };
-
+  let lastKind = 0; // 0 other text, 1 space, 2 newline, 3 a skeleton unit (letter, digit)
+  // The skeleton is built in the same pass: the folded units that are letters, digits, '/' or '-'.
+  let skel = new Uint16Array(cap);
+  let skelToFolded = new Uint32Array(cap);
+  let skelWordStart = new Uint8Array(cap);
+  let skelLen = 0;
   let i = 0;
   while (i < n) {
     const c = original.charCodeAt(i);
+    let action = table[c]!;
+    let width = 1;
     if (c === 0x26 /* & */) {
       ENTITY.lastIndex = i;
       const m = ENTITY.exec(original);
       if (m) {
-        const key = (m[1] ?? m[2] ?? m[3] ?? '').toLowerCase();
-        const action = ENTITY_ACTION[key]!;
-        if (action !== DROP) emit(action, i, i + m[0].length);
-        i += m[0].length;
-        continue;
+        action = ENTITY_ACTION[(m[1] ?? m[2] ?? m[3] ?? '').toLowerCase()]!;
+        width = m[0].length;
       }
     }
-    const action = table[c]!;
     if (action >= 0) {
-      emit(action, i, i + 1);
+      if (skeletonUnit[action]) {
+        skel[skelLen] = action;
+        skelToFolded[skelLen] = len;
+        skelWordStart[skelLen] = lastKind === 3 ? 0 : 1;
+        skelLen++;
+        out[len] = action;
+        start[len] = i;
+        end[len] = i + width;
+        len++;
+        lastKind = 3; // a skeleton unit: the next one continues its word
+        i += width;
+        continue;
+      }
+      out[len] = action;
+      start[len] = i;
+      end[len] = i + width;
+      len++;
+      lastKind = 0;
     } else if (action === SPACE || action === NEWLINE) {
-      // CRLF is one break; the run logic merges it anyway.
-      emit(action, i, i + 1);
+      if ((lastKind === 1 || lastKind === 2) && len > 0) {
+        end[len - 1] = i + width; // extend the run
+        if (action === NEWLINE && lastKind === 1) {
+          out[len - 1] = 0x0a;
+          lastKind = 2;
+        }
+      } else {
+        out[len] = action === NEWLINE ? 0x0a : 0x20;
+        start[len] = i;
+        end[len] = i + width;
+        len++;
+        lastKind = action === NEWLINE ? 2 : 1;
+      }
     } else if (action === COMPAT) {
       const compat = String.fromCharCode(c).normalize('NFKC');
+      if (len + compat.length >= out.length) {
+        // A ligature expanded: grow the buffers (rare; presentation forms only).
+        out = grow16(out, compat.length);
+        start = grow32(start, compat.length);
+        end = grow32(end, compat.length);
+        skel = grow16(skel, compat.length);
+        skelToFolded = grow32(skelToFolded, compat.length);
+        const ws = new Uint8Array(skelWordStart.length * 2 + compat.length);
+        ws.set(skelWordStart);
+        skelWordStart = ws;
+      }
       for (let k = 0; k < compat.length; k++) {
         const u = compat.charCodeAt(k);
-        const folded = u < 0x10000 ? table[u]! : u;
-        if (folded >= 0 || folded === SPACE || folded === NEWLINE) emit(folded, i, i + 1);
+        const folded = table[u]!;
+        if (folded >= 0) {
+          if (skeletonUnit[folded]) {
+            skel[skelLen] = folded;
+            skelToFolded[skelLen] = len;
+            skelWordStart[skelLen] = lastKind === 3 ? 0 : 1;
+            skelLen++;
+          }
+          out[len] = folded;
+          start[len] = i;
+          end[len] = i + 1;
+          len++;
+          lastKind = skeletonUnit[folded] ? 3 : 0;
+        }
       }
     }
     // DROP: nothing
-    i++;
+    i += width;
   }
-  const text = decodeUnits(out, len);
-  return new FoldedText(original, text, start.slice(0, len), end.slice(0, len));
+  const skeleton: Skeleton = { text: decodeUnits(skel, skelLen), toFolded: skelToFolded.slice(0, skelLen), wordStart: skelWordStart.slice(0, skelLen) };
+  return new FoldedText(original, decodeUnits(out, len), start.slice(0, len), end.slice(0, len), skeleton);
 }
 
+function grow16(a: Uint16Array<ArrayBuffer>, extra: number): Uint16Array<ArrayBuffer> {
+  const b = new Uint16Array(a.length * 2 + extra);
+  b.set(a);
+  return b;
+}
+
+function grow32(a: Uint32Array<ArrayBuffer>, extra: number): Uint32Array<ArrayBuffer> {
+  const b = new Uint32Array(a.length * 2 + extra);
+  b.set(a);
+  return b;
+}
+
+const utf16 = new TextDecoder('utf-16le');
+
 function decodeUnits(units: Uint16Array, len: number): string {
-  let s = '';
-  const CHUNK = 8192;
-  for (let k = 0; k < len; k += CHUNK) s += String.fromCharCode.apply(null, units.subarray(k, Math.min(len, k + CHUNK)) as unknown as number[]);
-  return s;
+  return utf16.decode(units.subarray(0, len));
 }
 
 /** Fold a short string (a name, a template word) without keeping the map. */

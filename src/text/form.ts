@@ -10,6 +10,8 @@ export interface CompiledForm {
   form: string;
   regex: RegExp;
   placeholders: string[];
+  /** The form's first letters, folded: a form is only tried where they occur (found with native indexOf). */
+  anchor: string;
 }
 
 const PLACEHOLDER = /\{([a-zA-Z][\w-]*)\}/g;
@@ -32,7 +34,8 @@ export function compileForm(form: string): CompiledForm {
   });
   pattern += literal(fold(form.slice(last)), matches.length === 0);
   // A form starts at a word boundary: «منبع:» must not match inside a longer word.
-  return { form, regex: new RegExp(`(?<![\\p{L}\\p{N}])${pattern}`, 'dgu'), placeholders };
+  const anchor = fold(form.slice(0, form.search(/[\s{:"«]/u) === -1 ? undefined : form.search(/[\s{:"«]/u)));
+  return { form, regex: new RegExp(`(?<![\\p{L}\\p{N}])${pattern}`, 'dyu'), placeholders, anchor };
 }
 
 function literal(text: string, leading: boolean): string {
@@ -67,8 +70,10 @@ export interface FormMatch {
 export function matchForms(folded: string, forms: CompiledForm[]): FormMatch[] {
   const out: FormMatch[] = [];
   for (const f of forms) {
-    f.regex.lastIndex = 0;
-    for (let m = f.regex.exec(folded); m; m = f.regex.exec(folded)) {
+    for (let at = folded.indexOf(f.anchor); at !== -1; at = folded.indexOf(f.anchor, at + 1)) {
+      f.regex.lastIndex = at; // sticky: try the form only here
+      const m = f.regex.exec(folded);
+      if (!m) continue;
       const captures: FormMatch['captures'] = {};
       for (const name of f.placeholders) {
         const g = m.indices?.groups?.[name];
@@ -79,7 +84,7 @@ export function matchForms(folded: string, forms: CompiledForm[]): FormMatch[] {
         if (e > s) captures[name] = { start: s, end: e };
       }
       out.push({ start: m.index, end: m.index + m[0].length, captures });
-      if (m[0].length === 0) f.regex.lastIndex++;
+      at = Math.max(at, m.index + m[0].length - 1);
     }
   }
   return out.sort((a, b) => a.start - b.start);

@@ -1,0 +1,69 @@
+// npm run bench: generate realistic articles (1.5–12 KB, about a quarter failing), check them in-process on
+// one core and through the CLI, and print documents/s, MB/s and peak memory.
+// Usage: npm run bench -- [documents=5000]
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { buildRuleSet, Engine, readPlainText } from '../dist/index.js';
+
+const N = Number(process.argv[2] ?? 5000);
+const shared = new URL('../../shared/corpus/', import.meta.url);
+const reference = readFileSync(new URL('titronline-irna-1399-04-18.txt', shared), 'utf8');
+const [head, ...rest] = reference.split('\n\n');
+const footer = reference.slice(reference.indexOf('منبع خبر'));
+const bodyParagraphs = reference.slice(0, reference.indexOf('منبع خبر')).split('\n\n').slice(2).filter(Boolean);
+
+// Deterministic pseudo-random numbers, so every run checks the same documents.
+let seed = 42;
+const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+
+const FAULTS = [
+  (t) => t.replace('ماده ۷۴', 'ماده ۷۵'),
+  (t) => t.replace(/منبع خبر "ایرنا"[^\n]*\n/, ''),
+  (t) => t.replace('بر عهده منبع خبر و کاربران است', 'بر عهده کاربران است'),
+  (t) => t.replace('منبع خبر "ایرنا"', 'منبع خبر "ایسنا"'),
+];
+const NOISE = [(t) => t.replace(/ی/g, 'ي').replace(/ک/g, 'ك'), (t) => t.replace(/\n/g, '\r\n'), (t) => t.replace(/ /g, (s) => (rand() < 0.05 ? '\u200c' : s))];
+
+function article() {
+  const target = 1500 + rand() * 10500;
+  let body = '';
+  // Sizes are in bytes of UTF-8, as on disk (a Persian letter takes two).
+  const fixed = Buffer.byteLength(head + footer);
+  while (fixed + Buffer.byteLength(body) < target) body += bodyParagraphs[Math.floor(rand() * bodyParagraphs.length)] + '\n\n';
+  let text = `${head}\n\n${body}${footer}`;
+  if (rand() < 0.5) text = NOISE[Math.floor(rand() * NOISE.length)](text);
+  if (rand() < 0.25) text = FAULTS[Math.floor(rand() * FAULTS.length)](text);
+  return text;
+}
+
+const docs = Array.from({ length: N }, article);
+const bytes = docs.reduce((n, d) => n + Buffer.byteLength(d), 0);
+const mb = bytes / 1e6;
+console.log(`manba bench: ${N} articles, ${mb.toFixed(1)} MB (avg ${(bytes / N / 1000).toFixed(1)} KB), ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, node ${process.version}`);
+
+// In-process, one core: read (block split) + fold + every default rule, per document.
+const engine = new Engine(await buildRuleSet({ extends: [], builtins: true, rules: {} }));
+for (let i = 0; i < 200; i++) engine.check(readPlainText('warm', docs[i % N])); // JIT warm-up
+global.gc?.();
+let findings = 0;
+let peak = process.memoryUsage().rss;
+const t0 = process.hrtime.bigint();
+for (let i = 0; i < N; i++) {
+  findings += engine.check(readPlainText(`doc${i}.txt`, docs[i])).findings.length;
+  if ((i & 1023) === 0) peak = Math.max(peak, process.memoryUsage().rss);
+}
+const s = Number(process.hrtime.bigint() - t0) / 1e9;
+console.log(`in-process (1 core):  ${(N / s).toFixed(0).padStart(6)} documents/s  ${(mb / s).toFixed(1).padStart(6)} MB/s  ${findings} findings  peak RSS ${(peak / 1048576).toFixed(0)} MB`);
+
+// The CLI, end to end: discovery, reading files, checking, JSON report.
+const dir = mkdtempSync(join(tmpdir(), 'manba-bench-'));
+mkdirSync(join(dir, 'docs'));
+docs.forEach((d, i) => writeFileSync(join(dir, 'docs', `a${String(i).padStart(6, '0')}.txt`), d));
+const cliStart = process.hrtime.bigint();
+const run = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, new URL('../bin/manba.js', import.meta.url).pathname, 'check', join(dir, 'docs'), '--format', 'json', '--output', join(dir, 'out.json')], { encoding: 'utf8' });
+const cs = Number(process.hrtime.bigint() - cliStart) / 1e9;
+const cliPeak = Number(run.stderr.trim().split('\n').pop()) / 1024;
+console.log(`CLI (files, JSON):    ${(N / cs).toFixed(0).padStart(6)} documents/s  ${(mb / cs).toFixed(1).padStart(6)} MB/s  exit ${run.status}  peak RSS ${Number.isFinite(cliPeak) ? cliPeak.toFixed(0) + ' MB' : 'n/a'}`);
+rmSync(dir, { recursive: true, force: true });
