@@ -85,6 +85,8 @@ describe('manba check', () => {
     expect((await cli(['check', 'a.txt', '--max-warnings', '0'], { cwd: dir })).code).toBe(1);
     const quiet = await cli(['check', 'a.txt', '--quiet', '--format', 'json'], { cwd: dir });
     expect(findingsByPath(quiet.stdout)).toEqual({ 'a.txt': [] });
+    // Hidden warnings do not count either: what fails the run is what the report shows.
+    expect((await cli(['check', 'a.txt', '--quiet', '--max-warnings', '0'], { cwd: dir })).code).toBe(0);
   });
 
   it('finds the config upwards and applies rule settings and site', async () => {

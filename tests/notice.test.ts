@@ -135,7 +135,7 @@ describe('notice/position and notice/site', () => {
   it('the configured site wins over the attribution footer', async () => {
     const fs = await findings(ref, { site: 'زندگی آنلاین' });
     expect(fs.map((f) => f.ruleId)).toEqual(['notice/site']);
-    expect(fs[0]!.message).toContain('«زندگی آنلاین» (from the config)');
+    expect(fs[0]!.message).toContain('«زندگی آنلاین» (as set by site: in the config or --site)');
     expect(await findings(ref, { site: 'تیتر آنلاین' })).toEqual([]); // spacing folds
   });
 });
@@ -171,5 +171,11 @@ describe('attribution', () => {
     const fs = await findings(text);
     expect(fs.map((f) => f.ruleId)).toEqual(['attribution/mismatch']);
     expect(fs[0]!.message).toContain('(in the dateline, line 3)');
+  });
+});
+
+describe('line ends and patterns (regressions)', () => {
+  it('a file with old Mac line ends (lone CR) reads as the same article', async () => {
+    expect(await findings(ref.replace(/\n/g, '\r'))).toEqual([]);
   });
 });

@@ -57,7 +57,7 @@ describe('rule files: bad input stops the run with file:line:column', () => {
 
   it('a misspelled severity', async () => {
     expect(await problems(GOOD.replace('severity: warning', 'severity: warnng'))).toEqual([
-      'FILE:8:28: rules.0.checks.missing.severity: "warnng" is not one of: error, warning, off (did you mean "warning"?)',
+      'FILE:8:28: rules.0.checks.missing.severity: "warnng" is not one of: error, warning, warn, off (did you mean "warning"?)',
     ]);
   });
 

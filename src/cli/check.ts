@@ -57,10 +57,11 @@ export async function runCheck(paths: string[], opts: CheckOptions, io: CliIO): 
   }
   for (const m of missing) io.stderr(`manba: ${m}\n`);
   if (missing.length) return EXIT.usage;
-  const all = summarize(results);
+  // What counts is what is reported: with --quiet, warnings are neither shown nor counted.
+  const all = summarize(shown);
   if (all.errors > 0) return EXIT.findings;
   if (maxWarnings >= 0 && all.warnings > maxWarnings) {
-    io.stderr(`manba: ${all.warnings} warnings, more than --max-warnings ${maxWarnings}\n`);
+    io.stderr(`manba: ${all.warnings} warning${all.warnings === 1 ? '' : 's'}, more than --max-warnings ${maxWarnings}\n`);
     return EXIT.findings;
   }
   return EXIT.clean;

@@ -17,19 +17,22 @@ export interface Config {
   lang?: Lang;
   extends: string[];
   builtins: boolean;
-  rules: Record<string, 'off' | 'warn' | 'error'>;
+  rules: Record<string, 'off' | 'warn' | 'warning' | 'error'>;
   /** Position of a key or value in the config file, for errors found after validation. */
   locate?: (path: (string | number)[], key?: boolean) => { line: number; column: number };
 }
 
-/** The nearest config file from `cwd` upwards, or undefined. */
+/**
+ * The nearest config file from `cwd` upwards, or undefined. The search stops at the project root (a folder
+ * with .git or package.json), so a stray config in a parent folder never changes a project's results.
+ */
 export function findConfig(cwd: string): string | undefined {
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
     for (const name of CONFIG_FILE_NAMES) {
       const p = join(dir, name);
       if (existsSync(p)) return p;
     }
-    if (dirname(dir) === dir) return undefined;
+    if (dirname(dir) === dir || existsSync(join(dir, '.git')) || existsSync(join(dir, 'package.json'))) return undefined;
   }
 }
 

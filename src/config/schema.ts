@@ -28,7 +28,7 @@ export const configSchema: Record<string, unknown> = {
       type: 'object',
       title: 'Rule settings',
       description: 'Severity by rule id (e.g. notice/altered): off, warn or error.',
-      additionalProperties: { type: 'string', enum: ['off', 'warn', 'error'], title: 'Setting', description: 'off: do not run; warn: report as a warning; error: report as an error (fails the run).' },
+      additionalProperties: { type: 'string', enum: ['off', 'warn', 'warning', 'error'], title: 'Setting', description: 'off: do not run; warn (or warning): report as a warning; error: report as an error (fails the run).' },
     },
   },
 };

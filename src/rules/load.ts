@@ -92,7 +92,7 @@ export async function loadRules(files: readonly string[]): Promise<CompiledRule[
             }
           }
         }
-        checks.set(name, { id, severity: check.severity, message, summary: spec.summary });
+        checks.set(name, { id, severity: check.severity === 'warn' ? 'warning' : check.severity, message, summary: spec.summary });
       }
       try {
         compiledRules.push({ definition: def, kind, checker: kind.compile(def.options, def), checks });

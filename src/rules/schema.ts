@@ -68,7 +68,7 @@ export function ruleFileSchema(): Record<string, unknown> {
         additionalProperties: false,
         required: ['severity'],
         properties: {
-          severity: { type: 'string', enum: ['error', 'warning', 'off'], title: 'Severity', description: 'error fails the run (exit 1); warning is reported; off is not run.' },
+          severity: { type: 'string', enum: ['error', 'warning', 'warn', 'off'], title: 'Severity', description: 'error fails the run (exit 1); warning (or warn) is reported; off is not run.' },
           message: { ...messagesSchema, title: 'Message', description: 'The message in both languages; {placeholders} are filled from what the check found.' },
         },
       },

@@ -10,6 +10,8 @@ export interface Messages {
 /** Severity of a finding. A rule's check may also be `off`. */
 export type Severity = 'error' | 'warning';
 export type CheckLevel = Severity | 'off';
+/** As written in a rule file: `warn` is accepted for `warning`, as config files write it. */
+export type CheckLevelInput = CheckLevel | 'warn';
 
 /** Where something in a rule or config file is: 1-based line and column. */
 export interface SourceSpot {
@@ -20,7 +22,7 @@ export interface SourceSpot {
 
 /** A check as declared in a rule file: `checks: { altered: { severity: error, message: {…} } }`. */
 export interface CheckDefinition {
-  severity: CheckLevel;
+  severity: CheckLevelInput;
   message?: Messages;
 }
 

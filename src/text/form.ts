@@ -10,7 +10,7 @@ export interface CompiledForm {
   form: string;
   regex: RegExp;
   placeholders: string[];
-  /** The form's first letters, folded: a form is only tried where they occur (found with native indexOf). */
+  /** The form's first letter, folded: a form is only tried where it occurs (found with native indexOf). */
   anchor: string;
 }
 
@@ -34,7 +34,8 @@ export function compileForm(form: string): CompiledForm {
   });
   pattern += literal(fold(form.slice(last)), matches.length === 0);
   // A form starts at a word boundary: «منبع:» must not match inside a longer word.
-  const anchor = fold(form.slice(0, form.search(/[\s{:"«]/u) === -1 ? undefined : form.search(/[\s{:"«]/u)));
+  // One letter: a word of the form may be split in the document («تیتر آنلاین»), so anchor on its first letter.
+  const anchor = form.startsWith('{') ? '' : fold(form).slice(0, 1);
   return { form, regex: new RegExp(`(?<![\\p{L}\\p{N}])${pattern}`, 'dyu'), placeholders, anchor };
 }
 

@@ -40,9 +40,10 @@ function splitBlocks(text: string): Block[] {
   let pending: Block | null = null;
   let openQuotes = 0;
   const n = text.length;
+  const loneCR = /\r(?!\n)/.test(text); // old Mac line ends: take the slower path that knows them
   for (let lineStart = 0; lineStart <= n; ) {
     // indexOf is native and far faster than a char loop; a lone CR (no LF) does not split blocks.
-    const nl = text.indexOf('\n', lineStart);
+    const nl = loneCR ? nextBreak(text, lineStart) : text.indexOf('\n', lineStart);
     let lineEnd = nl === -1 ? n : nl;
     let s = lineStart;
     let e = lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 0x0d ? lineEnd - 1 : lineEnd;
@@ -67,6 +68,15 @@ function splitBlocks(text: string): Block[] {
   }
   if (pending) blocks.push(pending);
   return blocks;
+}
+
+/** The next LF or lone CR at or after `from`, or -1. */
+function nextBreak(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a || (c === 0x0d && text.charCodeAt(i + 1) !== 0x0a)) return i;
+  }
+  return -1;
 }
 
 /** Whitespace and the invisible marks scraped text leaves at line ends. */

@@ -160,7 +160,7 @@ export const legalText: RuleKind<Options> = {
         if (siteSlot) {
           const captured = located.captures[siteSlot];
           const expected = ctx.site ?? ctx.facts.attribution?.site?.name;
-          const from: Messages = ctx.site ? { en: 'from the config', fa: 'طبق پیکربندی' } : { en: 'as named in the attribution footer', fa: 'طبق سطر منبع خبر' };
+          const from: Messages = ctx.site ? { en: 'as set by site: in the config or --site', fa: 'طبق site در پیکربندی یا ‎--site' } : { en: 'as named in the attribution footer', fa: 'طبق سطر منبع خبر' };
           if (expected && captured && skeletonOf(captured.text) !== skeletonOf(expected)) {
             report({
               check: 'site',

@@ -64,7 +64,10 @@ export const pattern: RuleKind<Options> = {
   },
 };
 
-/** Fold only letters and digits of a pattern: its syntax characters must stay as written. */
+/**
+ * Fold the Persian/Arabic letters and digits of a pattern (and quote styles), never ASCII: `\S`, `\p{L}` and
+ * other syntax must stay exactly as written.
+ */
 function foldPatternLetters(p: string): string {
-  return [...p].map((ch) => (/[\p{L}\p{N}]/u.test(ch) ? fold(ch) || ch : ch)).join('');
+  return [...p].map((ch) => (ch.charCodeAt(0) > 0x7f ? fold(ch) || ch : ch)).join('');
 }
