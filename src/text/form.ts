@@ -4,17 +4,22 @@
  * matches any spacing (or none), and a word may be split by a space or ZWNJ in the document («تیتر آنلاین»).
  * The expression is built only from escaped literals and bounded classes, so it cannot backtrack badly.
  */
-import { fold } from './fold.js';
+import { fold, skeletonOf, type FoldedText } from './fold.js';
 
 export interface CompiledForm {
   form: string;
   regex: RegExp;
   placeholders: string[];
-  /** The form's first letter, folded: a form is only tried where it occurs (found with native indexOf). */
+  /**
+   * The skeleton of the form's fixed start (letters and digits only, so «منبع خبر» is «منبعخبر»): the form is
+   * tried only where the document's skeleton has it, found with native indexOf. Empty for a form that starts
+   * with a placeholder, which is tried everywhere.
+   */
   anchor: string;
 }
 
 const PLACEHOLDER = /\{([a-zA-Z][\w-]*)\}/g;
+const PLACEHOLDER_START = /\{[a-zA-Z][\w-]*\}/;
 const NAME_MAX = 80;
 
 export function compileForm(form: string): CompiledForm {
@@ -34,8 +39,8 @@ export function compileForm(form: string): CompiledForm {
   });
   pattern += literal(fold(form.slice(last)), matches.length === 0);
   // A form starts at a word boundary: «منبع:» must not match inside a longer word.
-  // One letter: a word of the form may be split in the document («تیتر آنلاین»), so anchor on its first letter.
-  const anchor = form.startsWith('{') ? '' : fold(form).slice(0, 1);
+  const firstPlaceholder = form.search(PLACEHOLDER_START);
+  const anchor = skeletonOf(firstPlaceholder === -1 ? form : form.slice(0, firstPlaceholder));
   return { form, regex: new RegExp(`(?<![\\p{L}\\p{N}])${pattern}`, 'dyu'), placeholders, anchor };
 }
 
@@ -67,11 +72,17 @@ export interface FormMatch {
   captures: Record<string, { start: number; end: number }>;
 }
 
-/** All matches of the forms in folded text, in order of position (the first form wins a tie). */
-export function matchForms(folded: string, forms: CompiledForm[]): FormMatch[] {
+/** All matches of the forms in a folded document, in order of position (the first form wins a tie). */
+export function matchForms(doc: FoldedText, forms: CompiledForm[]): FormMatch[] {
+  const folded = doc.text;
+  const sk = doc.skeleton;
   const out: FormMatch[] = [];
   for (const f of forms) {
-    for (let at = folded.indexOf(f.anchor); at !== -1; at = folded.indexOf(f.anchor, at + 1)) {
+    let lastEnd = -1;
+    const anchored = f.anchor.length > 0;
+    for (let p = anchored ? sk.text.indexOf(f.anchor) : 0; p !== -1 && p < (anchored ? sk.text.length : folded.length); p = anchored ? sk.text.indexOf(f.anchor, p + 1) : p + 1) {
+      const at = anchored ? sk.toFolded[p]! : p;
+      if (at < lastEnd) continue;
       f.regex.lastIndex = at; // sticky: try the form only here
       const m = f.regex.exec(folded);
       if (!m) continue;
@@ -85,7 +96,7 @@ export function matchForms(folded: string, forms: CompiledForm[]): FormMatch[] {
         if (e > s) captures[name] = { start: s, end: e };
       }
       out.push({ start: m.index, end: m.index + m[0].length, captures });
-      at = Math.max(at, m.index + m[0].length - 1);
+      lastEnd = m.index + m[0].length;
     }
   }
   return out.sort((a, b) => a.start - b.start);

@@ -170,7 +170,7 @@ export function locateText(folded: FoldedText, templates: CompiledTemplate[], bl
   }
   let best: { t: CompiledTemplate; from: number; to: number; score: number } | null = null;
   for (const t of templates) {
-    const hit = anchorCluster(sk.text, t);
+    const hit = anchorCluster(sk.text, t, minSimilarity);
     if (hit && (!best || hit.score > best.score)) best = { t, ...hit };
   }
   if (!best || best.score < minSimilarity) return null;
@@ -211,13 +211,19 @@ function groupIndices(m: RegExpExecArray): Record<string, [number, number]> {
 }
 
 /** Anchors vote for where the text starts; the densest window of votes is the candidate. */
-function anchorCluster(sk: string, t: CompiledTemplate): { from: number; to: number; score: number } | null {
-  if (t.anchors.length === 0) return null;
+function anchorCluster(sk: string, t: CompiledTemplate, minSimilarity: number): { from: number; to: number; score: number } | null {
+  const total = t.anchors.length;
+  if (total === 0) return null;
   const votes: { start: number; hit: number; anchor: number }[] = [];
-  t.anchors.forEach((a, k) => {
+  let anchorsHit = 0;
+  for (let k = 0; k < total; k++) {
+    // Stop once even every remaining anchor could not reach the threshold: most documents have no notice.
+    if ((anchorsHit + (total - k)) / total < minSimilarity) return null;
+    const a = t.anchors[k]!;
     let n = 0;
     for (let p = sk.indexOf(a.text); p !== -1 && n < 8; p = sk.indexOf(a.text, p + 1), n++) votes.push({ start: p - a.at, hit: p, anchor: k });
-  });
+    if (n > 0) anchorsHit++;
+  }
   if (votes.length === 0) return null;
   votes.sort((a, b) => a.start - b.start);
   const width = Math.max(40, Math.round(t.skeletonLength * 0.3));

@@ -71,7 +71,7 @@ export const attribution: RuleKind<Options> = {
       provides: ['attribution'],
       check(ctx, report) {
         const { document: doc, folded } = ctx;
-        const matches = matchForms(folded.text, forms).filter((m) => m.captures.source && inScope(doc, scope, folded.toOriginal(m.start, m.end)[0]));
+        const matches = matchForms(folded, forms).filter((m) => m.captures.source && inScope(doc, scope, folded.toOriginal(m.start, m.end)[0]));
         const declared = findDeclaredSources(ctx);
         // Prefer the last attribution: the footer's, not a «منبع:» quoted in the body.
         const found = matches[matches.length - 1];
