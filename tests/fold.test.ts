@@ -48,8 +48,9 @@ describe('fold', () => {
     const f = foldText(original);
     expect(f.text).toBe('کی 74');
     // ك(0) ـ(1) ي(2) ZWNJ(3) space(4) ۷(5) ۴(6): the ZWNJ+space run is one folded space covering 3..5.
-    expect([...f.start]).toEqual([0, 2, 3, 5, 6]);
-    expect([...f.end]).toEqual([1, 3, 5, 6, 7]);
+    expect([0, 1, 2, 3, 4].map((k) => f.startOf(k))).toEqual([0, 2, 3, 5, 6]);
+    expect([0, 1, 2, 3, 4].map((k) => f.endOf(k))).toEqual([1, 3, 5, 6, 7]);
+    expect([0, 1, 2, 3, 4, 5, 6, 7].map((o) => f.foldedAt(o))).toEqual([0, 1, 1, 2, 3, 3, 4, 5]);
     expect(f.toOriginal(0, 2)).toEqual([0, 3]); // kaf..yeh spans the dropped tatweel
     expect(f.toOriginal(3, 5)).toEqual([5, 7]);
   });
@@ -60,15 +61,18 @@ describe('fold', () => {
       fc.property(fc.array(fc.constantFrom(...alphabet), { maxLength: 80 }), (parts) => {
         const original = parts.join('');
         const f = foldText(original);
-        expect(f.start.length).toBe(f.text.length);
         for (let i = 0; i < f.text.length; i++) {
-          expect(f.start[i]!).toBeGreaterThanOrEqual(0);
-          expect(f.end[i]!).toBeLessThanOrEqual(original.length);
-          expect(f.start[i]!).toBeLessThan(f.end[i]!);
-          if (i > 0) expect(f.start[i]!).toBeGreaterThanOrEqual(f.start[i - 1]!);
+          expect(f.startOf(i)).toBeGreaterThanOrEqual(0);
+          expect(f.endOf(i)).toBeLessThanOrEqual(original.length);
+          expect(f.startOf(i)).toBeLessThan(f.endOf(i));
+          if (i > 0) expect(f.startOf(i)).toBeGreaterThanOrEqual(f.endOf(i - 1) - (f.startOf(i) === f.startOf(i - 1) ? 1 : 0));
+          expect(f.foldedAt(f.startOf(i))).toBeLessThanOrEqual(i); // the inverse finds this unit or one sharing its start
         }
         const sk = f.skeleton;
-        for (let i = 1; i < sk.toFolded.length; i++) expect(sk.toFolded[i]!).toBeGreaterThan(sk.toFolded[i - 1]!);
+        for (let i = 0; i < sk.text.length; i++) {
+          expect(f.text[sk.toFolded(i)]).toBe(sk.text[i]);
+          if (i > 0) expect(sk.toFolded(i)).toBeGreaterThan(sk.toFolded(i - 1));
+        }
       }),
       { numRuns: 500 },
     );

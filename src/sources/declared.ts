@@ -38,7 +38,7 @@ function extract(ctx: DocumentContext): DeclaredSource[] {
   if (doc.metadata.source) out.push({ name: doc.metadata.source, where: 'metadata', start: 0, end: 0 });
 
   // Folded view of a block: [foldedStart, foldedEnd) found by binary search on the map.
-  const foldedRange = (start: number, end: number): [number, number] => [lowerBound(folded.start, start), lowerBound(folded.start, end)];
+  const foldedRange = (start: number, end: number): [number, number] => [folded.foldedAt(start), folded.foldedAt(end)];
   const push = (name: string, where: DeclaredWhere, fs: number, fe: number, via?: string) => {
     const clean = name.replace(/[\s\-|:،,]+$/u, '').trim();
     if (clean.length < 2) return;
@@ -77,15 +77,4 @@ function extract(ctx: DocumentContext): DeclaredSource[] {
     }
   }
   return out;
-}
-
-function lowerBound(arr: Uint32Array, value: number): number {
-  let lo = 0;
-  let hi = arr.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (arr[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

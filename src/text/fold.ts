@@ -81,40 +81,109 @@ const ENTITY_ACTION: Record<string, number> = {
   '200c': SPACE, '200d': SPACE, a0: SPACE, '200e': DROP, '200f': DROP,
 };
 
-/** Folded text: `text[i]` came from `original.slice(start[i], end[i])`. */
+/**
+ * A monotone map from indices of a derived string to indices of its source, stored sparsely: a list of
+ * breakpoints where `source = derived + delta` changes. Most folded units map one to one, so a document needs
+ * a few dozen breakpoints (dropped marks, merged line breaks) instead of an entry per character.
+ */
+export class OffsetMap {
+  constructor(
+    /** Derived indices where a new delta starts, ascending; the first is 0. */
+    private readonly at: Int32Array,
+    private readonly delta: Int32Array,
+  ) {}
+
+  private segment(i: number): number {
+    let lo = 0;
+    let hi = this.at.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.at[mid]! <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  toSource(i: number): number {
+    return i + this.delta[this.segment(i)]!;
+  }
+
+  /** True when derived index i starts a new segment (the unit before it did not map to the source unit before). */
+  startsSegment(i: number): boolean {
+    return this.at[this.segment(i)] === i;
+  }
+}
+
+/** Folded text: folded unit k came from `original.slice(startOf(k), endOf(k))`. */
 export class FoldedText {
   constructor(
     readonly original: string,
     readonly text: string,
-    readonly start: Uint32Array,
-    readonly end: Uint32Array,
-    /** Letters and digits only (plus date separators), for comparing long legal texts; built in the same pass. */
-    readonly skeleton: Skeleton,
+    private readonly map: OffsetMap,
+    /** Units that cover more than one original unit (merged space runs, entities), by folded index. */
+    private readonly wide: Map<number, number>,
   ) {}
+
+  private skeletonCache: Skeleton | undefined;
+
+  /** Letters and digits only (plus date separators), for aligning long legal texts. Built on first use only. */
+  get skeleton(): Skeleton {
+    return (this.skeletonCache ??= buildSkeleton(this.text));
+  }
+
+  startOf(k: number): number {
+    return k >= this.text.length ? this.original.length : this.map.toSource(k);
+  }
+
+  endOf(k: number): number {
+    return this.startOf(k) + (this.wide.get(k) ?? 1);
+  }
 
   /** The original range covered by folded range [from, to). */
   toOriginal(from: number, to: number): [number, number] {
     if (to <= from) {
-      const at = from < this.text.length ? this.start[from]! : this.original.length;
+      const at = this.startOf(from);
       return [at, at];
     }
-    return [this.start[from]!, this.end[to - 1]!];
+    return [this.startOf(from), this.endOf(to - 1)];
   }
 
+  /** The first folded unit that starts at or after an original offset. */
+  foldedAt(offset: number): number {
+    let lo = 0;
+    let hi = this.text.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.map.toSource(mid) < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
 }
 
 /**
  * The folded text with spaces and punctuation removed: «هر گونه» and «هرگونه», «تیتر‌آنلاین» and «تیترآنلاین»
- * become the same. '/' and '-' stay, as dates need them. `toFolded[i]` is the folded index of `text[i]`;
- * `wordStart[i]` is 1 where a word starts in the folded text, so differences can be widened to whole words.
+ * become the same. '/' and '-' stay, as dates need them. A word of the skeleton is a run of units that were
+ * adjacent in the folded text, so differences can be widened to whole words.
  */
-export interface Skeleton {
-  readonly text: string;
-  readonly toFolded: Uint32Array;
-  readonly wordStart: Uint8Array;
+export class Skeleton {
+  constructor(
+    readonly text: string,
+    private readonly map: OffsetMap,
+  ) {}
+
+  /** The folded index of skeleton unit i. */
+  toFolded(i: number): number {
+    return this.map.toSource(i);
+  }
+
+  isWordStart(i: number): boolean {
+    return i === 0 || this.map.startsSegment(i);
+  }
 }
 
-function isSkeletonUnit(c: number): boolean {
+/** Letters, digits, '/' and '-': what a skeleton keeps of folded text. */
+export function isSkeletonUnit(c: number): boolean {
   if (c >= 0x30 && c <= 0x39) return true; // digits
   if (c >= 0x61 && c <= 0x7a) return true; // latin (already lower-cased)
   if (c === 0x2f || c === 0x2d) return true; // '/', '-'
@@ -132,17 +201,15 @@ const skeletonUnit = (() => {
 /** Fold a whole text, keeping the map back to it. A tight loop: this runs once per document on every run. */
 export function foldText(original: string): FoldedText {
   const n = original.length;
-  const cap = n + 16;
-  let out = new Uint16Array(cap);
-  let start = new Uint32Array(cap);
-  let end = new Uint32Array(cap);
+  let out = new Uint16Array(n + 16);
   let len = 0;
-  let lastKind = 0; // 0 other text, 1 space, 2 newline, 3 a skeleton unit (letter, digit)
-  // The skeleton is built in the same pass: the folded units that are letters, digits, '/' or '-'.
-  let skel = new Uint16Array(cap);
-  let skelToFolded = new Uint32Array(cap);
-  let skelWordStart = new Uint8Array(cap);
-  let skelLen = 0;
+  // Breakpoints of the folded → original map, and units wider than one original unit.
+  const foldAt: number[] = [0];
+  const foldDelta: number[] = [0];
+  const wide = new Map<number, number>();
+  let delta = 0;
+  let lastKind = 0; // 0 text, 1 space, 2 newline
+  let runStart = 0;
   let i = 0;
   while (i < n) {
     const c = original.charCodeAt(i);
@@ -157,74 +224,85 @@ export function foldText(original: string): FoldedText {
       }
     }
     if (action >= 0) {
-      if (skeletonUnit[action]) {
-        skel[skelLen] = action;
-        skelToFolded[skelLen] = len;
-        skelWordStart[skelLen] = lastKind === 3 ? 0 : 1;
-        skelLen++;
-        out[len] = action;
-        start[len] = i;
-        end[len] = i + width;
-        len++;
-        lastKind = 3; // a skeleton unit: the next one continues its word
-        i += width;
-        continue;
+      if (i - len !== delta) {
+        delta = i - len;
+        foldAt.push(len);
+        foldDelta.push(delta);
       }
-      out[len] = action;
-      start[len] = i;
-      end[len] = i + width;
-      len++;
+      if (width !== 1) wide.set(len, width);
+      out[len++] = action;
       lastKind = 0;
     } else if (action === SPACE || action === NEWLINE) {
-      if ((lastKind === 1 || lastKind === 2) && len > 0) {
-        end[len - 1] = i + width; // extend the run
+      if (lastKind !== 0 && len > 0) {
+        wide.set(len - 1, i + width - runStart); // extend the run
         if (action === NEWLINE && lastKind === 1) {
           out[len - 1] = 0x0a;
           lastKind = 2;
         }
       } else {
-        out[len] = action === NEWLINE ? 0x0a : 0x20;
-        start[len] = i;
-        end[len] = i + width;
-        len++;
+        if (i - len !== delta) {
+          delta = i - len;
+          foldAt.push(len);
+          foldDelta.push(delta);
+        }
+        if (width !== 1) wide.set(len, width);
+        runStart = i;
+        out[len++] = action === NEWLINE ? 0x0a : 0x20;
         lastKind = action === NEWLINE ? 2 : 1;
       }
     } else if (action === COMPAT) {
       const compat = String.fromCharCode(c).normalize('NFKC');
-      if (len + compat.length >= out.length) {
-        // A ligature expanded: grow the buffers (rare; presentation forms only).
-        out = grow16(out, compat.length);
-        start = grow32(start, compat.length);
-        end = grow32(end, compat.length);
-        skel = grow16(skel, compat.length);
-        skelToFolded = grow32(skelToFolded, compat.length);
-        const ws = new Uint8Array(skelWordStart.length * 2 + compat.length);
-        ws.set(skelWordStart);
-        skelWordStart = ws;
-      }
+      if (len + compat.length >= out.length) out = grow16(out, compat.length);
       for (let k = 0; k < compat.length; k++) {
-        const u = compat.charCodeAt(k);
-        const folded = table[u]!;
-        if (folded >= 0) {
-          if (skeletonUnit[folded]) {
-            skel[skelLen] = folded;
-            skelToFolded[skelLen] = len;
-            skelWordStart[skelLen] = lastKind === 3 ? 0 : 1;
-            skelLen++;
-          }
-          out[len] = folded;
-          start[len] = i;
-          end[len] = i + 1;
-          len++;
-          lastKind = skeletonUnit[folded] ? 3 : 0;
+        const folded = table[compat.charCodeAt(k)]!;
+        if (folded < 0) continue;
+        if (i - len !== delta) {
+          delta = i - len;
+          foldAt.push(len);
+          foldDelta.push(delta);
         }
+        out[len++] = folded;
+        lastKind = 0;
       }
     }
     // DROP: nothing
     i += width;
   }
-  const skeleton: Skeleton = { text: decodeUnits(skel, skelLen), toFolded: skelToFolded.slice(0, skelLen), wordStart: skelWordStart.slice(0, skelLen) };
-  return new FoldedText(original, decodeUnits(out, len), start.slice(0, len), end.slice(0, len), skeleton);
+  return new FoldedText(original, decodeUnits(out, len), new OffsetMap(...dedupe(foldAt, foldDelta)), wide);
+}
+
+/** The skeleton of a folded text: one pass, a breakpoint at each word start. */
+function buildSkeleton(folded: string): Skeleton {
+  const units = new Uint16Array(folded.length);
+  const at: number[] = [0];
+  const delta: number[] = [0];
+  let n = 0;
+  let prev = -2;
+  for (let i = 0; i < folded.length; i++) {
+    const c = folded.charCodeAt(i);
+    if (!skeletonUnit[c]) continue;
+    if (prev !== i - 1) {
+      at.push(n);
+      delta.push(i - n);
+    }
+    units[n++] = c;
+    prev = i;
+  }
+  return new Skeleton(decodeUnits(units, n), new OffsetMap(...dedupe(at, delta)));
+}
+
+/** Breakpoint lists as typed arrays, keeping only the last delta set at any one index. */
+function dedupe(at: number[], delta: number[]): [Int32Array, Int32Array] {
+  const a: number[] = [];
+  const d: number[] = [];
+  for (let k = 0; k < at.length; k++) {
+    if (a.length && a[a.length - 1] === at[k]) d[d.length - 1] = delta[k]!;
+    else {
+      a.push(at[k]!);
+      d.push(delta[k]!);
+    }
+  }
+  return [Int32Array.from(a), Int32Array.from(d)];
 }
 
 function grow16(a: Uint16Array<ArrayBuffer>, extra: number): Uint16Array<ArrayBuffer> {
@@ -233,11 +311,6 @@ function grow16(a: Uint16Array<ArrayBuffer>, extra: number): Uint16Array<ArrayBu
   return b;
 }
 
-function grow32(a: Uint32Array<ArrayBuffer>, extra: number): Uint32Array<ArrayBuffer> {
-  const b = new Uint32Array(a.length * 2 + extra);
-  b.set(a);
-  return b;
-}
 
 const utf16 = new TextDecoder('utf-16le');
 

@@ -4,22 +4,21 @@
  * matches any spacing (or none), and a word may be split by a space or ZWNJ in the document («تیتر آنلاین»).
  * The expression is built only from escaped literals and bounded classes, so it cannot backtrack badly.
  */
-import { fold, skeletonOf, type FoldedText } from './fold.js';
+import { fold, type FoldedText } from './fold.js';
 
 export interface CompiledForm {
   form: string;
   regex: RegExp;
   placeholders: string[];
   /**
-   * The skeleton of the form's fixed start (letters and digits only, so «منبع خبر» is «منبعخبر»): the form is
-   * tried only where the document's skeleton has it, found with native indexOf. Empty for a form that starts
-   * with a placeholder, which is tried everywhere.
+   * The form's first letters, folded (at most three, so a word split by a ZWNJ later on still matches): the
+   * form is tried only where they occur, found with native indexOf. Empty for a form that starts with a
+   * placeholder, which is tried everywhere.
    */
   anchor: string;
 }
 
 const PLACEHOLDER = /\{([a-zA-Z][\w-]*)\}/g;
-const PLACEHOLDER_START = /\{[a-zA-Z][\w-]*\}/;
 const NAME_MAX = 80;
 
 export function compileForm(form: string): CompiledForm {
@@ -39,8 +38,7 @@ export function compileForm(form: string): CompiledForm {
   });
   pattern += literal(fold(form.slice(last)), matches.length === 0);
   // A form starts at a word boundary: «منبع:» must not match inside a longer word.
-  const firstPlaceholder = form.search(PLACEHOLDER_START);
-  const anchor = skeletonOf(firstPlaceholder === -1 ? form : form.slice(0, firstPlaceholder));
+  const anchor = (/^[\p{L}\p{N}]+/u.exec(fold(form))?.[0] ?? '').slice(0, 3);
   return { form, regex: new RegExp(`(?<![\\p{L}\\p{N}])${pattern}`, 'dyu'), placeholders, anchor };
 }
 
@@ -75,13 +73,11 @@ export interface FormMatch {
 /** All matches of the forms in a folded document, in order of position (the first form wins a tie). */
 export function matchForms(doc: FoldedText, forms: CompiledForm[]): FormMatch[] {
   const folded = doc.text;
-  const sk = doc.skeleton;
   const out: FormMatch[] = [];
   for (const f of forms) {
     let lastEnd = -1;
     const anchored = f.anchor.length > 0;
-    for (let p = anchored ? sk.text.indexOf(f.anchor) : 0; p !== -1 && p < (anchored ? sk.text.length : folded.length); p = anchored ? sk.text.indexOf(f.anchor, p + 1) : p + 1) {
-      const at = anchored ? sk.toFolded[p]! : p;
+    for (let at = anchored ? folded.indexOf(f.anchor) : 0; at !== -1 && at < folded.length; at = anchored ? folded.indexOf(f.anchor, at + 1) : at + 1) {
       if (at < lastEnd) continue;
       f.regex.lastIndex = at; // sticky: try the form only here
       const m = f.regex.exec(folded);

@@ -4,7 +4,7 @@
  * digit scripts, ZWNJ, spacing, marks, quotes and line wrapping never count as a difference; words that do
  * differ are reported as whole words, and a difference inside a named slot (article number, date, …) is named.
  */
-import { foldText, skeletonOf, type FoldedText } from './fold.js';
+import { foldText, isSkeletonUnit, skeletonOf, type FoldedText } from './fold.js';
 import { parseNumericDate, sameDate } from './dates.js';
 
 export type SlotType = 'text' | 'date' | 'site' | 'any';
@@ -33,15 +33,20 @@ export interface CompiledTemplate {
   display: string;
   words: TemplateWord[];
   slots: Record<string, SlotSpec>;
-  /** Matches the whole text on a document skeleton; named groups capture wildcard and date slots. */
+  /** Matches the whole text in folded text, any spacing and punctuation between words; groups capture slots. */
   exact: RegExp;
-  /** Non-wildcard skeleton, cut into anchors for finding altered copies. */
+  /** Distinct longer words of the text with their approximate offset in it, for finding altered copies. */
   anchors: { text: string; at: number }[];
-  skeletonLength: number;
+  /** Anchor indices by the hash of their word, so one pass over a document finds them all. */
+  anchorsByHash: Map<number, number[]>;
+  /** Approximate folded length of the text, for the width of the anchors' window. */
+  foldedLength: number;
 }
 
 const PLACEHOLDER = /\{([a-zA-Z][\w-]*)\}/g;
-const ANCHOR = 8;
+/** Between two words of a legal text: any spacing or punctuation, or none. */
+const BETWEEN = '[^\\p{L}\\p{N}]{0,12}';
+const ANCHOR_MIN = 4;
 
 /** Placeholder names used in a template, in order. */
 export function placeholdersOf(text: string): string[] {
@@ -58,13 +63,13 @@ export function compileTemplate(text: string, slots: Record<string, SlotSpec>, i
     const sk = folded.skeleton;
     for (let i = 0; i < sk.text.length; ) {
       let j = i + 1;
-      while (j < sk.text.length && !sk.wordStart[j]) j++;
+      while (j < sk.text.length && !sk.isWordStart(j)) j++;
       words.push({
         skel: sk.text.slice(i, j),
         slot,
         wildcard: false,
-        displayStart: base + folded.start[sk.toFolded[i]!]!,
-        displayEnd: base + folded.end[sk.toFolded[j - 1]!]!,
+        displayStart: base + folded.startOf(sk.toFolded(i)),
+        displayEnd: base + folded.endOf(sk.toFolded(j - 1)),
       });
       i = j;
     }
@@ -84,39 +89,74 @@ export function compileTemplate(text: string, slots: Record<string, SlotSpec>, i
   }
   addText(text.slice(last), null);
 
-  let pattern = '';
-  let plain = '';
+  const parts: string[] = [];
   const anchors: { text: string; at: number }[] = [];
   const seenSlots = new Set<string>();
-  for (let w = 0; w < words.length; w++) {
-    const word = words[w]!;
+  const seenAnchors = new Set<string>();
+  let at = 0;
+  for (const word of words) {
     if (word.wildcard) {
-      pattern += `(?<${groupName(word.slot!)}>.{0,80}?)`;
+      parts.push(`(?<${groupName(word.slot!)}>[^]{0,80}?)`);
       continue;
     }
     const spec = word.slot ? slots[word.slot]! : undefined;
     if (spec?.type === 'date') {
-      if (!seenSlots.has(word.slot!)) pattern += `(?<${groupName(word.slot!)}>\\d{1,4}[/-]\\d{1,2}[/-]\\d{1,4})`;
+      if (!seenSlots.has(word.slot!)) parts.push(`(?<${groupName(word.slot!)}>\\d{1,4}\\s?[/\\-.]\\s?\\d{1,2}\\s?[/\\-.]\\s?\\d{1,4})`);
       seenSlots.add(word.slot!);
     } else if (spec?.accept?.length) {
-      if (!seenSlots.has(word.slot!)) pattern += `(?:${[spec.value ?? '', ...spec.accept].map((v) => escapeRegExp(skeletonOf(v))).join('|')})`;
+      if (!seenSlots.has(word.slot!)) parts.push(`(?:${[spec.value ?? '', ...spec.accept].map((v) => wordsPattern(v)).join('|')})`);
       seenSlots.add(word.slot!);
     } else {
-      pattern += escapeRegExp(word.skel);
+      parts.push(wordPattern(word.skel));
     }
-    plain += word.skel;
+    // Anchors come from the fixed wording and text slots alike; a changed slot only loses a few of them.
+    if (word.skel.length >= ANCHOR_MIN && spec?.type !== 'date' && !seenAnchors.has(word.skel)) {
+      seenAnchors.add(word.skel);
+      anchors.push({ text: word.skel, at });
+    }
+    at += word.skel.length + 1;
   }
-  for (let at = 0; at + ANCHOR <= plain.length; at += ANCHOR) anchors.push({ text: plain.slice(at, at + ANCHOR), at });
-  return { index, display, words, slots, exact: new RegExp(pattern, 'dg'), anchors, skeletonLength: plain.length };
+  const anchorsByHash = new Map<number, number[]>();
+  anchors.forEach((a, k) => {
+    const h = wordHash(a.text, 0, a.text.length);
+    anchorsByHash.set(h, [...(anchorsByHash.get(h) ?? []), k]);
+  });
+  return { index, display, words, slots, exact: new RegExp(parts.join(BETWEEN), 'dgu'), anchors, anchorsByHash, foldedLength: at };
+}
+
+/** FNV-1a over UTF-16 units: a word's hash, computed the same way while scanning a document. */
+function wordHash(text: string, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let k = from; k < to; k++) h = Math.imul(h ^ text.charCodeAt(k), 16777619);
+  return h;
+}
+
+/** One word as it may appear in folded text: split anywhere by a space (a ZWNJ in the original). */
+function wordPattern(skel: string): string {
+  return [...skel].map(escapeU).join('\\s?');
+}
+
+function wordsPattern(value: string): string {
+  const f = foldText(value);
+  const sk = f.skeleton;
+  const words: string[] = [];
+  for (let i = 0; i < sk.text.length; ) {
+    let j = i + 1;
+    while (j < sk.text.length && !sk.isWordStart(j)) j++;
+    words.push(wordPattern(sk.text.slice(i, j)));
+    i = j;
+  }
+  return words.join(BETWEEN);
+}
+
+function escapeU(ch: string): string {
+  return /[.*+?^${}()|[\]\\/]/.test(ch) ? `\\${ch}` : ch;
 }
 
 function groupName(slot: string): string {
   return `s_${slot.replace(/[^\w]/g, '_')}`;
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-}
 
 /** A found word of the document: its skeleton and its range in the original text. */
 interface FoundWord {
@@ -162,15 +202,14 @@ export interface Span {
  * template whose anchors cluster best, if at least `minSimilarity` of them are present, is aligned word by word.
  */
 export function locateText(folded: FoldedText, templates: CompiledTemplate[], blocks: Span[], minSimilarity: number): LocatedText | null {
-  const sk = folded.skeleton;
   for (const t of templates) {
     t.exact.lastIndex = 0;
-    const m = t.exact.exec(sk.text);
+    const m = t.exact.exec(folded.text);
     if (m) return fromExact(folded, t, m);
   }
   let best: { t: CompiledTemplate; from: number; to: number; score: number } | null = null;
   for (const t of templates) {
-    const hit = anchorCluster(sk.text, t, minSimilarity);
+    const hit = anchorCluster(folded.text, t, minSimilarity);
     if (hit && (!best || hit.score > best.score)) best = { t, ...hit };
   }
   if (!best || best.score < minSimilarity) return null;
@@ -179,22 +218,18 @@ export function locateText(folded: FoldedText, templates: CompiledTemplate[], bl
 }
 
 function fromExact(folded: FoldedText, t: CompiledTemplate, m: RegExpExecArray): LocatedText {
-  const sk = folded.skeleton;
-  const toOrig = (from: number, to: number): [number, number] =>
-    to <= from ? folded.toOriginal(sk.toFolded[from] ?? folded.text.length, sk.toFolded[from] ?? folded.text.length)
-      : folded.toOriginal(sk.toFolded[from]!, sk.toFolded[to - 1]! + 1);
-  const [start, end] = toOrig(m.index, m.index + m[0].length);
+  const [start, end] = folded.toOriginal(m.index, m.index + m[0].length);
   const captures: LocatedText['captures'] = {};
   const differences: Difference[] = [];
-  const indices = groupIndices(m);
+  const indices = (m.indices?.groups ?? {}) as Record<string, [number, number] | undefined>;
   for (const [slot, spec] of Object.entries(t.slots)) {
     const g = indices[groupName(slot)];
     if (!g) continue;
-    const [s, e] = toOrig(g[0], g[1]);
+    const [s, e] = folded.toOriginal(g[0], g[1]);
     const text = folded.original.slice(s, e);
     if (spec.type === 'date') {
       const want = parseNumericDate(foldText(spec.value ?? '').text);
-      const got = parseNumericDate(sk.text.slice(g[0], g[1]));
+      const got = parseNumericDate(folded.text.slice(g[0], g[1]));
       if (want && got && !sameDate(want, got)) {
         differences.push({ kind: 'changed', slot, expected: spec.value ?? '', found: displayOf(text), start: s, end: e });
       }
@@ -205,47 +240,76 @@ function fromExact(folded: FoldedText, t: CompiledTemplate, m: RegExpExecArray):
   return { template: t, start, end, exact: differences.length === 0, captures, differences, similarity: 1 };
 }
 
-/** Start/end skeleton offsets of each named group (the `d` flag gives them). */
-function groupIndices(m: RegExpExecArray): Record<string, [number, number]> {
-  return (m.indices?.groups ?? {}) as Record<string, [number, number]>;
-}
-
-/** Anchors vote for where the text starts; the densest window of votes is the candidate. */
-function anchorCluster(sk: string, t: CompiledTemplate, minSimilarity: number): { from: number; to: number; score: number } | null {
+/**
+ * Anchors (the text's longer words) vote for where the text starts; the window of votes with the most distinct
+ * anchors is the candidate. Works on folded text with native indexOf; returns a folded range.
+ */
+function anchorCluster(text: string, t: CompiledTemplate, minSimilarity: number): { from: number; to: number; score: number } | null {
   const total = t.anchors.length;
   if (total === 0) return null;
-  const votes: { start: number; hit: number; anchor: number }[] = [];
-  let anchorsHit = 0;
-  for (let k = 0; k < total; k++) {
-    // Stop once even every remaining anchor could not reach the threshold: most documents have no notice.
-    if ((anchorsHit + (total - k)) / total < minSimilarity) return null;
-    const a = t.anchors[k]!;
-    let n = 0;
-    for (let p = sk.indexOf(a.text); p !== -1 && n < 8; p = sk.indexOf(a.text, p + 1), n++) votes.push({ start: p - a.at, hit: p, anchor: k });
-    if (n > 0) anchorsHit++;
+  const votes: { start: number; hit: number; end: number; anchor: number }[] = [];
+  const hits = new Uint8Array(total);
+  // One pass over the words of the folded text, each looked up by hash among the anchors.
+  let wordFrom = -1;
+  let h = 0x811c9dc5;
+  for (let k = 0; k <= text.length; k++) {
+    const c = k < text.length ? text.charCodeAt(k) : 0x20;
+    if (isSkeletonUnit(c)) {
+      if (wordFrom === -1) {
+        wordFrom = k;
+        h = 0x811c9dc5;
+      }
+      h = Math.imul(h ^ c, 16777619);
+      continue;
+    }
+    if (wordFrom === -1) continue;
+    const candidates = k - wordFrom >= ANCHOR_MIN ? t.anchorsByHash.get(h) : undefined;
+    if (candidates) {
+      for (const a of candidates) {
+        const anchor = t.anchors[a]!;
+        if (hits[a]! < 8 && anchor.text.length === k - wordFrom && text.startsWith(anchor.text, wordFrom)) {
+          hits[a]!++;
+          votes.push({ start: wordFrom - anchor.at, hit: wordFrom, end: k, anchor: a });
+        }
+      }
+    }
+    wordFrom = -1;
   }
+  let anchorsHit = 0;
+  for (let a = 0; a < total; a++) if (hits[a]) anchorsHit++;
+  if (anchorsHit / total < minSimilarity) return null;
   if (votes.length === 0) return null;
   votes.sort((a, b) => a.start - b.start);
-  const width = Math.max(40, Math.round(t.skeletonLength * 0.3));
+  const width = Math.max(40, Math.round(t.foldedLength * 0.3));
+  // Sliding window over votes sorted by implied start, counting distinct anchors in it.
+  const count = new Uint16Array(total);
+  let distinct = 0;
   let best = { from: 0, to: 0, score: 0 };
+  let bestLo = 0;
+  let bestHi = -1;
   let lo = 0;
   for (let hi = 0; hi < votes.length; hi++) {
-    while (votes[hi]!.start - votes[lo]!.start > width) lo++;
-    const window = votes.slice(lo, hi + 1);
-    const distinct = new Set(window.map((v) => v.anchor)).size;
-    const score = distinct / t.anchors.length;
-    if (score > best.score) {
-      best = { from: Math.min(...window.map((v) => v.hit)), to: Math.max(...window.map((v) => v.hit)) + ANCHOR, score };
+    if (count[votes[hi]!.anchor]!++ === 0) distinct++;
+    while (votes[hi]!.start - votes[lo]!.start > width) if (--count[votes[lo++]!.anchor]! === 0) distinct--;
+    if (distinct / total > best.score) {
+      best.score = distinct / total;
+      bestLo = lo;
+      bestHi = hi;
     }
   }
+  let from = Infinity;
+  let to = -Infinity;
+  for (let k = bestLo; k <= bestHi; k++) {
+    from = Math.min(from, votes[k]!.hit);
+    to = Math.max(to, votes[k]!.end);
+  }
+  best = { from, to, score: best.score };
   return best;
 }
 
-/** Widen a skeleton range to the original ranges of the blocks it touches. */
+/** Widen a folded range to the original ranges of the blocks it touches. */
 function widenToBlocks(folded: FoldedText, from: number, to: number, blocks: Span[]): [number, number] {
-  const sk = folded.skeleton;
-  const [s] = folded.toOriginal(sk.toFolded[from]!, sk.toFolded[from]! + 1);
-  const [, e] = folded.toOriginal(sk.toFolded[to - 1]!, sk.toFolded[to - 1]! + 1);
+  const [s, e] = folded.toOriginal(from, to);
   let start = s;
   let end = e;
   for (const b of blocks) {
@@ -255,19 +319,27 @@ function widenToBlocks(folded: FoldedText, from: number, to: number, blocks: Spa
   return [start, end];
 }
 
-/** The document's words whose original range lies in [start, end). */
+/**
+ * The document's words whose original range lies in [start, end): runs of letters and digits (and '/', '-')
+ * in the folded text, in skeleton form. Only the region is scanned; the document's full skeleton is never built.
+ */
 function wordsIn(folded: FoldedText, start: number, end: number): FoundWord[] {
-  const sk = folded.skeleton;
   const words: FoundWord[] = [];
-  for (let i = 0; i < sk.text.length; ) {
-    let j = i + 1;
-    while (j < sk.text.length && !sk.wordStart[j]) j++;
-    const ws = folded.start[sk.toFolded[i]!]!;
-    const we = folded.end[sk.toFolded[j - 1]!]!;
-    if (ws >= start && we <= end) words.push({ skel: sk.text.slice(i, j), start: ws, end: we });
-    if (ws >= end) break;
-    i = j;
+  const text = folded.text;
+  const last = folded.foldedAt(end);
+  let wordFrom = -1;
+  const close = (to: number) => {
+    const ws = folded.startOf(wordFrom);
+    const we = folded.endOf(to - 1);
+    if (ws >= start && we <= end) words.push({ skel: text.slice(wordFrom, to), start: ws, end: we });
+    wordFrom = -1;
+  };
+  for (let k = folded.foldedAt(start); k < last; k++) {
+    if (isSkeletonUnit(text.charCodeAt(k))) {
+      if (wordFrom === -1) wordFrom = k;
+    } else if (wordFrom !== -1) close(k);
   }
+  if (wordFrom !== -1) close(last);
   return words;
 }
 
@@ -275,14 +347,29 @@ type Op = { op: 'match'; e: number; f: number } | { op: 'drop'; e: number } | { 
 
 /** Word-level LCS; a wildcard word absorbs found words at no cost, but never one that a later word matches. */
 function diffWords(exp: TemplateWord[], found: FoundWord[]): Op[] {
-  const n = exp.length;
-  const m = found.length;
+  // Equal words at both ends need no table: most altered notices differ in one place.
+  const same = (i: number, j: number) => !exp[i]!.wildcard && exp[i]!.skel === found[j]!.skel;
+  let head = 0;
+  while (head < exp.length && head < found.length && same(head, head)) head++;
+  let tail = 0;
+  while (tail < exp.length - head && tail < found.length - head && same(exp.length - 1 - tail, found.length - 1 - tail)) tail++;
+  const ops: Op[] = [];
+  for (let k = 0; k < head; k++) ops.push({ op: 'match', e: k, f: k });
+  ops.push(...diffMiddle(exp, found, head, exp.length - tail, head, found.length - tail));
+  for (let k = tail; k > 0; k--) ops.push({ op: 'match', e: exp.length - k, f: found.length - k });
+  return ops;
+}
+
+/** LCS over exp[e0, e1) and found[f0, f1). */
+function diffMiddle(exp: TemplateWord[], found: FoundWord[], e0: number, e1: number, f0: number, f1: number): Op[] {
+  const n = e1 - e0;
+  const m = f1 - f0;
   const w = m + 1;
   const dp = new Uint16Array((n + 1) * w);
   for (let i = n - 1; i >= 0; i--) {
+    const e = exp[e0 + i]!;
     for (let j = m - 1; j >= 0; j--) {
-      const e = exp[i]!;
-      const here = !e.wildcard && e.skel === found[j]!.skel ? 1 + dp[(i + 1) * w + j + 1]! : 0;
+      const here = !e.wildcard && e.skel === found[f0 + j]!.skel ? 1 + dp[(i + 1) * w + j + 1]! : 0;
       dp[i * w + j] = Math.max(here, dp[(i + 1) * w + j]!, dp[i * w + j + 1]!);
     }
   }
@@ -290,13 +377,13 @@ function diffWords(exp: TemplateWord[], found: FoundWord[]): Op[] {
   let i = 0;
   let j = 0;
   while (i < n || j < m) {
-    const e = exp[i];
-    if (i < n && j < m && e!.wildcard && dp[i * w + j + 1] === dp[i * w + j]) ops.push({ op: 'absorb', e: i, f: j++ });
-    else if (i < n && j < m && !e!.wildcard && e!.skel === found[j]!.skel && dp[i * w + j] === 1 + dp[(i + 1) * w + j + 1]!) ops.push({ op: 'match', e: i++, f: j++ });
+    const e = exp[e0 + i];
+    if (i < n && j < m && e!.wildcard && dp[i * w + j + 1] === dp[i * w + j]) ops.push({ op: 'absorb', e: e0 + i, f: f0 + j++ });
+    else if (i < n && j < m && !e!.wildcard && e!.skel === found[f0 + j]!.skel && dp[i * w + j] === 1 + dp[(i + 1) * w + j + 1]!) ops.push({ op: 'match', e: e0 + i++, f: f0 + j++ });
     else if (i < n && (j >= m || dp[(i + 1) * w + j] === dp[i * w + j])) {
-      if (!e!.wildcard) ops.push({ op: 'drop', e: i });
+      if (!e!.wildcard) ops.push({ op: 'drop', e: e0 + i });
       i++;
-    } else ops.push({ op: 'add', f: j++ });
+    } else ops.push({ op: 'add', f: f0 + j++ });
   }
   return ops;
 }
