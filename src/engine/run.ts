@@ -28,7 +28,17 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
     results.push(r);
     options.onResult?.(r);
   };
-  for (const input of inputs) {
+  // Read ahead a few files while checking the current one, so disk latency overlaps with checking; results
+  // still come out in input order.
+  const AHEAD = 16;
+  const pending = new Map<number, Promise<ReadResult[]>>();
+  const readInput = (k: number) => {
+    const input = inputs[k];
+    if (input?.kind === 'file' && !pending.has(k)) pending.set(k, readPath(resolve(options.cwd ?? process.cwd(), input.path)));
+  };
+  for (let k = 0; k < inputs.length; k++) {
+    const input = inputs[k]!;
+    for (let a = k; a < Math.min(inputs.length, k + AHEAD); a++) readInput(a);
     if (input.kind === 'missing') {
       missing.push(input.message);
       emit(problemResult({ path: input.path, ruleId: 'input/not-found', message: input.message }));
@@ -39,8 +49,8 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
       const bytes = options.readStdin ? await options.readStdin() : new Uint8Array();
       read = readBytes(input.path, bytes);
     } else {
-      read = await readPath(resolve(options.cwd ?? process.cwd(), input.path));
-      read = read.map((r) => relabel(r, input.path));
+      read = (await pending.get(k)!).map((r) => relabel(r, input.path));
+      pending.delete(k);
     }
     for (const r of read) emit(r.ok ? engine.check(r.document) : problemResult(r.problem));
   }

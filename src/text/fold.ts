@@ -192,7 +192,8 @@ export function isSkeletonUnit(c: number): boolean {
   return false;
 }
 
-const skeletonUnit = (() => {
+/** isSkeletonUnit as a lookup table, for hot loops. */
+export const skeletonUnit = (() => {
   const t = new Uint8Array(0x10000);
   for (let c = 0; c < t.length; c++) t[c] = isSkeletonUnit(c) ? 1 : 0;
   return t;
@@ -214,6 +215,21 @@ export function foldText(original: string): FoldedText {
   while (i < n) {
     const c = original.charCodeAt(i);
     let action = table[c]!;
+    if (action >= 0 && action !== 0x26) {
+      // The common case, kept short: a unit that maps to one unit.
+      if (i - len !== delta) {
+        delta = i - len;
+        if (foldAt[foldAt.length - 1] === len) foldDelta[foldDelta.length - 1] = delta;
+        else {
+          foldAt.push(len);
+          foldDelta.push(delta);
+        }
+      }
+      out[len++] = action;
+      lastKind = 0;
+      i++;
+      continue;
+    }
     let width = 1;
     if (c === 0x26 /* & */) {
       ENTITY.lastIndex = i;
@@ -226,8 +242,11 @@ export function foldText(original: string): FoldedText {
     if (action >= 0) {
       if (i - len !== delta) {
         delta = i - len;
-        foldAt.push(len);
-        foldDelta.push(delta);
+        if (foldAt[foldAt.length - 1] === len) foldDelta[foldDelta.length - 1] = delta;
+        else {
+          foldAt.push(len);
+          foldDelta.push(delta);
+        }
       }
       if (width !== 1) wide.set(len, width);
       out[len++] = action;
@@ -242,8 +261,11 @@ export function foldText(original: string): FoldedText {
       } else {
         if (i - len !== delta) {
           delta = i - len;
-          foldAt.push(len);
-          foldDelta.push(delta);
+          if (foldAt[foldAt.length - 1] === len) foldDelta[foldDelta.length - 1] = delta;
+          else {
+            foldAt.push(len);
+            foldDelta.push(delta);
+          }
         }
         if (width !== 1) wide.set(len, width);
         runStart = i;
@@ -258,8 +280,11 @@ export function foldText(original: string): FoldedText {
         if (folded < 0) continue;
         if (i - len !== delta) {
           delta = i - len;
-          foldAt.push(len);
-          foldDelta.push(delta);
+          if (foldAt[foldAt.length - 1] === len) foldDelta[foldDelta.length - 1] = delta;
+          else {
+            foldAt.push(len);
+            foldDelta.push(delta);
+          }
         }
         out[len++] = folded;
         lastKind = 0;
@@ -268,7 +293,7 @@ export function foldText(original: string): FoldedText {
     // DROP: nothing
     i += width;
   }
-  return new FoldedText(original, decodeUnits(out, len), new OffsetMap(...dedupe(foldAt, foldDelta)), wide);
+  return new FoldedText(original, decodeUnits(out, len), new OffsetMap(Int32Array.from(foldAt), Int32Array.from(foldDelta)), wide);
 }
 
 /** The skeleton of a folded text: one pass, a breakpoint at each word start. */
@@ -282,28 +307,18 @@ function buildSkeleton(folded: string): Skeleton {
     const c = folded.charCodeAt(i);
     if (!skeletonUnit[c]) continue;
     if (prev !== i - 1) {
-      at.push(n);
-      delta.push(i - n);
+      if (at[at.length - 1] === n) delta[delta.length - 1] = i - n;
+      else {
+        at.push(n);
+        delta.push(i - n);
+      }
     }
     units[n++] = c;
     prev = i;
   }
-  return new Skeleton(decodeUnits(units, n), new OffsetMap(...dedupe(at, delta)));
+  return new Skeleton(decodeUnits(units, n), new OffsetMap(Int32Array.from(at), Int32Array.from(delta)));
 }
 
-/** Breakpoint lists as typed arrays, keeping only the last delta set at any one index. */
-function dedupe(at: number[], delta: number[]): [Int32Array, Int32Array] {
-  const a: number[] = [];
-  const d: number[] = [];
-  for (let k = 0; k < at.length; k++) {
-    if (a.length && a[a.length - 1] === at[k]) d[d.length - 1] = delta[k]!;
-    else {
-      a.push(at[k]!);
-      d.push(delta[k]!);
-    }
-  }
-  return [Int32Array.from(a), Int32Array.from(d)];
-}
 
 function grow16(a: Uint16Array<ArrayBuffer>, extra: number): Uint16Array<ArrayBuffer> {
   const b = new Uint16Array(a.length * 2 + extra);

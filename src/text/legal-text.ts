@@ -4,7 +4,7 @@
  * digit scripts, ZWNJ, spacing, marks, quotes and line wrapping never count as a difference; words that do
  * differ are reported as whole words, and a difference inside a named slot (article number, date, …) is named.
  */
-import { foldText, isSkeletonUnit, skeletonOf, type FoldedText } from './fold.js';
+import { foldText, skeletonOf, skeletonUnit, type FoldedText } from './fold.js';
 import { parseNumericDate, sameDate } from './dates.js';
 
 export type SlotType = 'text' | 'date' | 'site' | 'any';
@@ -254,7 +254,7 @@ function anchorCluster(text: string, t: CompiledTemplate, minSimilarity: number)
   let h = 0x811c9dc5;
   for (let k = 0; k <= text.length; k++) {
     const c = k < text.length ? text.charCodeAt(k) : 0x20;
-    if (isSkeletonUnit(c)) {
+    if (skeletonUnit[c]) {
       if (wordFrom === -1) {
         wordFrom = k;
         h = 0x811c9dc5;
@@ -335,7 +335,7 @@ function wordsIn(folded: FoldedText, start: number, end: number): FoundWord[] {
     wordFrom = -1;
   };
   for (let k = folded.foldedAt(start); k < last; k++) {
-    if (isSkeletonUnit(text.charCodeAt(k))) {
+    if (skeletonUnit[text.charCodeAt(k)]) {
       if (wordFrom === -1) wordFrom = k;
     } else if (wordFrom !== -1) close(k);
   }

@@ -20,7 +20,7 @@ export const textReader: Reader = {
 };
 
 export function readPlainText(path: string, text: string): Document {
-  const lines = new LineIndex(text);
+  let lines: LineIndex | undefined; // built on the first finding: a passing document never needs it
   const blocks = splitBlocks(text);
   classify(text, blocks);
   return {
@@ -30,7 +30,7 @@ export function readPlainText(path: string, text: string): Document {
     blocks,
     regions: regionsOf(blocks, text.length),
     metadata: {},
-    locate: (offset) => lines.position(offset),
+    locate: (offset) => (lines ??= new LineIndex(text)).position(offset),
   };
 }
 
@@ -40,7 +40,9 @@ function splitBlocks(text: string): Block[] {
   let pending: Block | null = null;
   let openQuotes = 0;
   const n = text.length;
-  const loneCR = /\r(?!\n)/.test(text); // old Mac line ends: take the slower path that knows them
+  let nextStraight = text.indexOf('"');
+  let nextGuillemet = text.indexOf('«');
+  const loneCR = text.includes('\r') && /\r(?!\n)/.test(text); // old Mac line ends: take the slower path that knows them
   for (let lineStart = 0; lineStart <= n; ) {
     // indexOf is native and far faster than a char loop; a lone CR (no LF) does not split blocks.
     const nl = loneCR ? nextBreak(text, lineStart) : text.indexOf('\n', lineStart);
@@ -61,7 +63,11 @@ function splitBlocks(text: string): Block[] {
         pending = { kind: 'paragraph', start: s, end: e };
         openQuotes = 0;
       }
-      openQuotes = quoteBalance(text, s, e, openQuotes);
+      // Only lines with a quote need counting; the next quote's position is kept, so the text is searched once.
+      if (nextStraight !== -1 && nextStraight < s) nextStraight = text.indexOf('"', s);
+      if (nextGuillemet !== -1 && nextGuillemet < s) nextGuillemet = text.indexOf('«', s);
+      const quoted = (nextStraight !== -1 && nextStraight < e) || (nextGuillemet !== -1 && nextGuillemet < e);
+      openQuotes = quoted || openQuotes > 0 ? quoteBalance(text, s, e, openQuotes) : 0;
     }
     if (lineEnd >= n) break;
     lineStart = lineEnd + 1;
