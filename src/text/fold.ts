@@ -205,10 +205,8 @@ export function foldText(original: string): FoldedText {
   let out = new Uint16Array(n + 16);
   let len = 0;
   // Breakpoints of the folded → original map, and units wider than one original unit.
-  const foldAt: number[] = [0];
-  const foldDelta: number[] = [0];
+  const breaks = new Breakpoints();
   const wide = new Map<number, number>();
-  let delta = 0;
   let lastKind = 0; // 0 text, 1 space, 2 newline
   let runStart = 0;
   let i = 0;
@@ -217,14 +215,7 @@ export function foldText(original: string): FoldedText {
     let action = table[c]!;
     if (action >= 0 && action !== 0x26) {
       // The common case, kept short: a unit that maps to one unit.
-      if (i - len !== delta) {
-        delta = i - len;
-        if (foldAt[foldAt.length - 1] === len) foldDelta[foldDelta.length - 1] = delta;
-        else {
-          foldAt.push(len);
-          foldDelta.push(delta);
-        }
-      }
+      if (i - len !== breaks.delta) breaks.add(len, i);
       out[len++] = action;
       lastKind = 0;
       i++;
@@ -240,14 +231,7 @@ export function foldText(original: string): FoldedText {
       }
     }
     if (action >= 0) {
-      if (i - len !== delta) {
-        delta = i - len;
-        if (foldAt[foldAt.length - 1] === len) foldDelta[foldDelta.length - 1] = delta;
-        else {
-          foldAt.push(len);
-          foldDelta.push(delta);
-        }
-      }
+      if (i - len !== breaks.delta) breaks.add(len, i);
       if (width !== 1) wide.set(len, width);
       out[len++] = action;
       lastKind = 0;
@@ -259,14 +243,7 @@ export function foldText(original: string): FoldedText {
           lastKind = 2;
         }
       } else {
-        if (i - len !== delta) {
-          delta = i - len;
-          if (foldAt[foldAt.length - 1] === len) foldDelta[foldDelta.length - 1] = delta;
-          else {
-            foldAt.push(len);
-            foldDelta.push(delta);
-          }
-        }
+        if (i - len !== breaks.delta) breaks.add(len, i);
         if (width !== 1) wide.set(len, width);
         runStart = i;
         out[len++] = action === NEWLINE ? 0x0a : 0x20;
@@ -278,14 +255,7 @@ export function foldText(original: string): FoldedText {
       for (let k = 0; k < compat.length; k++) {
         const folded = table[compat.charCodeAt(k)]!;
         if (folded < 0) continue;
-        if (i - len !== delta) {
-          delta = i - len;
-          if (foldAt[foldAt.length - 1] === len) foldDelta[foldDelta.length - 1] = delta;
-          else {
-            foldAt.push(len);
-            foldDelta.push(delta);
-          }
-        }
+        if (i - len !== breaks.delta) breaks.add(len, i);
         out[len++] = folded;
         lastKind = 0;
       }
@@ -293,32 +263,45 @@ export function foldText(original: string): FoldedText {
     // DROP: nothing
     i += width;
   }
-  return new FoldedText(original, decodeUnits(out, len), new OffsetMap(Int32Array.from(foldAt), Int32Array.from(foldDelta)), wide);
+  return new FoldedText(original, decodeUnits(out, len), breaks.toMap(), wide);
 }
 
 /** The skeleton of a folded text: one pass, a breakpoint at each word start. */
 function buildSkeleton(folded: string): Skeleton {
   const units = new Uint16Array(folded.length);
-  const at: number[] = [0];
-  const delta: number[] = [0];
+  const breaks = new Breakpoints();
   let n = 0;
   let prev = -2;
   for (let i = 0; i < folded.length; i++) {
     const c = folded.charCodeAt(i);
     if (!skeletonUnit[c]) continue;
-    if (prev !== i - 1) {
-      if (at[at.length - 1] === n) delta[delta.length - 1] = i - n;
-      else {
-        at.push(n);
-        delta.push(i - n);
-      }
-    }
+    if (prev !== i - 1) breaks.add(n, i); // a word starts: every word is its own segment
     units[n++] = c;
     prev = i;
   }
-  return new Skeleton(decodeUnits(units, n), new OffsetMap(Int32Array.from(at), Int32Array.from(delta)));
+  return new Skeleton(decodeUnits(units, n), breaks.toMap());
 }
 
+/** Builds an OffsetMap: `add(derived, source)` where the source offset stops following the derived one. */
+class Breakpoints {
+  private readonly at: number[] = [0];
+  private readonly deltas: number[] = [0];
+  delta = 0;
+
+  add(derived: number, source: number): void {
+    this.delta = source - derived;
+    const last = this.at.length - 1;
+    if (this.at[last] === derived) this.deltas[last] = this.delta; // a later unit at the same index wins
+    else {
+      this.at.push(derived);
+      this.deltas.push(this.delta);
+    }
+  }
+
+  toMap(): OffsetMap {
+    return new OffsetMap(Int32Array.from(this.at), Int32Array.from(this.deltas));
+  }
+}
 
 function grow16(a: Uint16Array<ArrayBuffer>, extra: number): Uint16Array<ArrayBuffer> {
   const b = new Uint16Array(a.length * 2 + extra);
