@@ -3,6 +3,7 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../src/config/schema.js';
 import { ruleFileSchema } from '../src/rules/schema.js';
+import { ruleKindsReference } from '../src/rules/reference.js';
 import { ROOT } from './helpers.js';
 
 const published = (name: string) => JSON.parse(readFileSync(`${ROOT}rules/schemas/${name}`, 'utf8')) as Record<string, unknown>;
@@ -25,6 +26,10 @@ describe('published JSON Schemas', () => {
   it('rules/schemas/*.schema.json are what the code validates with (run npm run schemas if this fails)', () => {
     expect(published('rule-file.schema.json')).toEqual(ruleFileSchema());
     expect(published('config.schema.json')).toEqual(configSchema);
+  });
+
+  it('docs/rule-kinds.md is generated from the kinds (run npm run schemas if this fails)', () => {
+    expect(readFileSync(`${ROOT}docs/rule-kinds.md`, 'utf8')).toBe(ruleKindsReference() + '\n');
   });
 
   for (const [name, schema] of [['rule-file', ruleFileSchema()], ['config', configSchema], ['sources', published('sources.schema.json')]] as const) {

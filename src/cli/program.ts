@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, formatProblem } from '../rules/problems.js';
 import { VERSION } from '../version.js';
 import { runCheck, type CheckOptions } from './check.js';
+import { explainCommand, listCommand, testCommand, validateCommand } from './rules.js';
 import { EXIT, UsageError, type CliIO } from './io.js';
 
 const EXAMPLES = `
@@ -12,6 +13,9 @@ Examples:
   $ cat article.txt | manba check -            check standard input
   $ manba check site/ --config manba.config.yaml --max-warnings 0
   $ manba check article.txt --lang fa          messages in Persian
+  $ manba rules validate my-rules.yaml          check a rule file
+  $ manba rules test my-rules.yaml              run a rule file's tests
+  $ manba rules explain notice/altered          what a rule checks and why
 
 Exit codes: 0 no errors (and warnings within --max-warnings), 1 findings, 2 usage, config or rule-file errors.`;
 
@@ -41,6 +45,41 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .addHelpText('after', EXAMPLES)
     .action(async (paths: string[], opts: CheckOptions) => {
       exitCode = await runCheck(paths, opts, io);
+    });
+
+  const rules = program.command('rules').description('work with rule files: validate, test, list, explain');
+  rules
+    .command('validate')
+    .description('validate rule files, config files and outlet registries; print every problem as file:line:column')
+    .argument('[files...]', 'files to validate (default: the config found and the built-in rules)')
+    .action(async (files: string[]) => {
+      exitCode = await validateCommand(files, io);
+    });
+  rules
+    .command('test')
+    .description("run rule files' tests: tests: in each rule, and the documents in <name>.tests/ beside the file")
+    .argument('[files...]', 'rule files (default: the built-in rules)')
+    .option('--no-builtins', 'do not load the built-in rules beside the tested files')
+    .action(async (files: string[], opts: { builtins?: boolean }) => {
+      exitCode = await testCommand(files, opts, io);
+    });
+  rules
+    .command('list')
+    .description('list the rules a run would use: id, severity, kind, description')
+    .option('-c, --config <file>', 'config file')
+    .addOption(new Option('-f, --format <name>', 'table or json').default('table'))
+    .addOption(new Option('--lang <lang>', 'language').choices(['fa', 'en']))
+    .action(async (opts: { config?: string; format?: string; lang?: string }) => {
+      exitCode = await listCommand(opts, io);
+    });
+  rules
+    .command('explain')
+    .description('explain a rule: what it checks, why, its canonical text, examples, how to configure it')
+    .argument('<id>', 'a rule id, e.g. notice/altered')
+    .option('-c, --config <file>', 'config file')
+    .addOption(new Option('--lang <lang>', 'language').choices(['fa', 'en']))
+    .action(async (id: string, opts: { config?: string; lang?: string }) => {
+      exitCode = await explainCommand(id, opts, io);
     });
 
   try {

@@ -7,11 +7,12 @@ import { ConfigError, didYouMean, type FileProblem } from '../rules/problems.js'
 import type { Lang } from '../rules/types.js';
 import { parseYaml, validateYaml } from '../rules/yaml-file.js';
 import { configSchema } from './schema.js';
+import { resolveExtends } from './extends.js';
 
 export const CONFIG_FILE_NAMES = ['manba.config.yaml', 'manba.config.yml'];
 
 export interface Config {
-  /** The config file it came from, if any. */
+  /** The config file it came from, if any; `extends` entries resolve from its folder (else the working directory). */
   file?: string;
   site?: string;
   lang?: Lang;
@@ -49,8 +50,7 @@ export async function loadConfig(file: string): Promise<Config> {
   const invalid = validateYaml(parsed, configSchema);
   if (invalid.length) throw new ConfigError(invalid);
   const raw = parsed.data as Omit<Config, 'file'>;
-  const base = dirname(file);
-  const config: Config = { file, extends: (raw.extends ?? []).map((p) => resolve(base, p)), builtins: raw.builtins ?? true, rules: raw.rules ?? {} };
+  const config: Config = { file, extends: raw.extends ?? [], builtins: raw.builtins ?? true, rules: raw.rules ?? {} };
   if (raw.site) config.site = raw.site;
   if (raw.lang) config.lang = raw.lang;
   config.locate = parsed.spot;
@@ -66,11 +66,15 @@ export interface RuleSet {
 
 /** Load the built-in and extra rule files and apply the config's settings. Throws ConfigError. */
 export async function buildRuleSet(config: Config): Promise<RuleSet> {
-  const missing: FileProblem[] = config.extends
-    .filter((f) => !existsSync(f))
-    .map((f) => ({ file: config.file ?? 'manba.config.yaml', ...spotOf(config, ['extends', config.extends.indexOf(f)]), message: `extends: no such rule file ${f}` }));
+  const baseDir = config.file ? dirname(config.file) : process.cwd();
+  const files = config.builtins ? [...BUILTIN_RULE_FILES] : [];
+  const missing: FileProblem[] = [];
+  config.extends.forEach((entry, k) => {
+    const r = resolveExtends(entry, baseDir);
+    if (!r.ok) missing.push({ file: config.file ?? 'manba.config.yaml', ...spotOf(config, ['extends', k]), message: `extends: ${r.message}` });
+    else for (const f of r.files) if (!files.includes(f)) files.push(f); // a set named twice loads once
+  });
   if (missing.length) throw new ConfigError(missing);
-  const files = [...(config.builtins ? BUILTIN_RULE_FILES : []), ...config.extends];
   const rules = await loadRules(files);
   const severities = new Map<string, 'error' | 'warning' | 'off'>();
   for (const r of rules) for (const c of r.checks.values()) severities.set(c.id, c.severity);

@@ -19,11 +19,11 @@ export const configSchema: Record<string, unknown> = {
     lang: { type: 'string', enum: ['fa', 'en'], title: 'Language', description: 'The language of messages in reports (fa or en).' },
     extends: {
       type: 'array',
-      title: 'Extra rule files',
-      description: 'Rule files to load besides the built-in ones, relative to this config file.',
-      items: { type: 'string', minLength: 1, title: 'Rule file', description: 'A path to a rule file (YAML).' },
+      title: 'Extra rules',
+      description: 'Rules to load besides the built-in ones (see builtins): rule files and folders relative to this config file, installed npm packages (manba-rules-<name>, <name> for short, or a scoped name), or built-in sets (manba:recommended, manba:article74, manba:attribution).',
+      items: { type: 'string', minLength: 1, title: 'Rule source', description: 'A rule file or folder (./house.yaml, ./rules/), a package (acme, manba-rules-acme, @acme/manba-rules), or a built-in set (manba:article74).' },
     },
-    builtins: { type: 'boolean', default: true, title: 'Built-in rules', description: 'Load the built-in rules (default true). Set false to run only the rules in extends.' },
+    builtins: { type: 'boolean', default: true, title: 'Built-in rules', description: 'Load manba:recommended, the built-in rules (default true). Set false to run only what extends names.' },
     rules: {
       type: 'object',
       title: 'Rule settings',

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { kindNamed } from './kinds/index.js';
 import { ConfigError, type FileProblem } from './problems.js';
 import { ruleFileSchema } from './schema.js';
-import { OptionError, type Checker, type CheckLevel, type Messages, type RuleDefinition, type RuleKind } from './types.js';
+import { OptionError, type Checker, type CheckLevel, type Messages, type RuleDefinition, type RuleKind, type TestDocument } from './types.js';
 import { parseYaml, validateYaml, type YamlPath } from './yaml-file.js';
 
 /** The folder of built-in rule files, the registry and the schemas (package root /rules). */
@@ -53,8 +53,18 @@ async function loadFile(file: string, problems: FileProblem[]): Promise<LoadedFi
   problems.push(...invalid);
   if (invalid.length) return out;
   const rules = (parsed.data as { rules: Omit<RuleDefinition, 'spot'>[] }).rules;
+  const checkTestDocument = (t: TestDocument, path: YamlPath) => {
+    if ((t.text === undefined) === (t.file === undefined)) problems.push({ file, ...parsed.spot(path), message: `a test document needs exactly one of text or file` });
+  };
   rules.forEach((r, i) => {
-    const def: RuleDefinition = { ...r, options: r.options ?? {}, spot: { file, ...parsed.spot(['rules', i, 'id']) } };
+    const def: RuleDefinition = {
+      ...r,
+      options: r.options ?? {},
+      spot: { file, ...parsed.spot(['rules', i, 'id']) },
+      locate: (path) => ({ file, ...parsed.spot(['rules', i, ...path]) }),
+    };
+    r.tests?.valid?.forEach((t, k) => checkTestDocument(t, ['rules', i, 'tests', 'valid', k]));
+    r.tests?.invalid?.forEach((t, k) => checkTestDocument(t, ['rules', i, 'tests', 'invalid', k]));
     out.definitions.push(def);
     out.locate.set(def, (path, key) => parsed.spot(['rules', i, ...path], key));
   });

@@ -39,6 +39,16 @@ export function ruleFileSchema(): Record<string, unknown> {
           description: { ...messagesSchema, title: 'Description', description: 'What the rule checks and why, shown by `manba rules explain`.' },
           legalBasis: { ...messagesSchema, title: 'Legal basis', description: 'The law the rule rests on, if any.' },
           options: { type: 'object', title: 'Options', description: 'The kind\'s options; see the kind\'s reference in docs/writing-rules.md.' },
+          tests: {
+            type: 'object',
+            title: 'Tests',
+            description: 'Documents this rule must pass (valid) and fail with exactly the listed findings (invalid); `manba rules test` runs them.',
+            additionalProperties: false,
+            properties: {
+              valid: { type: 'array', title: 'Valid documents', description: 'Documents that must give no finding of this rule.', items: { $ref: '#/definitions/testDocument' } },
+              invalid: { type: 'array', title: 'Invalid documents', description: 'Documents that must give exactly the listed findings of this rule.', items: { $ref: '#/definitions/invalidTest' } },
+            },
+          },
           checks: {
             type: 'object',
             title: 'Checks',
@@ -60,6 +70,64 @@ export function ruleFileSchema(): Record<string, unknown> {
             },
           },
         })),
+      },
+      testDocument: {
+        type: 'object',
+        title: 'Test document',
+        description: 'A document for a rule test: inline text, or a file relative to the rule file.',
+        additionalProperties: false,
+        properties: {
+          name: { type: 'string', title: 'Name', description: 'What the case shows, printed by `manba rules test`.' },
+          text: { type: 'string', title: 'Text', description: 'The document, as plain text. Give text or file.' },
+          file: { type: 'string', title: 'File', description: 'A document file, relative to this rule file. Give text or file.' },
+          replace: {
+            type: 'object',
+            title: 'Replacements',
+            description: 'Text to replace in the document before checking, e.g. {"ماده ۷۴": "ماده ۷۵"}: a variant of a file without a copy of it.',
+            additionalProperties: { type: 'string', title: 'Replacement', description: 'The text that replaces the key.' },
+          },
+          site: { type: 'string', title: 'Site', description: 'The publishing site for this case, as `site:` in a config.' },
+        },
+      },
+      invalidTest: {
+        type: 'object',
+        title: 'Invalid test document',
+        description: 'A document and the findings of this rule it must give, no more and no fewer.',
+        additionalProperties: false,
+        required: ['errors'],
+        properties: {
+          ...({
+          name: { type: 'string', title: 'Name', description: 'What the case shows, printed by `manba rules test`.' },
+          text: { type: 'string', title: 'Text', description: 'The document, as plain text. Give text or file.' },
+          file: { type: 'string', title: 'File', description: 'A document file, relative to this rule file. Give text or file.' },
+          replace: {
+            type: 'object',
+            title: 'Replacements',
+            description: 'Text to replace in the document before checking, e.g. {"ماده ۷۴": "ماده ۷۵"}: a variant of a file without a copy of it.',
+            additionalProperties: { type: 'string', title: 'Replacement', description: 'The text that replaces the key.' },
+          },
+          site: { type: 'string', title: 'Site', description: 'The publishing site for this case, as `site:` in a config.' },
+        }),
+          errors: {
+            type: 'array',
+            minItems: 1,
+            title: 'Expected findings',
+            description: 'The findings of this rule the document must give.',
+            items: {
+              type: 'object',
+              title: 'Expected finding',
+              description: 'A finding: its rule id, and optionally where it is and part of its message.',
+              additionalProperties: false,
+              required: ['ruleId'],
+              properties: {
+                ruleId: { type: 'string', title: 'Rule id', description: 'The finding\'s id, e.g. notice/altered.' },
+                line: { type: 'integer', minimum: 1, title: 'Line', description: '1-based line of the finding.' },
+                column: { type: 'integer', minimum: 1, title: 'Column', description: '1-based column of the finding.' },
+                message: { type: 'string', title: 'Message contains', description: 'Text the message (in English) must contain.' },
+              },
+            },
+          },
+        },
       },
       check: {
         type: 'object',

@@ -37,6 +37,30 @@ export interface RuleDefinition {
   checks: Record<string, CheckDefinition>;
   /** Where the rule was defined, for errors and `rules explain`. */
   spot: SourceSpot;
+  tests?: RuleTests;
+  /** Where a key of this rule is in its file (path from the rule), for test reports and errors. */
+  locate?: (path: (string | number)[]) => SourceSpot;
+}
+
+/** A document for a rule test: inline text, or a file relative to the rule file, with optional replacements. */
+export interface TestDocument {
+  name?: string;
+  text?: string;
+  file?: string;
+  replace?: Record<string, string>;
+  site?: string;
+}
+
+export interface ExpectedFinding {
+  ruleId: string;
+  line?: number;
+  column?: number;
+  message?: string;
+}
+
+export interface RuleTests {
+  valid?: TestDocument[];
+  invalid?: (TestDocument & { errors: ExpectedFinding[] })[];
 }
 
 /** Facts one rule finds that another uses (the notice's site is compared with the attribution's). */
