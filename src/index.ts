@@ -24,6 +24,8 @@ export { OptionError } from './rules/types.js';
 
 export { findDeclaredSources, type DeclaredSource } from './sources/declared.js';
 export { sameOutlet } from './sources/compare.js';
+export { loadRegistry, Registry, BUILTIN_REGISTRY, type Outlet } from './sources/registry.js';
+export { parseBylineDate, type BylineDate } from './text/jalali.js';
 
 export { findConfig, loadConfig, buildRuleSet, type Config, type RuleSet } from './config/load.js';
 export { configSchema, CONFIG_SCHEMA_ID } from './config/schema.js';

@@ -16,7 +16,7 @@ const HOUSE = `rules:
 describe('manba rules test', () => {
   it('the built-in rules pass their own tests (tests: in the files and the .tests/ fixtures)', async () => {
     const r = await cli(['rules', 'test']);
-    expect(r.stdout).toContain('16 passed, 0 failed');
+    expect(r.stdout).toContain('19 passed, 0 failed');
     expect(r.stdout).not.toContain('✗');
     expect(r.code).toBe(0);
   });
@@ -95,10 +95,14 @@ describe('manba rules list and explain', () => {
     expect(rows.map((x) => `${x.id} ${x.severity} ${x.kind}`)).toEqual([
       'attribution/missing error attribution',
       'attribution/mismatch error attribution',
+      'attribution/unknown-source warning attribution',
+      'attribution/terms error attribution',
       'notice/missing error legal-text',
       'notice/altered error legal-text',
       'notice/position error legal-text',
       'notice/site error legal-text',
+      'byline/date-invalid error byline-date',
+      'byline/date-future warning byline-date',
     ]);
   });
 
@@ -152,7 +156,7 @@ describe('extends: rule packs', () => {
     writeFileSync(join(dir, 'manba.config.yaml'), 'extends:\n  - manba:everything\n  - nosuchpack\n');
     const r = await cli(['check', REFERENCE_PATH], { cwd: dir });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${join(dir, 'manba.config.yaml')}:2:5: extends: unknown built-in rule set "manba:everything"; known: manba:recommended, manba:article74, manba:attribution`);
+    expect(r.stderr).toContain(`${join(dir, 'manba.config.yaml')}:2:5: extends: unknown built-in rule set "manba:everything"; known: manba:recommended, manba:article74, manba:attribution, manba:byline`);
     expect(r.stderr).toContain(`${join(dir, 'manba.config.yaml')}:3:5: extends: cannot find rule package "nosuchpack"`);
   });
 });

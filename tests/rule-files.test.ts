@@ -63,7 +63,7 @@ describe('rule files: bad input stops the run with file:line:column', () => {
 
   it('an unknown kind', async () => {
     expect(await problems(GOOD.replace('kind: pattern', 'kind: patern'))).toEqual([
-      expect.stringMatching(/^FILE:3:11: rules\.0\.kind: "patern" is not one of: legal-text, attribution, pattern \(did you mean "pattern"\?\)$/),
+      expect.stringMatching(/^FILE:3:11: rules\.0\.kind: "patern" is not one of: legal-text, attribution, byline-date, pattern \(did you mean "pattern"\?\)$/),
     ]);
   });
 

@@ -4,6 +4,7 @@ import { ConfigError, formatProblem } from '../rules/problems.js';
 import { VERSION } from '../version.js';
 import { runCheck, type CheckOptions } from './check.js';
 import { explainCommand, listCommand, testCommand, validateCommand } from './rules.js';
+import { sourcesListCommand, sourcesShowCommand } from './sources.js';
 import { EXIT, UsageError, type CliIO } from './io.js';
 
 const EXAMPLES = `
@@ -16,6 +17,7 @@ Examples:
   $ manba rules validate my-rules.yaml          check a rule file
   $ manba rules test my-rules.yaml              run a rule file's tests
   $ manba rules explain notice/altered          what a rule checks and why
+  $ manba sources show 'خبرگزاری فارس'          what manba knows about an outlet
 
 Exit codes: 0 no errors (and warnings within --max-warnings), 1 findings, 2 usage, config or rule-file errors.`;
 
@@ -80,6 +82,25 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .addOption(new Option('--lang <lang>', 'language').choices(['fa', 'en']))
     .action(async (id: string, opts: { config?: string; lang?: string }) => {
       exitCode = await explainCommand(id, opts, io);
+    });
+
+  const sources = program.command('sources').description('the outlet registry: what manba knows about each news outlet');
+  sources
+    .command('list')
+    .description('list the outlets: id, kind, republication terms, name, domains')
+    .option('-c, --config <file>', 'config file (its sources: files add outlets)')
+    .addOption(new Option('-f, --format <name>', 'table or json').default('table'))
+    .action(async (opts: { config?: string; format?: string }) => {
+      exitCode = await sourcesListCommand(opts, io);
+    });
+  sources
+    .command('show')
+    .description('show one outlet, found by id or by any way it is written (name, alias, domain, URL)')
+    .argument('<name>', 'e.g. irna, «خبرگزاري فارس», https://www.irna.ir/news/1')
+    .option('-c, --config <file>', 'config file')
+    .addOption(new Option('-f, --format <name>', 'text or json').default('text'))
+    .action(async (name: string, opts: { config?: string; format?: string }) => {
+      exitCode = await sourcesShowCommand(name, opts, io);
     });
 
   try {

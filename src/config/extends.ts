@@ -10,9 +10,10 @@ import { BUILTIN_RULES_DIR } from '../rules/load.js';
 
 /** Built-in rule sets by name. `manba:recommended` is what runs when a config says nothing. */
 export const BUILTIN_SETS: Record<string, string[]> = {
-  'manba:recommended': ['attribution.yaml', 'article74.yaml'],
+  'manba:recommended': ['attribution.yaml', 'article74.yaml', 'byline.yaml'],
   'manba:article74': ['article74.yaml'],
   'manba:attribution': ['attribution.yaml'],
+  'manba:byline': ['byline.yaml'],
 };
 
 export type ExtendsResult = { ok: true; files: string[] } | { ok: false; message: string };

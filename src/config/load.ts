@@ -8,6 +8,7 @@ import type { Lang } from '../rules/types.js';
 import { parseYaml, validateYaml } from '../rules/yaml-file.js';
 import { configSchema } from './schema.js';
 import { resolveExtends } from './extends.js';
+import { BUILTIN_REGISTRY, loadRegistry, type Registry } from '../sources/registry.js';
 
 export const CONFIG_FILE_NAMES = ['manba.config.yaml', 'manba.config.yml'];
 
@@ -19,6 +20,8 @@ export interface Config {
   extends: string[];
   builtins: boolean;
   rules: Record<string, 'off' | 'warn' | 'warning' | 'error'>;
+  /** Outlet registry files that add or override outlets of the built-in registry, relative to the config. */
+  sources?: string[];
   /** Position of a key or value in the config file, for errors found after validation. */
   locate?: (path: (string | number)[], key?: boolean) => { line: number; column: number };
 }
@@ -50,7 +53,7 @@ export async function loadConfig(file: string): Promise<Config> {
   const invalid = validateYaml(parsed, configSchema);
   if (invalid.length) throw new ConfigError(invalid);
   const raw = parsed.data as Omit<Config, 'file'>;
-  const config: Config = { file, extends: raw.extends ?? [], builtins: raw.builtins ?? true, rules: raw.rules ?? {} };
+  const config: Config = { file, extends: raw.extends ?? [], builtins: raw.builtins ?? true, rules: raw.rules ?? {}, sources: raw.sources ?? [] };
   if (raw.site) config.site = raw.site;
   if (raw.lang) config.lang = raw.lang;
   config.locate = parsed.spot;
@@ -60,6 +63,8 @@ export async function loadConfig(file: string): Promise<Config> {
 /** A rule set ready to run: compiled rules with each check's effective severity. */
 export interface RuleSet {
   rules: CompiledRule[];
+  /** The outlet registry the rules resolve names with. */
+  registry: Registry;
   /** Effective severity of every known check id. */
   severities: Map<string, 'error' | 'warning' | 'off'>;
 }
@@ -74,8 +79,12 @@ export async function buildRuleSet(config: Config): Promise<RuleSet> {
     if (!r.ok) missing.push({ file: config.file ?? 'manba.config.yaml', ...spotOf(config, ['extends', k]), message: `extends: ${r.message}` });
     else for (const f of r.files) if (!files.includes(f)) files.push(f); // a set named twice loads once
   });
+  const sourceFiles = (config.sources ?? []).map((f) => resolve(baseDir, f));
+  sourceFiles.forEach((f, k) => {
+    if (!existsSync(f)) missing.push({ file: config.file ?? 'manba.config.yaml', ...spotOf(config, ['sources', k]), message: `sources: no such registry file ${config.sources![k]}` });
+  });
   if (missing.length) throw new ConfigError(missing);
-  const rules = await loadRules(files);
+  const [rules, registry] = await Promise.all([loadRules(files), loadRegistry([BUILTIN_REGISTRY, ...sourceFiles])]);
   const severities = new Map<string, 'error' | 'warning' | 'off'>();
   for (const r of rules) for (const c of r.checks.values()) severities.set(c.id, c.severity);
   const problems: FileProblem[] = [];
@@ -88,7 +97,7 @@ export async function buildRuleSet(config: Config): Promise<RuleSet> {
     severities.set(id, setting === 'warn' ? 'warning' : setting);
   }
   if (problems.length) throw new ConfigError(problems);
-  return { rules, severities };
+  return { rules, registry, severities };
 }
 
 function spotOf(config: Config, path: (string | number)[], key = false): { line: number; column: number } {

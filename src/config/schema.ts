@@ -23,6 +23,12 @@ export const configSchema: Record<string, unknown> = {
       description: 'Rules to load besides the built-in ones (see builtins): rule files and folders relative to this config file, installed npm packages (manba-rules-<name>, <name> for short, or a scoped name), or built-in sets (manba:recommended, manba:article74, manba:attribution).',
       items: { type: 'string', minLength: 1, title: 'Rule source', description: 'A rule file or folder (./house.yaml, ./rules/), a package (acme, manba-rules-acme, @acme/manba-rules), or a built-in set (manba:article74).' },
     },
+    sources: {
+      type: 'array',
+      title: 'Outlet registry files',
+      description: 'Registry files (like rules/sources.yaml) that add outlets or override built-in ones by id, relative to this config file.',
+      items: { type: 'string', minLength: 1, title: 'Registry file', description: 'A path to a registry file (YAML).' },
+    },
     builtins: { type: 'boolean', default: true, title: 'Built-in rules', description: 'Load manba:recommended, the built-in rules (default true). Set false to run only what extends names.' },
     rules: {
       type: 'object',

@@ -7,12 +7,14 @@ import type { RuleSet } from '../config/load.js';
 import type { CompiledRule } from '../rules/load.js';
 import type { DocumentContext, Lang, Messages, Observation } from '../rules/types.js';
 import { foldText } from '../text/fold.js';
-import { byPosition, type DocumentResult, type Finding } from './finding.js';
+import { byPosition, type DocumentFacts, type DocumentResult, type Finding } from './finding.js';
 
 export interface EngineOptions {
   lang?: Lang;
   /** The publishing site, from config. */
   site?: string;
+  /** The date of the check; dates after it are in the future (default: now). */
+  now?: Date;
 }
 
 export class Engine {
@@ -39,6 +41,8 @@ export class Engine {
     const ctx: DocumentContext = {
       document,
       folded: foldText(document.text),
+      registry: this.ruleSet.registry,
+      now: this.options.now ?? new Date(),
       facts: {},
       memo: <T>(key: string, compute: () => T): T => {
         if (!memo.has(key)) memo.set(key, compute());
@@ -53,7 +57,8 @@ export class Engine {
         if (f) findings.push(f);
       });
     }
-    return { path: document.path, findings: findings.sort(byPosition) };
+    const facts = reportFacts(ctx.facts, document);
+    return { path: document.path, findings: findings.sort(byPosition), ...(facts ? { facts } : {}) };
   }
 
   private toFinding(rule: CompiledRule, doc: Document, o: Observation): Finding | null {
@@ -94,4 +99,29 @@ export function problemResult(p: ReadProblem): DocumentResult {
     path: p.path,
     findings: [{ ruleId: p.ruleId, severity: 'error', message: p.message, messages: { fa: p.message, en: p.message }, line, column, endLine: line, endColumn: column }],
   };
+}
+
+/** The facts worth keeping in a report (for audits): where the origin was named, the attribution, the byline date. */
+function reportFacts(facts: DocumentContext['facts'], doc: Document): DocumentFacts | undefined {
+  const out: DocumentFacts = {};
+  const at = (offset: number) => doc.locate(offset);
+  if (facts.attribution) {
+    const a = facts.attribution;
+    out.attribution = { source: a.source, ...(a.outlet ? { outlet: a.outlet } : {}), ...at(a.start), ...(a.site ? { site: a.site.name } : {}) };
+  }
+  if (facts.declared?.length) {
+    out.declared = facts.declared.map((d) => ({ name: d.name, where: d.where, ...(d.outlet ? { outlet: d.outlet } : {}), ...(d.via ? { via: d.via } : {}), ...(d.where === 'metadata' ? {} : at(d.start)) }));
+  }
+  if (facts.bylineDate) {
+    const b = facts.bylineDate;
+    const j = b.jalali;
+    out.bylineDate = {
+      jalali: `${j.year}/${String(j.month).padStart(2, '0')}/${String(j.day).padStart(2, '0')}`,
+      ...(b.time ? { time: `${String(b.time.hour).padStart(2, '0')}:${String(b.time.minute).padStart(2, '0')}` } : {}),
+      valid: b.valid,
+      ...(b.iso ? { iso: b.iso } : {}),
+      ...(b.isoDateTime ? { isoDateTime: b.isoDateTime } : {}),
+    };
+  }
+  return Object.keys(out).length ? out : undefined;
 }

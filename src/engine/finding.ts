@@ -19,6 +19,15 @@ export interface Finding {
 export interface DocumentResult {
   path: string;
   findings: Finding[];
+  /** What the checks learned about the document, for audits (absent when there is nothing to say). */
+  facts?: DocumentFacts;
+}
+
+/** Report form of the document facts: positions as lines and columns, dates as text. */
+export interface DocumentFacts {
+  attribution?: { source: string; outlet?: string; site?: string; line: number; column: number };
+  declared?: { name: string; where: string; outlet?: string; via?: string; line?: number; column?: number }[];
+  bylineDate?: { jalali: string; time?: string; valid: boolean; iso?: string; isoDateTime?: string };
 }
 
 export interface Summary {

@@ -19,6 +19,7 @@ export const jsonReporter: Reporter = {
           endColumn: f.endColumn,
           ...(f.evidence ? { evidence: f.evidence } : {}),
         })),
+        ...(d.facts ? { facts: d.facts } : {}),
       })),
       summary: report.summary,
     };

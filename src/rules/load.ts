@@ -13,7 +13,7 @@ import { parseYaml, validateYaml, type YamlPath } from './yaml-file.js';
 
 /** The folder of built-in rule files, the registry and the schemas (package root /rules). */
 export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
-export const BUILTIN_RULE_FILES = ['attribution.yaml', 'article74.yaml'].map((f) => BUILTIN_RULES_DIR + f);
+export const BUILTIN_RULE_FILES = ['attribution.yaml', 'article74.yaml', 'byline.yaml'].map((f) => BUILTIN_RULES_DIR + f);
 
 export interface CompiledCheck {
   /** `<rule id>/<check>`, e.g. notice/altered. */

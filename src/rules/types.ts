@@ -1,5 +1,8 @@
 import type { Document } from '../documents/model.js';
+import type { DeclaredSource } from '../sources/declared.js';
+import type { Registry } from '../sources/registry.js';
 import type { FoldedText } from '../text/fold.js';
+import type { BylineDate } from '../text/jalali.js';
 
 export type Lang = 'fa' | 'en';
 export interface Messages {
@@ -66,10 +69,15 @@ export interface RuleTests {
 /** Facts one rule finds that another uses (the notice's site is compared with the attribution's). */
 export interface DocumentFacts {
   attribution?: AttributionFact;
+  /** Where the article names its origin, in priority order (set by the attribution rule). */
+  declared?: (DeclaredSource & { outlet?: string })[];
+  bylineDate?: BylineDate;
 }
 
 export interface AttributionFact {
   source: string;
+  /** The registry id the source resolves to, if it does. */
+  outlet?: string;
   /** Offsets in Document.text. */
   start: number;
   end: number;
@@ -82,6 +90,10 @@ export interface DocumentContext {
   folded: FoldedText;
   /** The publishing site from config, if the user set one. */
   site?: string;
+  /** The outlet registry (built-in and the config's sources: files). */
+  registry: Registry;
+  /** The date of the check (for dates in the future). */
+  now: Date;
   facts: DocumentFacts;
   /** Computed once per document and shared by every checker that asks for the same key. */
   memo<T>(key: string, compute: () => T): T;

@@ -5,7 +5,7 @@
  */
 import type { DocumentContext } from '../rules/types.js';
 
-export type DeclaredWhere = 'metadata' | 'byline' | 'dateline' | 'lead-prefix' | 'lead';
+export type DeclaredWhere = 'metadata' | 'byline' | 'dateline' | 'lead-prefix' | 'lead' | 'end-marker';
 
 export interface DeclaredSource {
   name: string;
@@ -26,6 +26,9 @@ const DATELINE = /^([^\s\-:،]{2,20}(?: [^\s\-:،]{2,20}){0,2}) ?- ?([^\-:\n،]{
 const LEAD_PREFIX = /^([^\s\-:،]{2,25}(?: [^\s\-:،]{2,25}){0,2}) ?[:\-] ?/u;
 /** Lead: «به گزارش X،» or «به گزارش X به نقل از Y،». */
 const LEAD = /(?:^|[\s.])به گزارش ((?:[^\s،,:.]+ ){0,7}?[^\s،,:.]+?)(?: به نقل از ((?:[^\s،,:.]+ ){0,7}?[^\s،,:.]+))? ?[،,:]/u;
+
+/** End marker naming the agency: «انتهای پیام/ ایرنا». */
+const END_MARKER = /(?:^|\n)انتهای (?:پیام|متن) ?\/ ?([^\s\/\n][^\n\/]{1,30})$/mu;
 
 /** Declared sources in priority order: the first is the one an attribution is compared with. */
 export function findDeclaredSources(ctx: DocumentContext): DeclaredSource[] {
@@ -75,6 +78,11 @@ function extract(ctx: DocumentContext): DeclaredSource[] {
       push(m[1]!, 'lead', at, at + m[1]!.length, m[2]);
       break;
     }
+  }
+  const marker = folded.text.includes('انتهای') ? END_MARKER.exec(folded.text) : null;
+  if (marker) {
+    const at = marker.index + marker[0].indexOf(marker[1]!);
+    push(marker[1]!, 'end-marker', at, at + marker[1]!.trimEnd().length);
   }
   return out;
 }

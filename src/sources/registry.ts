@@ -146,7 +146,19 @@ export class Registry {
    * spacing, case, quotes and punctuation do not matter); a URL or bare domain, by host; or the name without
    * generic words around it («خبرگزاری», «روزنامه», «پایگاه خبری», «سایت», a desk «گروه ورزشی», «news agency»).
    */
+  /** Names already resolved: the same few outlets are named in document after document. */
+  private readonly resolved = new Map<string, Outlet | null>();
+
   resolve(name: string): Outlet | undefined {
+    const cached = this.resolved.get(name);
+    if (cached !== undefined) return cached ?? undefined;
+    const outlet = this.resolveUncached(name);
+    if (this.resolved.size >= 50_000) this.resolved.clear(); // bounded: an archive of odd names cannot grow it forever
+    this.resolved.set(name, outlet ?? null);
+    return outlet;
+  }
+
+  private resolveUncached(name: string): Outlet | undefined {
     const folded = foldText(name).text;
     const hit = this.aliases.get(keyOfFolded(folded));
     if (hit) return hit;

@@ -73,6 +73,14 @@ function buildTable(): Int32Array {
   return t;
 }
 
+/**
+ * What folding does with one UTF-16 unit: the unit it becomes (>= 0), or -1 drop, -2 space, -3 line break,
+ * -4 compatibility form (NFKC first). Exported for tests that check foldText against a plain per-unit loop.
+ */
+export function foldAction(c: number): number {
+  return table[c]!;
+}
+
 /** HTML entities that scraped plain text still carries literally (`&zwnj;` in Titr pages). */
 const ENTITY = /&(?:(zwnj|zwj|nbsp|lrm|rlm|thinsp|ensp|emsp)|#(8204|8205|160|8206|8207)|#x(200c|200d|a0|200e|200f));/iy;
 const ENTITY_ACTION: Record<string, number> = {
@@ -199,10 +207,14 @@ export const skeletonUnit = (() => {
   return t;
 })();
 
+let scratch = new Uint16Array(1 << 16);
+
 /** Fold a whole text, keeping the map back to it. A tight loop: this runs once per document on every run. */
 export function foldText(original: string): FoldedText {
   const n = original.length;
-  let out = new Uint16Array(n + 16);
+  // One scratch buffer reused across documents (folding is synchronous): no allocation per document.
+  if (scratch.length < n + 16) scratch = new Uint16Array(Math.max(n + 16, scratch.length * 2));
+  let out = scratch;
   let len = 0;
   // Breakpoints of the folded → original map, and units wider than one original unit.
   const breaks = new Breakpoints();
@@ -299,16 +311,24 @@ class Breakpoints {
   }
 
   toMap(): OffsetMap {
-    return new OffsetMap(Int32Array.from(this.at), Int32Array.from(this.deltas));
+    const n = this.at.length;
+    const at = new Int32Array(n);
+    const deltas = new Int32Array(n);
+    for (let k = 0; k < n; k++) {
+      at[k] = this.at[k]!;
+      deltas[k] = this.deltas[k]!;
+    }
+    return new OffsetMap(at, deltas);
   }
 }
+
+
 
 function grow16(a: Uint16Array<ArrayBuffer>, extra: number): Uint16Array<ArrayBuffer> {
   const b = new Uint16Array(a.length * 2 + extra);
   b.set(a);
   return b;
 }
-
 
 const utf16 = new TextDecoder('utf-16le');
 

@@ -74,10 +74,21 @@ export interface FormMatch {
 export function matchForms(doc: FoldedText, forms: CompiledForm[]): FormMatch[] {
   const folded = doc.text;
   const out: FormMatch[] = [];
+  // Forms that start alike («منبع خبر…», «منبع:») share one search for where they may start.
+  const starts = new Map<string, number[]>();
+  const startsOf = (anchor: string): number[] => {
+    let list = starts.get(anchor);
+    if (!list) {
+      list = [];
+      for (let at = folded.indexOf(anchor); at !== -1; at = folded.indexOf(anchor, at + 1)) list.push(at);
+      starts.set(anchor, list);
+    }
+    return list;
+  };
   for (const f of forms) {
     let lastEnd = -1;
-    const anchored = f.anchor.length > 0;
-    for (let at = anchored ? folded.indexOf(f.anchor) : 0; at !== -1 && at < folded.length; at = anchored ? folded.indexOf(f.anchor, at + 1) : at + 1) {
+    const candidates = f.anchor.length > 0 ? startsOf(f.anchor) : Array.from({ length: folded.length }, (_, k) => k);
+    for (const at of candidates) {
       if (at < lastEnd) continue;
       f.regex.lastIndex = at; // sticky: try the form only here
       const m = f.regex.exec(folded);

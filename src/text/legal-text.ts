@@ -5,7 +5,7 @@
  * differ are reported as whole words, and a difference inside a named slot (article number, date, …) is named.
  */
 import { foldText, skeletonOf, skeletonUnit, type FoldedText } from './fold.js';
-import { parseNumericDate, sameDate } from './dates.js';
+import { parseNumericDate, sameDate, type NumericDate } from './dates.js';
 
 export type SlotType = 'text' | 'date' | 'site' | 'any';
 
@@ -41,6 +41,8 @@ export interface CompiledTemplate {
   anchorsByHash: Map<number, number[]>;
   /** Approximate folded length of the text, for the width of the anchors' window. */
   foldedLength: number;
+  /** The canonical value of each date slot, parsed once. */
+  dates: Record<string, NumericDate | null>;
 }
 
 const PLACEHOLDER = /\{([a-zA-Z][\w-]*)\}/g;
@@ -121,7 +123,8 @@ export function compileTemplate(text: string, slots: Record<string, SlotSpec>, i
     const h = wordHash(a.text, 0, a.text.length);
     anchorsByHash.set(h, [...(anchorsByHash.get(h) ?? []), k]);
   });
-  return { index, display, words, slots, exact: new RegExp(parts.join(BETWEEN), 'dgu'), anchors, anchorsByHash, foldedLength: at };
+  const dates = Object.fromEntries(Object.entries(slots).filter(([, v]) => v.type === 'date').map(([k, v]) => [k, parseNumericDate(foldText(v.value ?? '').text)]));
+  return { index, display, words, slots, exact: new RegExp(parts.join(BETWEEN), 'dgu'), anchors, anchorsByHash, foldedLength: at, dates };
 }
 
 /** FNV-1a over UTF-16 units: a word's hash, computed the same way while scanning a document. */
@@ -228,7 +231,7 @@ function fromExact(folded: FoldedText, t: CompiledTemplate, m: RegExpExecArray):
     const [s, e] = folded.toOriginal(g[0], g[1]);
     const text = folded.original.slice(s, e);
     if (spec.type === 'date') {
-      const want = parseNumericDate(foldText(spec.value ?? '').text);
+      const want = t.dates[slot];
       const got = parseNumericDate(folded.text.slice(g[0], g[1]));
       if (want && got && !sameDate(want, got)) {
         differences.push({ kind: 'changed', slot, expected: spec.value ?? '', found: displayOf(text), start: s, end: e });

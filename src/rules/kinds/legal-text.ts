@@ -133,6 +133,10 @@ export const legalText: RuleKind<Options> = {
     const templates: CompiledTemplate[] = texts.map((t, k) => compileTemplate(t, slots, k));
     const siteSlot = Object.keys(slots).find((n) => slots[n]!.type === 'site');
     const minSimilarity = options.minSimilarity ?? 0.35;
+    // The expected site is the same in document after document: fold it once.
+    let lastSite = '';
+    let lastSiteSkeleton = '';
+    const siteSkeleton = (site: string) => (site === lastSite ? lastSiteSkeleton : ((lastSite = site), (lastSiteSkeleton = skeletonOf(site))));
     const name = options.name;
 
     return {
@@ -161,7 +165,7 @@ export const legalText: RuleKind<Options> = {
           const captured = located.captures[siteSlot];
           const expected = ctx.site ?? ctx.facts.attribution?.site?.name;
           const from: Messages = ctx.site ? { en: 'as set by site: in the config or --site', fa: 'طبق site در پیکربندی یا ‎--site' } : { en: 'as named in the attribution footer', fa: 'طبق سطر منبع خبر' };
-          if (expected && captured && skeletonOf(captured.text) !== skeletonOf(expected)) {
+          if (expected && captured && skeletonOf(captured.text) !== siteSkeleton(expected)) {
             report({
               check: 'site',
               start: captured.start,
