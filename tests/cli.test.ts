@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, findingsByPath, reference, REFERENCE_PATH, ROOT, SHARED } from './helpers.js';
+import { reporters } from '../src/report/index.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'manba-cli-'));
 
@@ -135,7 +136,7 @@ describe('manba check', () => {
 
   it('usage errors exit 2: unknown format, unknown option, no paths', async () => {
     const f = await cli(['check', REFERENCE_PATH, '--format', 'xml']);
-    expect([f.code, f.stderr]).toEqual([2, 'manba: unknown format "xml"; known formats: stylish, json\n']);
+    expect([f.code, f.stderr]).toEqual([2, `manba: unknown format "xml"; known formats: ${reporters.map((r) => r.name).join(', ')}\n`]);
     expect((await cli(['check', REFERENCE_PATH, '--frmat', 'json'])).code).toBe(2);
     expect((await cli(['check'])).code).toBe(2);
     expect((await cli(['check', REFERENCE_PATH, '--max-warnings', 'many'])).code).toBe(2);

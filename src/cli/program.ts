@@ -3,6 +3,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, formatProblem } from '../rules/problems.js';
 import { VERSION } from '../version.js';
 import { runCheck, type CheckOptions } from './check.js';
+import { reporters } from '../report/index.js';
+import { baselineCreateCommand, baselinePruneCommand } from './baseline.js';
 import { explainCommand, listCommand, testCommand, validateCommand } from './rules.js';
 import { sourcesListCommand, sourcesShowCommand } from './sources.js';
 import { EXIT, UsageError, type CliIO } from './io.js';
@@ -13,6 +15,9 @@ Examples:
   $ manba check 'archive/**/*.txt' --format json --output report.json
   $ cat article.txt | manba check -            check standard input
   $ manba check site/ --config manba.config.yaml --max-warnings 0
+  $ manba check articles/ --format stylish --format sarif:manba.sarif
+  $ manba check . --changed-since origin/main --format github
+  $ manba baseline create archive/ && manba check archive/ --baseline .manba-baseline.json
   $ manba check article.txt --lang fa          messages in Persian
   $ manba rules validate my-rules.yaml          check a rule file
   $ manba rules test my-rules.yaml              run a rule file's tests
@@ -20,6 +25,10 @@ Examples:
   $ manba sources show 'خبرگزاری فارس'          what manba knows about an outlet
 
 Exit codes: 0 no errors (and warnings within --max-warnings), 1 findings, 2 usage, config or rule-file errors.`;
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   let exitCode: number = EXIT.clean;
@@ -36,10 +45,16 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .description('check documents: files, folders (recursively), globs, or - for standard input')
     .argument('[paths...]', 'what to check')
     .option('-c, --config <file>', 'config file (default: manba.config.yaml, looked up from the working directory upwards)')
-    .addOption(new Option('-f, --format <name>', 'output format').default('stylish'))
+    .option('-f, --format <name[:file]>', `output format (repeatable; name:file writes to a file): ${reporters.map((r) => r.name).join(', ')}`, collect, [])
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .option('-q, --quiet', 'report errors only')
     .option('--max-warnings <n>', 'exit 1 when there are more than n warnings')
+    .option('--fail-on <severity>', 'exit 1 on findings of this severity or worse: error (default) or warning')
+    .option('--report-unused-suppressions', 'report manba-disable comments that suppress nothing')
+    .option('--baseline <file>', 'report only findings not in this baseline (see manba baseline create)')
+    .option('--cache', 'skip documents unchanged since the last run with the same rules (cache in .manba-cache)')
+    .option('--cache-location <file>', 'where the cache lives (default .manba-cache)')
+    .option('--changed-since <ref>', 'check only files changed since a git ref, and untracked ones (for pull requests)')
     .addOption(new Option('--lang <lang>', 'language of messages').choices(['fa', 'en']))
     .option('--site <name>', 'the publishing site, overriding the config (for notice/site)')
     .option('--color', 'force colored output')
@@ -47,6 +62,26 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .addHelpText('after', EXAMPLES)
     .action(async (paths: string[], opts: CheckOptions) => {
       exitCode = await runCheck(paths, opts, io);
+    });
+
+  const baseline = program.command('baseline').description('baselines: accept today\'s findings in an archive, report only new ones');
+  baseline
+    .command('create')
+    .description("write the fingerprints of the current findings to a baseline file")
+    .argument('<paths...>', 'what to check, as for manba check')
+    .option('-c, --config <file>', 'config file')
+    .option('-o, --output <file>', 'the baseline file', '.manba-baseline.json')
+    .action(async (paths: string[], opts: { config?: string; output: string }) => {
+      exitCode = await baselineCreateCommand(paths, opts, io);
+    });
+  baseline
+    .command('prune')
+    .description('drop the baseline entries that no longer occur')
+    .argument('<paths...>', 'what to check, as for manba check')
+    .option('-c, --config <file>', 'config file')
+    .option('-b, --baseline <file>', 'the baseline file', '.manba-baseline.json')
+    .action(async (paths: string[], opts: { config?: string; baseline: string }) => {
+      exitCode = await baselinePruneCommand(paths, opts, io);
     });
 
   const rules = program.command('rules').description('work with rule files: validate, test, list, explain');

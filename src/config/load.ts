@@ -22,6 +22,8 @@ export interface Config {
   rules: Record<string, 'off' | 'warn' | 'warning' | 'error'>;
   /** Outlet registry files that add or override outlets of the built-in registry, relative to the config. */
   sources?: string[];
+  ignorePatterns?: string[];
+  overrides?: { files: string[]; rules?: Record<string, 'off' | 'warn' | 'warning' | 'error'>; site?: string }[];
   /** Position of a key or value in the config file, for errors found after validation. */
   locate?: (path: (string | number)[], key?: boolean) => { line: number; column: number };
 }
@@ -53,7 +55,15 @@ export async function loadConfig(file: string): Promise<Config> {
   const invalid = validateYaml(parsed, configSchema);
   if (invalid.length) throw new ConfigError(invalid);
   const raw = parsed.data as Omit<Config, 'file'>;
-  const config: Config = { file, extends: raw.extends ?? [], builtins: raw.builtins ?? true, rules: raw.rules ?? {}, sources: raw.sources ?? [] };
+  const config: Config = {
+    file,
+    extends: raw.extends ?? [],
+    builtins: raw.builtins ?? true,
+    rules: raw.rules ?? {},
+    sources: raw.sources ?? [],
+    ignorePatterns: raw.ignorePatterns ?? [],
+    overrides: raw.overrides ?? [],
+  };
   if (raw.site) config.site = raw.site;
   if (raw.lang) config.lang = raw.lang;
   config.locate = parsed.spot;
@@ -88,14 +98,21 @@ export async function buildRuleSet(config: Config): Promise<RuleSet> {
   const severities = new Map<string, 'error' | 'warning' | 'off'>();
   for (const r of rules) for (const c of r.checks.values()) severities.set(c.id, c.severity);
   const problems: FileProblem[] = [];
-  for (const [id, setting] of Object.entries(config.rules)) {
-    if (!severities.has(id)) {
-      const guess = didYouMean(id, [...severities.keys()]);
-      problems.push({ file: config.file ?? 'manba.config.yaml', ...spotOf(config, ['rules', id], true), message: `unknown rule id "${id}"`, hint: guess ? `did you mean "${guess}"?` : `known: ${[...severities.keys()].join(', ')}` });
-      continue;
+  const known = new Set(severities.keys());
+  const settingsAt = (path: (string | number)[], rules: Record<string, string>) => {
+    const out = new Map<string, 'error' | 'warning' | 'off'>();
+    for (const [id, setting] of Object.entries(rules)) {
+      if (!known.has(id)) {
+        const guess = didYouMean(id, [...known]);
+        problems.push({ file: config.file ?? 'manba.config.yaml', ...spotOf(config, [...path, id], true), message: `unknown rule id "${id}"`, hint: guess ? `did you mean "${guess}"?` : `known: ${[...known].join(', ')}` });
+        continue;
+      }
+      out.set(id, setting === 'warn' ? 'warning' : (setting as 'error' | 'warning' | 'off'));
     }
-    severities.set(id, setting === 'warn' ? 'warning' : setting);
-  }
+    return out;
+  };
+  for (const [id, level] of settingsAt(['rules'], config.rules)) severities.set(id, level);
+  config.overrides?.forEach((o, k) => settingsAt(['overrides', k, 'rules'], o.rules ?? {}));
   if (problems.length) throw new ConfigError(problems);
   return { rules, registry, severities };
 }

@@ -23,6 +23,34 @@ export const configSchema: Record<string, unknown> = {
       description: 'Rules to load besides the built-in ones (see builtins): rule files and folders relative to this config file, installed npm packages (manba-rules-<name>, <name> for short, or a scoped name), or built-in sets (manba:recommended, manba:article74, manba:attribution).',
       items: { type: 'string', minLength: 1, title: 'Rule source', description: 'A rule file or folder (./house.yaml, ./rules/), a package (acme, manba-rules-acme, @acme/manba-rules), or a built-in set (manba:article74).' },
     },
+    ignorePatterns: {
+      type: 'array',
+      title: 'Ignored paths',
+      description: 'Globs (relative to this config file) of files never to check, besides those in a .manbaignore file (gitignore syntax) beside the config.',
+      items: { type: 'string', minLength: 1, title: 'Glob', description: 'e.g. archive/drafts/**' },
+    },
+    overrides: {
+      type: 'array',
+      title: 'Overrides by path',
+      description: 'Settings for some files only: where several match a file, the last one wins.',
+      items: {
+        type: 'object',
+        title: 'Override',
+        description: 'The files it applies to, and what it changes for them.',
+        additionalProperties: false,
+        required: ['files'],
+        properties: {
+          files: { type: 'array', minItems: 1, title: 'Files', description: 'Globs relative to this config file, e.g. sites/zendegi/**.', items: { type: 'string', minLength: 1, title: 'Glob', description: 'A glob.' } },
+          rules: {
+            type: 'object',
+            title: 'Rule settings',
+            description: 'Severity by rule id for these files.',
+            additionalProperties: { type: 'string', enum: ['off', 'warn', 'warning', 'error'], title: 'Setting', description: 'off, warn (or warning), or error.' },
+          },
+          site: { type: 'string', minLength: 1, title: 'Publishing site', description: 'The publishing site for these files.' },
+        },
+      },
+    },
     sources: {
       type: 'array',
       title: 'Outlet registry files',

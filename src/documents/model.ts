@@ -1,3 +1,4 @@
+import type { Directive } from './directives.js';
 import type { Position } from './lines.js';
 
 /**
@@ -16,6 +17,8 @@ export interface Document {
   /** Larger areas: the article, the page footer. */
   regions: Region[];
   metadata: DocumentMetadata;
+  /** Suppression comments found in the document (see directives.ts). */
+  directives?: Directive[];
   locate(offset: number): Position;
 }
 

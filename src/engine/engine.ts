@@ -3,6 +3,7 @@
  * memo (declared sources…) and the facts one rule provides to another (the attribution's site, for the notice).
  */
 import type { Document, ReadProblem } from '../documents/model.js';
+import { directiveCovers, type Directive } from '../documents/directives.js';
 import type { RuleSet } from '../config/load.js';
 import type { CompiledRule } from '../rules/load.js';
 import type { DocumentContext, Lang, Messages, Observation } from '../rules/types.js';
@@ -15,6 +16,14 @@ export interface EngineOptions {
   site?: string;
   /** The date of the check; dates after it are in the future (default: now). */
   now?: Date;
+  /** Report suppression directives that suppress nothing (suppression/unused). */
+  reportUnusedSuppressions?: boolean;
+}
+
+/** What config overrides may change for one document. */
+export interface DocumentSettings {
+  severities?: Map<string, 'error' | 'warning' | 'off'>;
+  site?: string;
 }
 
 export class Engine {
@@ -26,17 +35,20 @@ export class Engine {
     private readonly options: EngineOptions = {},
   ) {
     this.lang = options.lang ?? 'en';
-    // Rules that provide facts run first; a rule whose checks are all off still runs if others use its facts.
-    const used = new Set(ruleSet.rules.flatMap((r) => (this.enabled(r) ? (r.checker.uses ?? []) : [])));
-    const runs = ruleSet.rules.filter((r) => this.enabled(r) || (r.checker.provides ?? []).some((p) => used.has(p)));
+    // Rules that provide facts run first. Every rule runs (an override may turn on what the config turned off);
+    // findings of checks that are off are dropped.
+    const runs = ruleSet.rules;
     this.order = [...runs.filter((r) => r.checker.provides?.length), ...runs.filter((r) => !r.checker.provides?.length)];
   }
 
-  private enabled(r: CompiledRule): boolean {
-    return [...r.checks.values()].some((c) => this.ruleSet.severities.get(c.id) !== 'off');
+  private knownIdsCache: Set<string> | undefined;
+  private knownIds(): Set<string> {
+    return (this.knownIdsCache ??= new Set([...this.ruleSet.severities.keys(), ...this.ruleSet.rules.map((r) => r.definition.id)]));
   }
 
-  check(document: Document): DocumentResult {
+  check(document: Document, settings?: DocumentSettings): DocumentResult {
+    const severities = settings?.severities ?? this.ruleSet.severities;
+    const site = settings?.site ?? this.options.site;
     const memo = new Map<string, unknown>();
     const ctx: DocumentContext = {
       document,
@@ -48,23 +60,24 @@ export class Engine {
         if (!memo.has(key)) memo.set(key, compute());
         return memo.get(key) as T;
       },
-      ...(this.options.site ? { site: this.options.site } : {}),
+      ...(site ? { site } : {}),
     };
     const findings: Finding[] = [];
     for (const rule of this.order) {
       rule.checker.check(ctx, (o) => {
-        const f = this.toFinding(rule, document, o);
+        const f = this.toFinding(rule, document, o, severities);
         if (f) findings.push(f);
       });
     }
+    if (document.directives?.length) applyDirectives(document, findings, this.knownIds(), this.options.reportUnusedSuppressions ?? false);
     const facts = reportFacts(ctx.facts, document);
     return { path: document.path, findings: findings.sort(byPosition), ...(facts ? { facts } : {}) };
   }
 
-  private toFinding(rule: CompiledRule, doc: Document, o: Observation): Finding | null {
+  private toFinding(rule: CompiledRule, doc: Document, o: Observation, severities: Map<string, 'error' | 'warning' | 'off'>): Finding | null {
     const check = rule.checks.get(o.check);
     if (!check) return null; // the rule file does not ask for this check
-    const severity = this.ruleSet.severities.get(check.id);
+    const severity = severities.get(check.id);
     if (!severity || severity === 'off') return null;
     const messages = { fa: render(check.message.fa, o.data, 'fa'), en: render(check.message.en, o.data, 'en') };
     const start = doc.locate(o.start);
@@ -79,6 +92,7 @@ export class Engine {
       endLine: end.line,
       endColumn: end.column,
       ...(o.evidence ? { evidence: o.evidence } : {}),
+      anchor: anchorText(doc.text, o.start, o.end),
     };
   }
 }
@@ -124,4 +138,52 @@ function reportFacts(facts: DocumentContext['facts'], doc: Document): DocumentFa
     };
   }
   return Object.keys(out).length ? out : undefined;
+}
+
+/** The text a finding is about, for fingerprints that survive lines moving: its range, or what precedes it. */
+function anchorText(text: string, start: number, end: number): string {
+  const piece = end > start ? text.slice(start, Math.min(end, start + 200)) : text.slice(Math.max(0, start - 60), start);
+  return piece.replace(/\s+/g, ' ').trim();
+}
+
+const SUPPRESSION_MESSAGES = {
+  reason: { en: 'This manba-{kind} has no reason. Write why after "--", e.g. <!-- manba-disable notice/position -- the notice is in the sidebar -->; until then it suppresses nothing.', fa: 'این manba-{kind} دلیل ندارد. دلیل را پس از «--» بنویسید؛ تا آن زمان چیزی را پنهان نمی‌کند.' },
+  unknown: { en: 'manba-{kind} names «{id}», which is no rule of this run.', fa: 'manba-{kind} از «{id}» نام می‌برد که قاعده‌ای به این نام در این اجرا نیست.' },
+  unused: { en: 'This manba-{kind} suppresses nothing; remove it.', fa: 'این manba-{kind} چیزی را پنهان نمی‌کند؛ آن را حذف کنید.' },
+};
+
+/**
+ * Mark the findings the document's directives suppress, and report directives that are wrong: no reason (the
+ * suppression then does not apply), an unknown rule id, or (when asked) suppressing nothing.
+ */
+function applyDirectives(doc: Document, findings: Finding[], known: Set<string>, reportUnused: boolean): void {
+  const directives = doc.directives ?? [];
+  const used = new Set<Directive>();
+  const problem = (d: Directive, ruleId: string, severity: Finding['severity'], m: { en: string; fa: string }, id = '') => {
+    const at = doc.locate(d.start);
+    const end = doc.locate(d.end);
+    const fill = (t: string) => t.replace('{kind}', d.kind).replace('{id}', id);
+    return { ruleId, severity, message: fill(m.en), messages: { en: fill(m.en), fa: fill(m.fa) }, line: at.line, column: at.column, endLine: end.line, endColumn: end.column } satisfies Finding;
+  };
+  const extra: Finding[] = [];
+  for (const d of directives) {
+    if (!d.reason && d.kind !== 'enable') extra.push(problem(d, 'suppression/missing-reason', 'error', SUPPRESSION_MESSAGES.reason));
+    for (const id of d.ids) if (!known.has(id)) extra.push(problem(d, 'suppression/unknown-rule', 'error', SUPPRESSION_MESSAGES.unknown, id));
+  }
+  for (const f of findings) {
+    for (const d of directives) {
+      if (!d.reason || d.kind === 'enable' || !directiveCovers(d, f.ruleId)) continue;
+      const covers =
+        d.kind === 'disable-next-line'
+          ? f.line === d.line + 1
+          : f.line > d.line && !directives.some((e) => e.kind === 'enable' && e.line > d.line && e.line < f.line && directiveCovers(e, f.ruleId));
+      if (covers) {
+        (f.suppressions ??= []).push({ kind: 'inSource', justification: d.reason });
+        used.add(d);
+        break;
+      }
+    }
+  }
+  if (reportUnused) for (const d of directives) if (d.kind !== 'enable' && d.reason && !used.has(d)) extra.push(problem(d, 'suppression/unused', 'warning', SUPPRESSION_MESSAGES.unused));
+  findings.push(...extra);
 }

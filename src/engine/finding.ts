@@ -14,6 +14,10 @@ export interface Finding {
   endColumn: number;
   /** Expected against found, where the rule compared texts. */
   evidence?: { expected?: string; found?: string };
+  /** Set when an in-document directive suppresses the finding: it stays in JSON and SARIF, and does not count. */
+  suppressions?: { kind: 'inSource'; justification: string }[];
+  /** The original text the finding covers (or just before it, for a missing text): what a baseline fingerprints. */
+  anchor?: string;
 }
 
 export interface DocumentResult {
@@ -39,8 +43,13 @@ export interface Summary {
 export function summarize(results: readonly DocumentResult[]): Summary {
   let errors = 0;
   let warnings = 0;
-  for (const r of results) for (const f of r.findings) f.severity === 'error' ? errors++ : warnings++;
+  for (const r of results) for (const f of r.findings) if (!f.suppressions) f.severity === 'error' ? errors++ : warnings++;
   return { documents: results.length, errors, warnings };
+}
+
+/** Findings that count: not suppressed in the document. */
+export function active(findings: readonly Finding[]): Finding[] {
+  return findings.filter((f) => !f.suppressions);
 }
 
 export function byPosition(a: Finding, b: Finding): number {

@@ -1,9 +1,11 @@
 /** A whole run: expand the user's inputs, read each into documents, check them, and keep going past failures. */
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { discover } from '../documents/discover.js';
-import { readBytes, readPath } from '../documents/read.js';
+import { readBytes } from '../documents/read.js';
 import type { ReadResult } from '../documents/model.js';
-import { problemResult, type Engine } from './engine.js';
+import { sha256, type ResultCache } from './cache.js';
+import { problemResult, type DocumentSettings, type Engine } from './engine.js';
 import type { DocumentResult } from './finding.js';
 
 export interface RunOptions {
@@ -12,16 +14,32 @@ export interface RunOptions {
   readStdin?: () => Promise<Uint8Array>;
   /** Called with each document's result as soon as it is checked (for streaming reports and progress). */
   onResult?: (r: DocumentResult) => void;
+  /** Whether to check a file found on disk; a string says why not (ignored, unchanged since a git ref). */
+  accept?: (absolutePath: string, named: boolean) => true | string;
+  /** Settings for one document (config overrides by path). */
+  settingsFor?: (path: string) => DocumentSettings | undefined;
+  cache?: ResultCache;
 }
 
 export interface RunOutcome {
   results: DocumentResult[];
   /** Arguments that named nothing: a usage problem (exit 2), also reported as `input/not-found` results. */
   missing: string[];
+  /** Files not checked, and why (never silently). */
+  skipped: { path: string; reason: string }[];
 }
 
 export async function checkInputs(engine: Engine, args: readonly string[], options: RunOptions = {}): Promise<RunOutcome> {
-  const inputs = await discover(args, options.cwd);
+  const cwd = options.cwd ?? process.cwd();
+  const named = new Set(args.map((a) => resolve(cwd, a)));
+  const skipped: RunOutcome['skipped'] = [];
+  const inputs = (await discover(args, cwd)).filter((input) => {
+    if (input.kind !== 'file' || !options.accept) return true;
+    const abs = resolve(cwd, input.path);
+    const verdict = options.accept(abs, named.has(abs));
+    if (verdict !== true) skipped.push({ path: input.path, reason: verdict });
+    return verdict === true;
+  });
   const results: DocumentResult[] = [];
   const missing: string[] = [];
   const emit = (r: DocumentResult) => {
@@ -31,10 +49,13 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   // Read ahead a few files while checking the current one, so disk latency overlaps with checking; results
   // still come out in input order.
   const AHEAD = 16;
-  const pending = new Map<number, Promise<ReadResult[]>>();
+  const pending = new Map<number, Promise<Uint8Array | NodeJS.ErrnoException>>();
   const readInput = (k: number) => {
     const input = inputs[k];
-    if (input?.kind === 'file' && !pending.has(k)) pending.set(k, readPath(resolve(options.cwd ?? process.cwd(), input.path)));
+    if (input?.kind === 'file' && !pending.has(k)) pending.set(k, readFile(resolve(cwd, input.path)).catch((e: NodeJS.ErrnoException) => e));
+  };
+  const check = (read: ReadResult[]) => {
+    for (const r of read) emit(r.ok ? engine.check(r.document, options.settingsFor?.(r.document.path)) : problemResult(r.problem));
   };
   for (let k = 0; k < inputs.length; k++) {
     const input = inputs[k]!;
@@ -44,24 +65,26 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
       emit(problemResult({ path: input.path, ruleId: 'input/not-found', message: input.message }));
       continue;
     }
-    let read: ReadResult[];
     if (input.kind === 'stdin') {
-      const bytes = options.readStdin ? await options.readStdin() : new Uint8Array();
-      read = readBytes(input.path, bytes);
-    } else {
-      read = (await pending.get(k)!).map((r) => relabel(r, input.path));
-      pending.delete(k);
+      check(readBytes(input.path, options.readStdin ? await options.readStdin() : new Uint8Array()));
+      continue;
     }
-    for (const r of read) emit(r.ok ? engine.check(r.document) : problemResult(r.problem));
+    const bytes = await pending.get(k)!;
+    pending.delete(k);
+    if (!(bytes instanceof Uint8Array)) {
+      const why = bytes.code === 'EACCES' ? 'permission denied' : bytes.code === 'EISDIR' ? 'is a folder' : bytes.message;
+      emit(problemResult({ path: input.path, ruleId: 'input/unreadable', message: `cannot read ${input.path}: ${why}` }));
+      continue;
+    }
+    const hash = options.cache ? sha256(bytes) : '';
+    const cached = options.cache?.get(input.path, hash);
+    if (cached) {
+      emit(cached);
+      continue;
+    }
+    const before = results.length;
+    check(readBytes(input.path, bytes));
+    if (options.cache && results.length === before + 1) options.cache.set(input.path, hash, results[before]!);
   }
-  return { results, missing };
-}
-
-/** Report a document under the path the user gave, not the absolute one we opened. */
-function relabel(r: ReadResult, path: string): ReadResult {
-  if (r.ok) {
-    const suffix = r.document.path.includes('#') ? r.document.path.slice(r.document.path.indexOf('#')) : '';
-    return { ok: true, document: { ...r.document, path: path + suffix } };
-  }
-  return { ok: false, problem: { ...r.problem, path, message: r.problem.message.split(r.problem.path).join(path) } };
+  return { results, missing, skipped };
 }

@@ -1,6 +1,7 @@
 import { LineIndex } from '../lines.js';
 import type { Block, Document, Region } from '../model.js';
 import { FOOTER_CUE } from '../footer-cues.js';
+import { findDirectives } from '../directives.js';
 import type { Reader } from './types.js';
 
 
@@ -21,7 +22,9 @@ export const textReader: Reader = {
 
 export function readPlainText(path: string, text: string): Document {
   let lines: LineIndex | undefined; // built on the first finding: a passing document never needs it
-  const blocks = splitBlocks(text);
+  const directives = findDirectives(text);
+  // Directive lines are instructions to manba, not part of the article.
+  const blocks = splitBlocks(text).filter((b) => !directives.some((d) => b.start >= d.start && b.end <= d.end));
   classify(text, blocks);
   return {
     path,
@@ -30,6 +33,7 @@ export function readPlainText(path: string, text: string): Document {
     blocks,
     regions: regionsOf(blocks, text.length),
     metadata: {},
+    ...(directives.length ? { directives } : {}),
     locate: (offset) => (lines ??= new LineIndex(text)).position(offset),
   };
 }

@@ -1,0 +1,62 @@
+/**
+ * What a config says about paths: which files to leave alone (ignorePatterns and a .manbaignore file in
+ * gitignore syntax, both relative to the config's folder) and which settings apply to a file (overrides; the
+ * last matching override wins).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import ignore from 'ignore';
+import picomatch from 'picomatch';
+import type { DocumentSettings } from '../engine/engine.js';
+import type { Config, RuleSet } from './load.js';
+
+export const IGNORE_FILE = '.manbaignore';
+
+export interface PathRules {
+  /** A reason when the file is ignored, else undefined. */
+  ignored(absolutePath: string): string | undefined;
+  settingsFor(path: string): DocumentSettings | undefined;
+}
+
+export function pathRules(config: Config, ruleSet: RuleSet, cwd: string): PathRules {
+  const base = config.file ? dirname(config.file) : cwd;
+  const rel = (p: string) => {
+    const abs = isAbsolute(p) ? p : resolve(cwd, p.split('#')[0]!);
+    return relative(base, abs).split(sep).join('/');
+  };
+  const fromFile = existsSync(join(base, IGNORE_FILE)) ? readFileSync(join(base, IGNORE_FILE), 'utf8') : '';
+  const byFile = ignore().add(fromFile);
+  const byConfig = ignore().add(config.ignorePatterns ?? []);
+  const overrides = (config.overrides ?? []).map((o) => ({ match: picomatch(o.files, { dot: true }), override: o }));
+  const combos = new Map<string, DocumentSettings | undefined>();
+
+  return {
+    ignored(absolutePath) {
+      const r = rel(absolutePath);
+      if (r.startsWith('..') || r === '') return undefined; // outside the project: nothing of its config applies
+      if (byFile.ignores(r)) return `ignored by ${IGNORE_FILE}`;
+      if (byConfig.ignores(r)) return 'ignored by ignorePatterns in the config';
+      return undefined;
+    },
+    settingsFor(path) {
+      if (overrides.length === 0) return undefined;
+      const r = rel(path);
+      const matching = overrides.map((o, k) => (o.match(r) ? k : -1)).filter((k) => k >= 0);
+      const key = matching.join(',');
+      if (!combos.has(key)) {
+        if (matching.length === 0) combos.set(key, undefined);
+        else {
+          const severities = new Map(ruleSet.severities);
+          let site: string | undefined;
+          for (const k of matching) {
+            const o = overrides[k]!.override;
+            for (const [id, level] of Object.entries(o.rules ?? {})) severities.set(id, level === 'warn' ? 'warning' : level);
+            if (o.site) site = o.site;
+          }
+          combos.set(key, { severities, ...(site ? { site } : {}) });
+        }
+      }
+      return combos.get(key);
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import { filePart } from './text.js';
+import type { Reporter } from './types.js';
+
+/** Escaping of a workflow command's message (the data after `::`). */
+const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+/** Escaping of a workflow command's property value: the message's, and `:` and `,`, which separate properties. */
+const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+/** GitHub Actions workflow commands (`::error file=…::message`), which become annotations on the changed files. */
+export const githubReporter: Reporter = {
+  name: 'github',
+  description: 'GitHub Actions annotations (::error and ::warning workflow commands).',
+  format(report) {
+    let out = '';
+    for (const doc of report.documents) {
+      const file = escapeProperty(filePart(doc.path));
+      for (const f of doc.findings) {
+        const props = `file=${file},line=${f.line},col=${f.column},endLine=${f.endLine},endColumn=${f.endColumn},title=${escapeProperty(f.ruleId)}`;
+        out += `::${f.severity} ${props}::${escapeData(f.message)}\n`;
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,51 @@
+import { escapeXml } from './text.js';
+import type { Reporter } from './types.js';
+
+/**
+ * JUnit XML: each document is a test case, each error a `<failure>` (several in one case: GitLab and Jenkins read
+ * them all, though strict JUnit allows one), warnings in the case's `<system-out>`. `failures` counts failing cases.
+ */
+export const junitReporter: Reporter = {
+  name: 'junit',
+  description: 'JUnit XML: a test case per document, a failure per error.',
+  format(report) {
+    const cases: string[] = [];
+    let failing = 0;
+    for (const doc of report.documents) {
+      const name = escapeXml(doc.path, true);
+      const errors = doc.findings.filter((f) => f.severity === 'error');
+      const warnings = doc.findings.filter((f) => f.severity === 'warning');
+      if (errors.length > 0) failing++;
+      if (doc.findings.length === 0) {
+        cases.push(`    <testcase classname="manba" name="${name}"/>`);
+        continue;
+      }
+      const lines = [`    <testcase classname="manba" name="${name}">`];
+      for (const f of errors) {
+        const detail = [`${doc.path}:${f.line}:${f.column}: ${f.ruleId} ${f.message}`];
+        if (f.evidence?.expected !== undefined) detail.push(`expected: ${f.evidence.expected}`);
+        if (f.evidence?.found !== undefined) detail.push(`found: ${f.evidence.found}`);
+        lines.push(
+          `      <failure message="${escapeXml(`${f.ruleId}: ${f.message}`, true)}" type="${escapeXml(f.ruleId, true)}">` +
+            `${escapeXml(detail.join('\n'))}</failure>`,
+        );
+      }
+      if (warnings.length > 0) {
+        const text = warnings.map((f) => `${doc.path}:${f.line}:${f.column}: warning ${f.ruleId} ${f.message}`).join('\n');
+        lines.push(`      <system-out>${escapeXml(text)}</system-out>`);
+      }
+      lines.push('    </testcase>');
+      cases.push(lines.join('\n'));
+    }
+    const tests = report.documents.length;
+    return [
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      `<testsuites name="manba" tests="${tests}" failures="${failing}" errors="0">`,
+      `  <testsuite name="manba" tests="${tests}" failures="${failing}" errors="0">`,
+      ...cases,
+      '  </testsuite>',
+      '</testsuites>',
+      '',
+    ].join('\n');
+  },
+};
