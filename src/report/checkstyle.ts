@@ -1,9 +1,11 @@
+import { active } from '../engine/finding.js';
 import { escapeXml, filePart } from './text.js';
 import type { Reporter } from './types.js';
 
 /**
  * Checkstyle XML, as ESLint writes it: one `<file>` per file (items of one file, `file.json#1` and `file.json#2`,
  * share their file's element, since their positions are positions in that file), clean files included.
+ * Findings suppressed in their documents are left out.
  */
 export const checkstyleReporter: Reporter = {
   name: 'checkstyle',
@@ -13,7 +15,7 @@ export const checkstyleReporter: Reporter = {
     for (const doc of report.documents) {
       const file = filePart(doc.path);
       let body = files.get(file) ?? '';
-      for (const f of doc.findings) {
+      for (const f of active(doc.findings)) {
         body +=
           `<error line="${f.line}" column="${f.column}" severity="${f.severity}" ` +
           `message="${escapeXml(f.message, true)}" source="${escapeXml(`manba.${f.ruleId}`, true)}"/>`;

@@ -1,3 +1,4 @@
+import { active } from '../engine/finding.js';
 import { filePart } from './text.js';
 import type { Reporter } from './types.js';
 
@@ -6,7 +7,10 @@ const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').r
 /** Escaping of a workflow command's property value: the message's, and `:` and `,`, which separate properties. */
 const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
-/** GitHub Actions workflow commands (`::error file=…::message`), which become annotations on the changed files. */
+/**
+ * GitHub Actions workflow commands (`::error file=…::message`), which become annotations on the changed files.
+ * Findings suppressed in their documents are left out.
+ */
 export const githubReporter: Reporter = {
   name: 'github',
   description: 'GitHub Actions annotations (::error and ::warning workflow commands).',
@@ -14,7 +18,7 @@ export const githubReporter: Reporter = {
     let out = '';
     for (const doc of report.documents) {
       const file = escapeProperty(filePart(doc.path));
-      for (const f of doc.findings) {
+      for (const f of active(doc.findings)) {
         const props = `file=${file},line=${f.line},col=${f.column},endLine=${f.endLine},endColumn=${f.endColumn},title=${escapeProperty(f.ruleId)}`;
         out += `::${f.severity} ${props}::${escapeData(f.message)}\n`;
       }

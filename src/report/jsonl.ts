@@ -12,6 +12,7 @@ function findingJson(f: Finding) {
     endLine: f.endLine,
     endColumn: f.endColumn,
     ...(f.evidence ? { evidence: f.evidence } : {}),
+    ...(f.suppressions?.[0] ? { suppressed: { reason: f.suppressions[0].justification } } : {}),
   };
 }
 

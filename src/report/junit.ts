@@ -1,9 +1,11 @@
+import { active } from '../engine/finding.js';
 import { escapeXml } from './text.js';
 import type { Reporter } from './types.js';
 
 /**
  * JUnit XML: each document is a test case, each error a `<failure>` (several in one case: GitLab and Jenkins read
  * them all, though strict JUnit allows one), warnings in the case's `<system-out>`. `failures` counts failing cases.
+ * Findings suppressed in their documents are left out (they do not count).
  */
 export const junitReporter: Reporter = {
   name: 'junit',
@@ -13,10 +15,11 @@ export const junitReporter: Reporter = {
     let failing = 0;
     for (const doc of report.documents) {
       const name = escapeXml(doc.path, true);
-      const errors = doc.findings.filter((f) => f.severity === 'error');
-      const warnings = doc.findings.filter((f) => f.severity === 'warning');
+      const findings = active(doc.findings);
+      const errors = findings.filter((f) => f.severity === 'error');
+      const warnings = findings.filter((f) => f.severity === 'warning');
       if (errors.length > 0) failing++;
-      if (doc.findings.length === 0) {
+      if (findings.length === 0) {
         cases.push(`    <testcase classname="manba" name="${name}"/>`);
         continue;
       }

@@ -85,9 +85,9 @@ function fingerprint(path: string, f: Finding, seen: Map<string, number>): strin
   return createHash('sha256').update(input, 'utf8').digest('hex');
 }
 
-/** Suppressions, when a finding carries them (a later addition to Finding: read defensively). */
+/** Suppressions, when a finding carries them (read defensively: only SARIF's kinds, a justification if any). */
 function suppressionsOf(f: Finding): { kind: string; justification?: string }[] | undefined {
-  const raw = (f as { suppressions?: unknown }).suppressions;
+  const raw: unknown = f.suppressions;
   if (!Array.isArray(raw)) return undefined;
   const out: { kind: string; justification?: string }[] = [];
   for (const s of raw as unknown[]) {
