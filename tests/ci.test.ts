@@ -176,3 +176,15 @@ describe('formats and failing policy', () => {
     expect((await cli(['check', 'a.txt', '--fail-on', 'info'], { cwd: dir })).code).toBe(2);
   });
 });
+
+describe('suppression directives are invisible to the rules', () => {
+  it('a Persian reason on the line before the notice does not become part of the notice', async () => {
+    const dir = tmp();
+    const lines = altered().split('\n');
+    lines.splice(23, 0, '<!-- manba-disable-next-line notice/altered -- متن قانون در این صفحه از پیش‌نویس ۱۳۹۹ نقل شده است -->');
+    writeFileSync(join(dir, 'a.txt'), lines.join('\n'));
+    const r = await cli(['check', 'a.txt', '--format', 'json'], { cwd: dir });
+    expect(json(r.stdout).documents[0]!.findings).toEqual([expect.objectContaining({ ruleId: 'notice/altered', line: 25, column: 19, suppressed: { reason: 'متن قانون در این صفحه از پیش‌نویس ۱۳۹۹ نقل شده است' } })]);
+    expect(r.code).toBe(0);
+  });
+});

@@ -52,7 +52,7 @@ describe('manba check', () => {
     writeFileSync(join(dir, 'good.txt'), reference());
     writeFileSync(join(dir, 'empty.txt'), '');
     writeFileSync(join(dir, 'binary.txt'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 1]));
-    writeFileSync(join(dir, 'cp1256.txt'), Buffer.from([0x61, 0x0a, 0x62, 0xe5, 0xed]));
+    writeFileSync(join(dir, 'cp1256.txt'), Buffer.concat([Buffer.from('خبر\n', 'utf8'), Buffer.from([0x62, 0xe5, 0xed])]));
     const r = await cli(['check', '.', '--format', 'json'], { cwd: dir });
     expect(findingsByPath(r.stdout)).toEqual({
       'binary.txt': ['input/binary 1:1'],

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import AjvDraft04 from 'ajv-draft-04';
 import AjvFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +8,7 @@ import type { DocumentResult, Finding } from '../src/engine/finding.js';
 import { summarize } from '../src/engine/finding.js';
 import { reporterNamed, reporters, type Report } from '../src/report/index.js';
 import { escapeXml } from '../src/report/text.js';
-import { cli, SHARED } from './helpers.js';
+import { cli, reference, SHARED } from './helpers.js';
 
 const ZWNJ = '\u200c';
 /** An error message with everything XML and workflow commands must escape, and a ZWNJ. */
@@ -171,16 +173,18 @@ describe('jsonl', () => {
   });
 });
 
-describe('sarif', () => {
+/** The official SARIF 2.1.0 schema (draft-04), with formats checked: 'valid' or ajv's account of what is not. */
+const validateSarif = (() => {
   const schema = JSON.parse(readFileSync(`${SHARED}schemas/sarif-schema-2.1.0.json`, 'utf8')) as object;
   // Both packages are CommonJS with `exports.default`: under NodeNext the default import is the whole module.
   const ajv = new AjvDraft04.default({ strict: false, allErrors: true });
   AjvFormats.default(ajv);
   const validate = ajv.compile(schema);
-  const valid = (log: unknown) => {
-    const ok = validate(log);
-    return ok ? 'valid' : ajv.errorsText(validate.errors);
-  };
+  return (log: unknown) => (validate(log) ? 'valid' : ajv.errorsText(validate.errors));
+})();
+
+describe('sarif', () => {
+  const valid = validateSarif;
 
   interface Result {
     ruleId: string;
@@ -329,6 +333,59 @@ describe('sarif', () => {
     })).toEqual(expected);
     for (const res of results) expect(out.runs[0]!.tool.driver.rules[res.ruleIndex]!.id).toBe(res.ruleId);
     expect(out.runs[0]!.tool.driver.version).toBe((JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version);
+  });
+});
+
+describe('findings suppressed in their documents', () => {
+  const documents: DocumentResult[] = [
+    {
+      path: 'a.txt',
+      findings: [
+        { ...finding('notice/altered', 'error', 'hidden', [2, 1, 2, 3]), suppressions: [{ kind: 'inSource', justification: 'نقل قول از پیش\u200cنویس' }] },
+        finding('notice/site', 'warning', 'shown', [3, 1, 3, 2]),
+      ],
+    },
+    { path: 'b.txt', findings: [{ ...finding('notice/missing', 'error', 'hidden too', [1, 1, 1, 1]), suppressions: [{ kind: 'inSource', justification: 'r' }] }] },
+  ];
+  const report = { tool: { name: 'manba', version: '1' }, documents, summary: summarize(documents) };
+
+  it('are left out of compact, github, checkstyle and junit', () => {
+    expect(format('compact', report)).toBe('a.txt:3:1: warning notice/site shown\n');
+    expect(format('github', report)).toBe('::warning file=a.txt,line=3,col=1,endLine=3,endColumn=2,title=notice/site::shown\n');
+    expect(format('checkstyle', report)).toBe(
+      '<?xml version="1.0" encoding="utf-8"?><checkstyle version="4.3"><file name="a.txt"><error line="3" column="1" severity="warning" message="shown" source="manba.notice/site"/></file><file name="b.txt"></file></checkstyle>\n',
+    );
+    const junit = format('junit', report);
+    expect(junit).toContain('<testsuites name="manba" tests="2" failures="0" errors="0">');
+    expect(junit).not.toContain('<failure');
+    expect(junit).not.toContain('hidden');
+    expect(junit).toContain('<testcase classname="manba" name="b.txt"/>');
+  });
+
+  it('stay in jsonl, marked as json marks them', () => {
+    const lines = format('jsonl', report).trimEnd().split('\n');
+    expect(lines.slice(0, 2).map((l) => JSON.parse(l))).toEqual((JSON.parse(format('json', report)) as { documents: unknown[] }).documents);
+    expect(lines[0]).toContain('"suppressed":{"reason":"نقل قول از پیش\u200cنویس"}');
+    expect(JSON.parse(lines[2]!)).toMatchObject({ summary: { documents: 2, errors: 0, warnings: 1 } });
+  });
+
+  it('a directive in a document becomes a SARIF inSource suppression', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'manba-formats-'));
+    const lines = reference().replace('ماده ۷۴', 'ماده ۷۵').split('\n');
+    lines.splice(23, 0, '<!-- manba-disable-next-line notice/altered -- این صفحه از پیش\u200cنویس ۱۳۹۹ نقل می\u200cکند -->');
+    writeFileSync(join(dir, 'خبر ۱.txt'), lines.join('\n'));
+    const r = await cli(['check', 'خبر ۱.txt', '--format', 'sarif'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { runs: { results: { ruleId: string; suppressions?: unknown; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    expect(validateSarif(out)).toBe('valid');
+    expect(out.runs[0]!.results).toEqual([
+      expect.objectContaining({
+        ruleId: 'notice/altered',
+        suppressions: [{ kind: 'inSource', justification: 'این صفحه از پیش\u200cنویس ۱۳۹۹ نقل می\u200cکند' }],
+      }),
+    ]);
+    expect(out.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri).toBe(encodeURIComponent('خبر ۱.txt'));
+    expect((await cli(['check', 'خبر ۱.txt', '--format', 'compact'], { cwd: dir })).stdout).toBe('');
   });
 });
 

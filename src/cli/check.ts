@@ -31,7 +31,13 @@ export interface CheckOptions {
   cache?: boolean;
   cacheLocation?: string;
   changedSince?: string;
+  encoding?: string;
+  stdinFilename?: string;
+  maxFileSize?: string;
+  verbose?: boolean;
 }
+
+const ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1256'] as const;
 
 interface Output {
   reporter: Reporter;
@@ -80,6 +86,9 @@ export async function runCheck(paths: string[], opts: CheckOptions, io: CliIO): 
   if (!Number.isInteger(maxWarnings) || maxWarnings < -1) throw new UsageError(`--max-warnings takes a whole number, not "${opts.maxWarnings}"`);
   if (opts.failOn && opts.failOn !== 'error' && opts.failOn !== 'warning') throw new UsageError(`--fail-on takes error or warning, not "${opts.failOn}"`);
   if (paths.length === 0) throw new UsageError('no paths given: name files, folders or globs to check, or - for standard input');
+  if (opts.encoding && !(ENCODINGS as readonly string[]).includes(opts.encoding)) throw new UsageError(`--encoding takes one of ${ENCODINGS.join(', ')}, not "${opts.encoding}"`);
+  const maxFileSize = opts.maxFileSize === undefined ? undefined : Number(opts.maxFileSize);
+  if (maxFileSize !== undefined && !(Number.isInteger(maxFileSize) && maxFileSize > 0)) throw new UsageError(`--max-file-size takes a number of bytes, not "${opts.maxFileSize}"`);
 
   const configFile = opts.config ? resolve(io.cwd, opts.config) : findConfig(io.cwd);
   const config: Config = configFile ? await loadConfig(configFile) : { extends: [], builtins: true, rules: {} };
@@ -109,6 +118,10 @@ export async function runCheck(paths: string[], opts: CheckOptions, io: CliIO): 
       return true;
     },
     ...(cache ? { cache } : {}),
+    read: { ...((opts.encoding ?? config.encoding) ? { encoding: (opts.encoding ?? config.encoding) as (typeof ENCODINGS)[number] } : {}), readers: config.read ?? {} },
+    ...((maxFileSize ?? config.maxFileSize) ? { maxFileSize: maxFileSize ?? config.maxFileSize } : {}),
+    ...(opts.stdinFilename ? { stdinPath: opts.stdinFilename } : {}),
+    ...(opts.verbose ? { onSkippedExtension: (p: string) => io.stderr(`manba: skipped ${p}: no reader for its extension\n`) } : {}),
   });
   for (const o of outputs) {
     if (o.file && results.some((r) => resolve(io.cwd, r.path.split('#')[0]!) === o.file)) throw new UsageError(`the report file ${o.file} is one of the documents being checked; refusing to overwrite it`);

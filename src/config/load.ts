@@ -7,6 +7,8 @@ import { ConfigError, didYouMean, type FileProblem } from '../rules/problems.js'
 import type { Lang } from '../rules/types.js';
 import { parseYaml, validateYaml } from '../rules/yaml-file.js';
 import { configSchema } from './schema.js';
+import type { Encoding } from '../documents/decode.js';
+import type { ReaderOptions } from '../documents/readers/types.js';
 import { resolveExtends } from './extends.js';
 import { BUILTIN_REGISTRY, loadRegistry, type Registry } from '../sources/registry.js';
 
@@ -23,6 +25,9 @@ export interface Config {
   /** Outlet registry files that add or override outlets of the built-in registry, relative to the config. */
   sources?: string[];
   ignorePatterns?: string[];
+  maxFileSize?: number;
+  encoding?: Encoding;
+  read?: ReaderOptions;
   overrides?: { files: string[]; rules?: Record<string, 'off' | 'warn' | 'warning' | 'error'>; site?: string }[];
   /** Position of a key or value in the config file, for errors found after validation. */
   locate?: (path: (string | number)[], key?: boolean) => { line: number; column: number };
@@ -63,6 +68,9 @@ export async function loadConfig(file: string): Promise<Config> {
     sources: raw.sources ?? [],
     ignorePatterns: raw.ignorePatterns ?? [],
     overrides: raw.overrides ?? [],
+    ...(raw.maxFileSize ? { maxFileSize: raw.maxFileSize } : {}),
+    ...(raw.encoding ? { encoding: raw.encoding } : {}),
+    ...(raw.read ? { read: raw.read } : {}),
   };
   if (raw.site) config.site = raw.site;
   if (raw.lang) config.lang = raw.lang;

@@ -51,6 +51,44 @@ export const configSchema: Record<string, unknown> = {
         },
       },
     },
+    maxFileSize: { type: 'integer', minimum: 1, title: 'Largest file', description: 'Files larger than this many bytes are not read (a finding says so); default 20971520 (20 MB). JSONL streams and is not limited.' },
+    encoding: { type: 'string', enum: ['utf-8', 'utf-16le', 'utf-16be', 'windows-1256'], title: 'Encoding', description: 'Read every file in this encoding instead of detecting it (UTF-8, UTF-16 with BOM, Windows-1256).' },
+    read: {
+      type: 'object',
+      title: 'Readers',
+      description: 'How formats are read.',
+      additionalProperties: false,
+      properties: {
+        json: {
+          type: 'object',
+          title: 'JSON and JSONL',
+          description: 'CMS exports: which fields hold which part of an article.',
+          additionalProperties: false,
+          properties: {
+            array: { type: 'string', title: 'Array field', description: 'For a top-level object, the field holding the array of articles (default: the first array of objects).' },
+            fields: {
+              type: 'object',
+              title: 'Fields',
+              description: 'Field names (or lists of names to try) for title, body, source, url, published, id and site; defaults cover common CMS names.',
+              additionalProperties: false,
+              properties: Object.fromEntries(
+                ['title', 'body', 'source', 'url', 'published', 'id', 'site'].map((k) => [
+                  k,
+                  { title: k, description: `The field that holds the article's ${k}.`, anyOf: [{ type: 'string', title: 'Field', description: 'One field name (a.b for a nested one).' }, { type: 'array', title: 'Fields', description: 'Field names to try in order.', items: { type: 'string', title: 'Field', description: 'A field name.' } }] },
+                ]),
+              ),
+            },
+          },
+        },
+        html: {
+          type: 'object',
+          title: 'HTML',
+          description: 'How HTML pages are read.',
+          additionalProperties: false,
+          properties: { selector: { type: 'string', title: 'Content selector', description: 'CSS selector of the article element (default: article, else main, else body).' } },
+        },
+      },
+    },
     sources: {
       type: 'array',
       title: 'Outlet registry files',

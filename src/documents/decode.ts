@@ -1,16 +1,29 @@
-/** Bytes to text. Strict: a file that is not what it claims to be is reported, never guessed into mojibake. */
+/**
+ * Bytes to text. Strict: a file that is not what it claims to be is reported, never guessed into mojibake.
+ * Detected: UTF-8 (with or without BOM), UTF-16 LE/BE with BOM, and Windows-1256, the legacy Persian code
+ * page of older archives: a file with no valid UTF-8 sequence at all whose bytes read as Arabic-script
+ * letters in Windows-1256. A file that has UTF-8 text and also invalid bytes is broken UTF-8, and reported.
+ */
+import iconv from 'iconv-lite';
+
+export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1256';
 
 export type Decoded =
-  | { ok: true; text: string; encoding: 'utf-8' | 'utf-16le' | 'utf-16be'; bom: boolean }
+  | { ok: true; text: string; encoding: Encoding; bom: boolean }
   | { ok: false; reason: 'binary' | 'encoding'; message: string; byteOffset?: number; line?: number; column?: number };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-export function decode(bytes: Uint8Array): Decoded {
-  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) {
+export function decode(bytes: Uint8Array, forced?: Encoding): Decoded {
+  if (forced === 'windows-1256') return { ok: true, text: iconv.decode(Buffer.from(bytes), 'windows-1256'), encoding: 'windows-1256', bom: false };
+  if (forced === 'utf-16le' || forced === 'utf-16be') {
+    const bom = bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+    return { ok: true, text: new TextDecoder(forced).decode(bytes.subarray(bom ? 2 : 0)), encoding: forced, bom };
+  }
+  if (!forced && bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) {
     return { ok: true, text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le', bom: true };
   }
-  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
+  if (!forced && bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
     return { ok: true, text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be', bom: true };
   }
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
@@ -22,6 +35,7 @@ export function decode(bytes: Uint8Array): Decoded {
   try {
     return { ok: true, text: utf8.decode(body), encoding: 'utf-8', bom };
   } catch {
+    if (!forced && !bom && looksLikeWindows1256(body)) return { ok: true, text: iconv.decode(Buffer.from(body), 'windows-1256'), encoding: 'windows-1256', bom: false };
     const bad = firstInvalidUtf8(body);
     const offset = bad + (bom ? 3 : 0);
     const before = body.subarray(0, bad);
@@ -68,4 +82,23 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
     i += need + 1;
   }
   return bytes.length;
+}
+
+/** The upper half of Windows-1256, decoded once. */
+const HIGH_1256 = iconv.decode(Buffer.from(Array.from({ length: 128 }, (_, k) => 0x80 + k)), 'windows-1256');
+
+/** No valid multi-byte UTF-8 sequence, and most high bytes read as Arabic-script letters in Windows-1256. */
+function looksLikeWindows1256(bytes: Uint8Array): boolean {
+  let high = 0;
+  let letters = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b < 0x80) continue;
+    // A valid UTF-8 lead byte followed by a continuation byte: this is UTF-8 text, broken somewhere.
+    if (b >= 0xc2 && b <= 0xf4 && i + 1 < bytes.length && (bytes[i + 1]! & 0xc0) === 0x80 && firstInvalidUtf8(bytes.subarray(i, i + 4)) !== 0) return false;
+    high++;
+    const ch = HIGH_1256.charCodeAt(b - 0x80);
+    if ((ch >= 0x0600 && ch <= 0x06ff) || ch === 0x200c || ch === 0x200d || ch === 0xab || ch === 0xbb) letters++;
+  }
+  return high > 0 && letters / high >= 0.6;
 }

@@ -15,7 +15,7 @@ const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
  * Expand paths, folders (recursively) and globs into inputs, in a stable order. A folder contributes only files
  * a reader understands; a file named outright is always read (as plain text when its extension is unknown).
  */
-export async function discover(args: readonly string[], cwd = process.cwd()): Promise<Input[]> {
+export async function discover(args: readonly string[], cwd = process.cwd(), onSkipped?: (path: string) => void): Promise<Input[]> {
   const out: Input[] = [];
   const seen = new Set<string>();
   const add = (path: string) => {
@@ -35,6 +35,7 @@ export async function discover(args: readonly string[], cwd = process.cwd()): Pr
     } else if (info?.isDirectory()) {
       const files = await walk(resolve(cwd, arg));
       const docs = files.filter((f) => readerForPath(f)).sort();
+      if (onSkipped) for (const f of files.filter((x) => !readerForPath(x)).sort()) onSkipped(displayPath(arg, resolve(cwd, arg), f));
       if (docs.length === 0) out.push({ kind: 'missing', path: arg, message: `no documents in folder ${arg} (looked for ${knownExtensions()})` });
       for (const f of docs) add(displayPath(arg, resolve(cwd, arg), f));
     } else if (isDynamicPattern(arg)) {

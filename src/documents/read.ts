@@ -1,24 +1,35 @@
+import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { decode } from './decode.js';
+import { createInterface } from 'node:readline';
+import { decode, type Encoding } from './decode.js';
 import type { ReadResult } from './model.js';
 import { readerForPath } from './readers/index.js';
 import { textReader } from './readers/text.js';
+import type { Reader, ReaderOptions } from './readers/types.js';
 
-/** Read one file (or standard input's bytes) into documents. Never throws: a failure is a ReadProblem. */
-export async function readPath(path: string, bytes?: Uint8Array): Promise<ReadResult[]> {
+export interface ReadOptions {
+  /** Force an encoding instead of detecting it. */
+  encoding?: Encoding;
+  readers?: ReaderOptions;
+  /** The reader to use whatever the path says (for standard input with --stdin-filename). */
+  reader?: Reader;
+}
+
+/** Read one file into documents. Never throws: a failure is a ReadProblem. */
+export async function readPath(path: string, options: ReadOptions = {}): Promise<ReadResult[]> {
   let data: Uint8Array;
   try {
-    data = bytes ?? (await readFile(path));
+    data = await readFile(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a folder' : (err as Error).message;
     return [{ ok: false, problem: { path, ruleId: 'input/unreadable', message: `cannot read ${path}: ${why}` } }];
   }
-  return readBytes(path, data);
+  return readBytes(path, data, options);
 }
 
-export function readBytes(path: string, data: Uint8Array): ReadResult[] {
-  const decoded = decode(data);
+export function readBytes(path: string, data: Uint8Array, options: ReadOptions = {}): ReadResult[] {
+  const decoded = decode(data, options.encoding);
   if (!decoded.ok) {
     const ruleId = decoded.reason === 'binary' ? 'input/binary' : 'input/encoding';
     return [{ ok: false, problem: { path, ruleId, message: `${path}: ${decoded.message}`, line: decoded.line, column: decoded.column } }];
@@ -26,6 +37,36 @@ export function readBytes(path: string, data: Uint8Array): ReadResult[] {
   if (decoded.text.trim().length === 0) {
     return [{ ok: false, problem: { path, ruleId: 'input/empty', message: `${path} is empty: there is no article to check` } }];
   }
-  const reader = readerForPath(path) ?? textReader;
-  return reader.read(path, decoded.text);
+  const reader = options.reader ?? readerForPath(path) ?? textReader;
+  return reader.read(path, decoded.text, options.readers ?? {});
+}
+
+/**
+ * Stream a line-based file (JSONL) through its reader, one line at a time, so memory stays flat however long
+ * the file is. Lines must be UTF-8 (a JSONL export is); a bad byte gives a finding on that line.
+ */
+export async function* readLines(path: string, reader: Reader, options: ReadOptions = {}): AsyncGenerator<ReadResult> {
+  const stream = createReadStream(path);
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  let line = 0;
+  let offset = 0;
+  let any = false;
+  try {
+    for await (const text of lines) {
+      line++;
+      const at = { offset, line };
+      offset += text.length + 1;
+      if (text.trim() === '') continue;
+      any = true;
+      if (text.includes('\uFFFD')) {
+        yield { ok: false, problem: { path: `${path}#${line}`, ruleId: 'input/encoding', message: `${path}: line ${line} is not valid UTF-8`, line, column: text.indexOf('\uFFFD') + 1 } };
+        continue;
+      }
+      yield* reader.readLine!(path, line === 1 ? text.replace(/^\uFEFF/, '') : text, at, options.readers ?? {});
+    }
+  } catch (err) {
+    yield { ok: false, problem: { path, ruleId: 'input/unreadable', message: `cannot read ${path}: ${(err as Error).message}` } };
+    return;
+  }
+  if (!any) yield { ok: false, problem: { path, ruleId: 'input/empty', message: `${path} is empty: there is no article to check` } };
 }

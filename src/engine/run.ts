@@ -1,8 +1,9 @@
 /** A whole run: expand the user's inputs, read each into documents, check them, and keep going past failures. */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { discover } from '../documents/discover.js';
-import { readBytes } from '../documents/read.js';
+import { readBytes, readLines, type ReadOptions } from '../documents/read.js';
+import { readerForPath } from '../documents/readers/index.js';
 import type { ReadResult } from '../documents/model.js';
 import { sha256, type ResultCache } from './cache.js';
 import { problemResult, type DocumentSettings, type Engine } from './engine.js';
@@ -19,7 +20,17 @@ export interface RunOptions {
   /** Settings for one document (config overrides by path). */
   settingsFor?: (path: string) => DocumentSettings | undefined;
   cache?: ResultCache;
+  /** Encoding, reader settings, and the reader for standard input. */
+  read?: ReadOptions;
+  /** Files larger than this many bytes are not read (a finding says so); line-based formats stream instead. */
+  maxFileSize?: number;
+  /** The path standard input is reported as, which also picks its reader (--stdin-filename). */
+  stdinPath?: string;
+  /** Told of files in folders skipped for having no reader (verbose mode). */
+  onSkippedExtension?: (path: string) => void;
 }
+
+export const DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024;
 
 export interface RunOutcome {
   results: DocumentResult[];
@@ -33,7 +44,7 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   const cwd = options.cwd ?? process.cwd();
   const named = new Set(args.map((a) => resolve(cwd, a)));
   const skipped: RunOutcome['skipped'] = [];
-  const inputs = (await discover(args, cwd)).filter((input) => {
+  const inputs = (await discover(args, cwd, options.onSkippedExtension)).filter((input) => {
     if (input.kind !== 'file' || !options.accept) return true;
     const abs = resolve(cwd, input.path);
     const verdict = options.accept(abs, named.has(abs));
@@ -49,10 +60,18 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   // Read ahead a few files while checking the current one, so disk latency overlaps with checking; results
   // still come out in input order.
   const AHEAD = 16;
-  const pending = new Map<number, Promise<Uint8Array | NodeJS.ErrnoException>>();
+  const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  type Loaded = Uint8Array | NodeJS.ErrnoException | { tooLarge: number } | { stream: true };
+  const pending = new Map<number, Promise<Loaded>>();
+  const load = async (path: string): Promise<Loaded> => {
+    if (readerForPath(path)?.readLine) return { stream: true };
+    const info = await stat(path);
+    if (info.size > maxSize) return { tooLarge: info.size }; // never read whole into memory first
+    return readFile(path);
+  };
   const readInput = (k: number) => {
     const input = inputs[k];
-    if (input?.kind === 'file' && !pending.has(k)) pending.set(k, readFile(resolve(cwd, input.path)).catch((e: NodeJS.ErrnoException) => e));
+    if (input?.kind === 'file' && !pending.has(k)) pending.set(k, load(resolve(cwd, input.path)).catch((e: NodeJS.ErrnoException) => e));
   };
   const check = (read: ReadResult[]) => {
     for (const r of read) emit(r.ok ? engine.check(r.document, options.settingsFor?.(r.document.path)) : problemResult(r.problem));
@@ -66,16 +85,27 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
       continue;
     }
     if (input.kind === 'stdin') {
-      check(readBytes(input.path, options.readStdin ? await options.readStdin() : new Uint8Array()));
+      const path = options.stdinPath ?? input.path;
+      const reader = options.stdinPath ? readerForPath(options.stdinPath) : undefined;
+      check(readBytes(path, options.readStdin ? await options.readStdin() : new Uint8Array(), { ...options.read, ...(reader ? { reader } : {}) }));
       continue;
     }
-    const bytes = await pending.get(k)!;
+    const loaded = await pending.get(k)!;
     pending.delete(k);
-    if (!(bytes instanceof Uint8Array)) {
-      const why = bytes.code === 'EACCES' ? 'permission denied' : bytes.code === 'EISDIR' ? 'is a folder' : bytes.message;
+    if ('stream' in loaded) {
+      for await (const r of readLines(resolve(cwd, input.path), readerForPath(input.path)!, options.read)) check([relabel(r, resolve(cwd, input.path), input.path)]);
+      continue;
+    }
+    if ('tooLarge' in loaded) {
+      emit(problemResult({ path: input.path, ruleId: 'input/too-large', message: `${input.path} is ${(loaded.tooLarge / 1048576).toFixed(1)} MB, over the ${(maxSize / 1048576).toFixed(0)} MB limit; not checked (raise maxFileSize in the config or --max-file-size)` }));
+      continue;
+    }
+    if (!(loaded instanceof Uint8Array)) {
+      const why = loaded.code === 'EACCES' ? 'permission denied' : loaded.code === 'EISDIR' ? 'is a folder' : loaded.message;
       emit(problemResult({ path: input.path, ruleId: 'input/unreadable', message: `cannot read ${input.path}: ${why}` }));
       continue;
     }
+    const bytes = loaded;
     const hash = options.cache ? sha256(bytes) : '';
     const cached = options.cache?.get(input.path, hash);
     if (cached) {
@@ -83,8 +113,15 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
       continue;
     }
     const before = results.length;
-    check(readBytes(input.path, bytes));
+    check(readBytes(input.path, bytes, options.read));
     if (options.cache && results.length === before + 1) options.cache.set(input.path, hash, results[before]!);
   }
   return { results, missing, skipped };
+}
+
+/** Documents streamed from an absolute path are reported under the path the user gave. */
+function relabel(r: ReadResult, absolute: string, shown: string): ReadResult {
+  const swap = (p: string) => (p.startsWith(absolute) ? shown + p.slice(absolute.length) : p);
+  if (r.ok) return { ok: true, document: { ...r.document, path: swap(r.document.path) } };
+  return { ok: false, problem: { ...r.problem, path: swap(r.problem.path), message: r.problem.message.split(absolute).join(shown) } };
 }

@@ -18,7 +18,7 @@ export const jsonReporter: Reporter = {
           endLine: f.endLine,
           endColumn: f.endColumn,
           ...(f.evidence ? { evidence: f.evidence } : {}),
-          ...(f.suppressions ? { suppressed: { reason: f.suppressions[0]!.justification } } : {}),
+          ...(f.suppressions?.length ? { suppressed: { reason: f.suppressions.map((x) => x.justification).join('; ') } } : {}),
         })),
         ...(d.facts ? { facts: d.facts } : {}),
       })),

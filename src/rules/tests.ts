@@ -56,7 +56,7 @@ export async function runRuleTests(ruleFiles: readonly string[], options: { buil
     if (c.error || !c.document) return { case: c, passed: false, actual: [], diff: [c.error ?? 'no document'] };
     const reader = readerForPath(c.document.path) ?? textReader;
     const actual = reader
-      .read(c.document.path, c.document.text)
+      .read(c.document.path, c.document.text, {})
       .flatMap((r) => (r.ok ? engineFor(c.site).check(r.document).findings : []))
       .filter((f) => c.ids.has(f.ruleId));
     const diff = compare(c.expected, actual);

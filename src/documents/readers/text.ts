@@ -1,7 +1,7 @@
 import { LineIndex } from '../lines.js';
-import type { Block, Document, Region } from '../model.js';
+import type { Block, Document, DocumentMetadata, Region } from '../model.js';
 import { FOOTER_CUE } from '../footer-cues.js';
-import { findDirectives } from '../directives.js';
+import { findDirectives, type Directive } from '../directives.js';
 import type { Reader } from './types.js';
 
 
@@ -15,26 +15,52 @@ const SENTENCE_END = /[.!?؟:)»"]\s*$/u;
 export const textReader: Reader = {
   format: 'text',
   extensions: ['.txt', '.text'],
-  read(path, text) {
+  read(path, text, _options) {
     return [{ ok: true, document: readPlainText(path, text) }];
   },
 };
 
 export function readPlainText(path: string, text: string): Document {
   let lines: LineIndex | undefined; // built on the first finding: a passing document never needs it
-  const directives = findDirectives(text);
-  // Directive lines are instructions to manba, not part of the article.
-  const blocks = splitBlocks(text).filter((b) => !directives.some((d) => b.start >= d.start && b.end <= d.end));
+  return structureDocument({ path, format: 'text', text, directives: findDirectives(text), locate: (offset) => (lines ??= new LineIndex(text)).position(offset) });
+}
+
+export interface DocumentParts {
+  path: string;
+  format: string;
+  /** The article's text: the file itself for plain text, the extracted text for other formats. */
+  text: string;
+  locate: Document['locate'];
+  metadata?: DocumentMetadata;
+  /** Suppression directives, with lines of the source file. */
+  directives?: Directive[];
+  /** Where a page footer starts in `text`, when the format marks one (HTML <footer>). */
+  pageFooterStart?: number;
+}
+
+/**
+ * Blocks and regions of an article's text, the same for every format: paragraphs are lines (a line that
+ * leaves a quote open continues), the first is the title, a line with a time and a Jalali year near the top is
+ * the byline, and the trailing lines that start like footer lines are the footer.
+ */
+export function structureDocument(parts: DocumentParts): Document {
+  const { directives = [] } = parts;
+  // Directives are instructions to manba, not part of the article: rules see spaces where they stand (offsets and
+  // lines stay those of the file).
+  let text = parts.text;
+  for (const d of directives) if (d.end <= text.length) text = text.slice(0, d.start) + text.slice(d.start, d.end).replace(/[^\r\n]/g, ' ') + text.slice(d.end);
+  const blocks = splitBlocks(text);
+  if (parts.pageFooterStart !== undefined) for (const b of blocks) if (b.start >= parts.pageFooterStart) b.kind = 'footer';
   classify(text, blocks);
   return {
-    path,
-    format: 'text',
+    path: parts.path,
+    format: parts.format,
     text,
     blocks,
     regions: regionsOf(blocks, text.length),
-    metadata: {},
+    metadata: parts.metadata ?? {},
     ...(directives.length ? { directives } : {}),
-    locate: (offset) => (lines ??= new LineIndex(text)).position(offset),
+    locate: parts.locate,
   };
 }
 
@@ -111,7 +137,7 @@ function classify(text: string, blocks: Block[]): void {
   blocks[0]!.kind = 'title';
   // The footer is the trailing run of lines that start like footer lines. A line that does not is still part
   // of it when it continues a footer line wrapped mid-sentence («… تکثیر، اجرا و توزیع⏎و یا هرگونه …»).
-  const isCue = (b: Block) => FOOTER_CUE.test(text.slice(b.start, b.end));
+  const isCue = (b: Block) => b.kind === 'footer' || FOOTER_CUE.test(text.slice(b.start, b.end));
   const endsSentence = (b: Block) => SENTENCE_END.test(text.slice(b.start, b.end));
   for (let i = blocks.length - 1; i > 0; ) {
     if (isCue(blocks[i]!)) {
