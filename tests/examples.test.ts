@@ -17,6 +17,9 @@ const EXPECTED: Record<string, string[]> = {
   'examples/fail-notice-site.txt': ['notice/site 24:103'],
   'examples/fail-empty.txt': ['input/empty 1:1'],
   'examples/fail-not-utf8.txt': ['input/encoding 2:1'],
+  'examples/markdown/fail-notice-altered.md': ['notice/altered 31:19'],
+  'examples/markdown/fail-notice-only-in-code-block.md': ['notice/missing 30:98'],
+  'examples/markdown/pass-reference.md': [],
 };
 
 describe('examples/', () => {

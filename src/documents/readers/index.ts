@@ -1,9 +1,10 @@
 import { extname } from 'node:path';
+import { markdownReader } from './markdown.js';
 import { textReader } from './text.js';
 import type { Reader } from './types.js';
 
 /** Every reader manba knows. A new format is one more entry here and one more file beside this one. */
-export const readers: readonly Reader[] = [textReader];
+export const readers: readonly Reader[] = [textReader, markdownReader];
 
 const byExtension = new Map(readers.flatMap((r) => r.extensions.map((e) => [e, r] as const)));
 
