@@ -63,7 +63,7 @@ describe('baseline', () => {
 
     writeFileSync(join(dir, 'b.txt'), reference());
     const pruned = await cli(['baseline', 'prune', '.'], { cwd: dir });
-    expect(pruned.stdout).toBe('pruned .manba-baseline.json: removed 1 entry that no longer occur, 1 left\n');
+    expect(pruned.stdout).toBe('pruned .manba-baseline.json: removed 1 entry that no longer occurs, 1 left\n');
   });
 
   it('a corrupt baseline is a warning and a full check, never a silent pass', async () => {

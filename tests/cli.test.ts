@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,11 @@ describe('manba check', () => {
     const r = await cli(['check', 'a.txt', '--format', 'json'], { cwd: dir });
     expect(r.code).toBe(1);
     const json = JSON.parse(r.stdout);
-    expect(Object.keys(json)).toEqual(['tool', 'documents', 'summary']);
+    expect(Object.keys(json)).toEqual(['tool', 'documents', 'summary', 'run']);
+    expect(Object.keys(json.documents[0])).toEqual(['path', 'sha256', 'findings', 'facts']);
+    expect(json.documents[0].sha256).toBe(createHash('sha256').update(readFileSync(join(dir, 'a.txt'))).digest('hex'));
+    expect(Object.keys(json.run)).toEqual(['startedAt', 'finishedAt', 'ruleSetSha256', 'registrySha256', 'legalTexts', 'settings']);
+    expect(Object.keys(json.run.legalTexts)).toEqual(['notice']);
     expect(json.tool).toEqual({ name: 'manba', version: JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).version });
     expect(json.summary).toEqual({ documents: 1, errors: 1, warnings: 0 });
     expect(json.documents[0].path).toBe('a.txt');

@@ -59,7 +59,7 @@ describe('parseBylineDate: every byline form', () => {
       text: c.text,
       start: c.input.indexOf(c.text),
       end: c.input.indexOf(c.text) + c.text.length,
-      ...(c.time ? { time: { hour: c.time[0], minute: c.time[1] }, isoDateTime: `${c.iso}T${pad(c.time[0])}:${pad(c.time[1])}:00+03:30` } : {}),
+      ...(c.time ? { time: { hour: c.time[0], minute: c.time[1] }, isoDateTime: `${c.iso}T${pad(c.time[0])}:${pad(c.time[1])}:00${summerTime(c.jalali) ? '+04:30' : '+03:30'}` } : {}),
     };
     expect(d).toEqual(expected);
     expect(c.input.slice(d.start, d.end)).toBe(d.text);
@@ -149,5 +149,21 @@ describe('isFuture', () => {
 
   it('an invalid date is never in the future', () => {
     expect(isFuture(parseBylineDate('1499/13/01')!, new Date('2000-01-01T00:00:00Z'))).toBe(false);
+  });
+});
+
+/** Iran's summer time as published: 2 Farvardin – 30 Shahrivar, 1370–1400, not in 1385–1386; abolished from 1401. */
+function summerTime([year, month, day]: readonly [number, number, number]): boolean {
+  return year >= 1370 && year <= 1400 && year !== 1385 && year !== 1386 && ((month === 1 && day >= 2) || (month > 1 && month <= 6));
+}
+
+describe('Tehran offset in isoDateTime', () => {
+  it('summer time until 1400, none in 1385-1386, none from 1401', async () => {
+    const { tehranOffset } = await import('../src/text/jalali.js');
+    expect(tehranOffset({ year: 1399, month: 4, day: 18 })).toBe('+04:30');
+    expect(tehranOffset({ year: 1399, month: 1, day: 1 })).toBe('+03:30');
+    expect(tehranOffset({ year: 1399, month: 7, day: 1 })).toBe('+03:30');
+    expect(tehranOffset({ year: 1386, month: 4, day: 18 })).toBe('+03:30');
+    expect(tehranOffset({ year: 1401, month: 4, day: 18 })).toBe('+03:30');
   });
 });

@@ -35,6 +35,6 @@ export async function baselinePruneCommand(paths: string[], opts: { config?: str
   const { results } = await runFor(paths, opts, io);
   const { baseline, removed } = pruneBaseline(read.baseline, results);
   await writeFile(file, JSON.stringify(baseline, null, 2) + '\n');
-  io.stdout(`pruned ${opts.baseline}: removed ${removed} entr${removed === 1 ? 'y' : 'ies'} that no longer occur, ${baseline.entries.length} left\n`);
+  io.stdout(`pruned ${opts.baseline}: removed ${removed} entr${removed === 1 ? 'y that no longer occurs' : 'ies that no longer occur'}, ${baseline.entries.length} left\n`);
   return EXIT.clean;
 }

@@ -11,7 +11,16 @@ import { ResultCache } from '../engine/cache.js';
 import { Engine } from '../engine/engine.js';
 import { summarize, type DocumentResult } from '../engine/finding.js';
 import { checkInputs } from '../engine/run.js';
-import { reporterNamed, reporters, type Reporter } from '../report/index.js';
+import { reporterNamed, reporters, type Report, type Reporter } from '../report/index.js';
+import { readers } from '../documents/readers/index.js';
+import { availableParallelism } from 'node:os';
+import { workerPool } from '../engine/pool.js';
+import { runEvidence } from '../engine/evidence.js';
+import { jsonlLine } from '../report/jsonl.js';
+import { Progress } from './progress.js';
+
+/** Below this many files a run stays in one thread: starting workers costs more than it saves. */
+const WORKERS_FROM = 64;
 import type { Lang } from '../rules/types.js';
 import { VERSION } from '../version.js';
 import { EXIT, UsageError, type CliIO } from './io.js';
@@ -35,6 +44,11 @@ export interface CheckOptions {
   stdinFilename?: string;
   maxFileSize?: string;
   verbose?: boolean;
+  jobs?: string;
+  shard?: string;
+  progress?: boolean;
+  stdin?: boolean;
+  inputFormat?: string;
 }
 
 const ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1256'] as const;
@@ -66,8 +80,9 @@ function outputsOf(opts: CheckOptions, cwd: string): Output[] {
 }
 
 /** Everything that decides results, hashed: a cache made under other rules or settings is never used. */
-function cacheKey(config: Config, ruleSet: RuleSet, lang: string, site: string | undefined): string {
-  const h = createHash('sha256').update(VERSION).update(lang).update(site ?? '').update(JSON.stringify({ ...config, locate: undefined }));
+function cacheKey(config: Config, ruleSet: RuleSet, lang: string, site: string | undefined, reportUnused: boolean): string {
+  // The day is part of the key: byline/date-future depends on the date of the check.
+  const h = createHash('sha256').update(VERSION).update(lang).update(site ?? '').update(String(reportUnused)).update(new Date().toISOString().slice(0, 10)).update(JSON.stringify({ ...config, locate: undefined }));
   const files = new Set([...ruleSet.rules.map((r) => r.definition.spot.file), ...ruleSet.registry.outlets.map((o) => o.spot.file)]);
   for (const f of [...files].sort()) h.update(f).update(readFileSync(f));
   return h.digest('hex');
@@ -81,11 +96,39 @@ async function writeAtomically(file: string, text: string): Promise<void> {
 }
 
 export async function runCheck(paths: string[], opts: CheckOptions, io: CliIO): Promise<number> {
+  paths = [...paths];
+  // Ctrl-C stops starting documents; the report then covers what was checked (exit 130).
+  const abort = new AbortController();
+  const onInterrupt = () => abort.abort();
+  process.once('SIGINT', onInterrupt);
+  try {
+    return await check(paths, opts, io, abort);
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}
+
+async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: AbortController): Promise<number> {
   const outputs = outputsOf(opts, io.cwd);
   const maxWarnings = opts.maxWarnings === undefined ? -1 : Number(opts.maxWarnings);
   if (!Number.isInteger(maxWarnings) || maxWarnings < -1) throw new UsageError(`--max-warnings takes a whole number, not "${opts.maxWarnings}"`);
   if (opts.failOn && opts.failOn !== 'error' && opts.failOn !== 'warning') throw new UsageError(`--fail-on takes error or warning, not "${opts.failOn}"`);
+  if (opts.stdin && !paths.includes('-')) paths = [...paths, '-'];
   if (paths.length === 0) throw new UsageError('no paths given: name files, folders or globs to check, or - for standard input');
+  let shard: { index: number; count: number } | undefined;
+  if (opts.shard) {
+    const m = /^(\d+)\/(\d+)$/.exec(opts.shard);
+    if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new UsageError(`--shard takes i/n with 1 <= i <= n, e.g. 2/8, not "${opts.shard}"`);
+    shard = { index: Number(m[1]), count: Number(m[2]) };
+  }
+  const jobsWanted = opts.jobs === undefined ? undefined : Number(opts.jobs);
+  if (jobsWanted !== undefined && !(Number.isInteger(jobsWanted) && jobsWanted >= 1)) throw new UsageError(`--jobs takes a whole number of at least 1, not "${opts.jobs}"`);
+  let stdinPath = opts.stdinFilename;
+  if (opts.inputFormat) {
+    const reader = readers.find((r) => r.format === opts.inputFormat);
+    if (!reader) throw new UsageError(`unknown input format "${opts.inputFormat}"; known: ${readers.map((r) => r.format).join(', ')}`);
+    stdinPath ??= `<stdin>${reader.extensions[0]}`;
+  }
   if (opts.encoding && !(ENCODINGS as readonly string[]).includes(opts.encoding)) throw new UsageError(`--encoding takes one of ${ENCODINGS.join(', ')}, not "${opts.encoding}"`);
   const maxFileSize = opts.maxFileSize === undefined ? undefined : Number(opts.maxFileSize);
   if (maxFileSize !== undefined && !(Number.isInteger(maxFileSize) && maxFileSize > 0)) throw new UsageError(`--max-file-size takes a number of bytes, not "${opts.maxFileSize}"`);
@@ -104,25 +147,69 @@ export async function runCheck(paths: string[], opts: CheckOptions, io: CliIO): 
     if ('error' in c) throw new UsageError(c.error);
     changed = c.files;
   }
-  const cache = opts.cache ? new ResultCache(resolve(io.cwd, opts.cacheLocation ?? '.manba-cache'), cacheKey(config, ruleSet, lang, site)) : undefined;
+  const cache = opts.cache ? new ResultCache(resolve(io.cwd, opts.cacheLocation ?? '.manba-cache'), cacheKey(config, ruleSet, lang, site, opts.reportUnusedSuppressions ?? false)) : undefined;
   if (cache?.warning) io.stderr(`manba: warning: ${cache.warning}\n`);
 
-  const { results, missing, skipped } = await checkInputs(engine, paths, {
+  const readOptions = { ...((opts.encoding ?? config.encoding) ? { encoding: (opts.encoding ?? config.encoding) as (typeof ENCODINGS)[number] } : {}), readers: config.read ?? {} };
+  // Workers pay off on archives, not on a handful of files: below WORKERS_FROM documents the run stays in-process.
+  const jobs = jobsWanted ?? availableParallelism();
+  let pool: ReturnType<typeof workerPool> | undefined;
+  const checkerFor = (files: number) => {
+    // Workers pay off on archives, not on a handful of files, unless --jobs asks for them.
+    if (jobs < 2 || (jobsWanted === undefined && files < WORKERS_FROM)) return undefined;
+    pool = workerPool(jobs, { ...(configFile ? { configFile } : {}), cwd: io.cwd, engine: { lang, ...(site ? { site } : {}), reportUnusedSuppressions: opts.reportUnusedSuppressions ?? false }, read: readOptions });
+    return pool.checker;
+  };
+  const progress = opts.progress === true || (opts.progress === undefined && io.stderrIsTTY) ? new Progress(io) : undefined;
+  // Streaming filter mode: a line-based format read from standard input and written as JSONL as results finish.
+  const streaming = paths.length === 1 && paths[0] === '-' && !!stdinPath && !!readers.find((r) => r.extensions.some((e) => stdinPath!.endsWith(e)))?.readLine;
+  const streamTo = streaming ? outputs.find((o) => o.reporter.name === 'jsonl' && !o.file) : undefined;
+  const startedAt = new Date();
+  const tally = { documents: 0, errors: 0, warnings: 0 };
+  let outcome: Awaited<ReturnType<typeof checkInputs>>;
+  try {
+    outcome = await checkInputs(engine, paths, {
+      ...(shard ? { shard } : {}),
+      checkerFor,
+      window: Math.max(16, jobs * 8),
+      signal: abort.signal,
+      onTotal: (n) => progress?.start(n),
+      onResult: (r) => {
+        progress?.tick(r);
+        if (streamTo) {
+          io.stdout(jsonlLine(r) + '\n');
+          const t = summarize([r]);
+          tally.documents++;
+          tally.errors += t.errors;
+          tally.warnings += t.warnings;
+        }
+      },
+      ...(streamTo ? { keepResults: false } : {}),
+      ...(io.readStdinLines ? { stdinLines: io.readStdinLines } : {}),
     cwd: io.cwd,
     readStdin: io.readStdin,
-    settingsFor: (p) => byPath.settingsFor(p),
+    // --site on the command line wins over a site from config overrides.
+    settingsFor: (p) => {
+      const s = byPath.settingsFor(p);
+      return s && opts.site && s.site ? { ...s, site: opts.site } : s;
+    },
     accept: (abs, named) => {
       const ignored = byPath.ignored(abs);
       if (ignored) return named ? `${ignored} (named on the command line, still not checked)` : ignored;
       if (changed && !changed.has(abs)) return `unchanged since ${opts.changedSince}`;
       return true;
     },
-    ...(cache ? { cache } : {}),
-    read: { ...((opts.encoding ?? config.encoding) ? { encoding: (opts.encoding ?? config.encoding) as (typeof ENCODINGS)[number] } : {}), readers: config.read ?? {} },
-    ...((maxFileSize ?? config.maxFileSize) ? { maxFileSize: maxFileSize ?? config.maxFileSize } : {}),
-    ...(opts.stdinFilename ? { stdinPath: opts.stdinFilename } : {}),
-    ...(opts.verbose ? { onSkippedExtension: (p: string) => io.stderr(`manba: skipped ${p}: no reader for its extension\n`) } : {}),
-  });
+      ...(cache ? { cache } : {}),
+      read: readOptions,
+      ...((maxFileSize ?? config.maxFileSize) ? { maxFileSize: maxFileSize ?? config.maxFileSize } : {}),
+      ...(stdinPath ? { stdinPath } : {}),
+      ...(opts.verbose ? { onSkippedExtension: (p: string) => io.stderr(`manba: skipped ${p}: no reader for its extension\n`) } : {}),
+    });
+  } finally {
+    progress?.done();
+    await pool?.close();
+  }
+  const { results, missing, skipped, interrupted } = outcome;
   for (const o of outputs) {
     if (o.file && results.some((r) => resolve(io.cwd, r.path.split('#')[0]!) === o.file)) throw new UsageError(`the report file ${o.file} is one of the documents being checked; refusing to overwrite it`);
   }
@@ -136,8 +223,17 @@ export async function runCheck(paths: string[], opts: CheckOptions, io: CliIO): 
     else ({ results: reported, dropped: baselined } = applyBaseline(results, b.baseline));
   }
   if (opts.quiet) reported = reported.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === 'error') }));
-  const report = { tool: { name: 'manba', version: VERSION }, documents: reported, summary: summarize(reported) };
+  const report: Report = {
+    tool: { name: 'manba', version: VERSION },
+    documents: reported,
+    summary: streamTo ? tally : summarize(reported),
+    run: runEvidence(ruleSet, config, startedAt, { lang, ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}), interrupted }),
+  };
   for (const o of outputs) {
+    if (o === streamTo) {
+      io.stdout(JSON.stringify({ summary: report.summary, tool: report.tool, run: report.run }) + '\n');
+      continue;
+    }
     const color = opts.color ?? (io.isTTY && !o.file && !io.env.NO_COLOR);
     const text = o.reporter.format(report, { color, showPassing: !opts.quiet });
     if (o.file) await writeAtomically(o.file, text);
@@ -146,10 +242,15 @@ export async function runCheck(paths: string[], opts: CheckOptions, io: CliIO): 
 
   const ignoredNamed = skipped.filter((s) => s.reason.includes('named on the command line'));
   for (const s of ignoredNamed) io.stderr(`manba: ${s.path}: ${s.reason}\n`);
-  if (skipped.length > ignoredNamed.length) io.stderr(`manba: ${skipped.length - ignoredNamed.length} file${skipped.length - ignoredNamed.length === 1 ? '' : 's'} not checked (${[...new Set(skipped.map((s) => s.reason.replace(/ \(named.*$/, '')))].join('; ')})\n`);
+  const unnamed = skipped.filter((s) => !ignoredNamed.includes(s));
+  if (unnamed.length) io.stderr(`manba: ${unnamed.length} file${unnamed.length === 1 ? '' : 's'} not checked (${[...new Set(unnamed.map((s) => s.reason))].join('; ')})\n`);
   if (baselined) io.stderr(`manba: ${baselined} finding${baselined === 1 ? '' : 's'} already in the baseline not reported\n`);
   if (cache?.hits) io.stderr(`manba: ${cache.hits} unchanged document${cache.hits === 1 ? '' : 's'} taken from the cache\n`);
   for (const m of missing) io.stderr(`manba: ${m}\n`);
+  if (interrupted) {
+    io.stderr(`manba: interrupted after ${results.length} document${results.length === 1 ? '' : 's'}; the report covers those only\n`);
+    return EXIT.interrupted;
+  }
   if (missing.length) return EXIT.usage;
   // What counts is what is reported: with --quiet, warnings are neither shown nor counted.
   const all = report.summary;

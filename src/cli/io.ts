@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline';
 /** What the CLI touches outside itself, so tests can run it in-process. */
 export interface CliIO {
   stdout: (s: string) => void;
@@ -6,15 +7,24 @@ export interface CliIO {
   readStdin: () => Promise<Uint8Array>;
   /** Whether stdout is a terminal (colors, passing documents). */
   isTTY: boolean;
+  /** Whether stderr is a terminal (the progress line). */
+  stderrIsTTY?: boolean;
+  /** Standard input line by line, for streaming a line-based format. */
+  readStdinLines?: () => AsyncIterable<string>;
   env: Record<string, string | undefined>;
 }
 
-export const EXIT = { clean: 0, findings: 1, usage: 2 } as const;
+/** 130 after Ctrl-C, as shells report a run ended by SIGINT. */
+export const EXIT = { clean: 0, findings: 1, usage: 2, interrupted: 130 } as const;
 
 export async function readAllStdin(): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+}
+
+export function stdinLines(): AsyncIterable<string> {
+  return createInterface({ input: process.stdin, crlfDelay: Infinity });
 }
 
 /** A usage problem: exit 2 with this message on stderr. */

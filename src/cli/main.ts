@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { readAllStdin } from './io.js';
+import { readAllStdin, stdinLines } from './io.js';
 import { runCli } from './program.js';
 
 const code = await runCli(process.argv.slice(2), {
@@ -8,6 +8,8 @@ const code = await runCli(process.argv.slice(2), {
   cwd: process.cwd(),
   readStdin: readAllStdin,
   isTTY: Boolean(process.stdout.isTTY),
+  stderrIsTTY: Boolean(process.stderr.isTTY),
+  readStdinLines: stdinLines,
   env: process.env,
 });
 process.exitCode = code;

@@ -5,6 +5,7 @@ import { VERSION } from '../version.js';
 import { runCheck, type CheckOptions } from './check.js';
 import { reporters } from '../report/index.js';
 import { baselineCreateCommand, baselinePruneCommand } from './baseline.js';
+import { mergeCommand } from './merge.js';
 import { explainCommand, listCommand, testCommand, validateCommand } from './rules.js';
 import { sourcesListCommand, sourcesShowCommand } from './sources.js';
 import { EXIT, UsageError, type CliIO } from './io.js';
@@ -59,6 +60,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option('--stdin-filename <path>', 'the name standard input is reported as; its extension picks the reader')
     .option('--max-file-size <bytes>', 'do not read files larger than this (default 20 MB)')
     .option('--verbose', 'say which files in folders were skipped for having no reader')
+    .option('-j, --jobs <n>', 'worker threads (default: the number of cores; runs of fewer than 64 files stay in one thread)')
+    .option('--shard <i/n>', 'check only shard i of n, a stable partition by path (join the reports with manba merge)')
+    .option('--progress', 'show the progress line on standard error even when it is not a terminal')
+    .option('--no-progress', 'no progress line on standard error (default when it is not a terminal)')
+    .option('--stdin', 'read documents from standard input (like -)')
+    .option('--input-format <format>', 'the format of standard input: text, markdown, json, jsonl, … (jsonl streams)')
     .addOption(new Option('--lang <lang>', 'language of messages').choices(['fa', 'en']))
     .option('--site <name>', 'the publishing site, overriding the config (for notice/site)')
     .option('--color', 'force colored output')
@@ -86,6 +93,16 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option('-b, --baseline <file>', 'the baseline file', '.manba-baseline.json')
     .action(async (paths: string[], opts: { config?: string; baseline: string }) => {
       exitCode = await baselinePruneCommand(paths, opts, io);
+    });
+
+  program
+    .command('merge')
+    .description('join JSON reports (e.g. the shards of one audit) into one report, in any format')
+    .argument('<reports...>', 'JSON reports from manba check --format json')
+    .option('-f, --format <name[:file]>', 'output format (repeatable; name:file writes to a file); default json', collect, [])
+    .option('--fail-on <severity>', 'exit 1 on findings of this severity or worse: error (default) or warning')
+    .action(async (files: string[], opts: { format: string[]; failOn?: string }) => {
+      exitCode = await mergeCommand(files, opts, io);
     });
 
   const rules = program.command('rules').description('work with rule files: validate, test, list, explain');

@@ -20,14 +20,14 @@ export const configSchema: Record<string, unknown> = {
     extends: {
       type: 'array',
       title: 'Extra rules',
-      description: 'Rules to load besides the built-in ones (see builtins): rule files and folders relative to this config file, installed npm packages (manba-rules-<name>, <name> for short, or a scoped name), or built-in sets (manba:recommended, manba:article74, manba:attribution).',
+      description: 'Rules to load besides the built-in ones (see builtins): rule files and folders relative to this config file, installed npm packages (manba-rules-<name>, <name> for short, or a scoped name), or built-in sets (manba:recommended, manba:article74, manba:attribution, manba:byline).',
       items: { type: 'string', minLength: 1, title: 'Rule source', description: 'A rule file or folder (./house.yaml, ./rules/), a package (acme, manba-rules-acme, @acme/manba-rules), or a built-in set (manba:article74).' },
     },
     ignorePatterns: {
       type: 'array',
       title: 'Ignored paths',
-      description: 'Globs (relative to this config file) of files never to check, besides those in a .manbaignore file (gitignore syntax) beside the config.',
-      items: { type: 'string', minLength: 1, title: 'Glob', description: 'e.g. archive/drafts/**' },
+      description: 'Patterns in gitignore syntax (relative to this config file) of files never to check, besides those in a .manbaignore file beside the config.',
+      items: { type: 'string', minLength: 1, title: 'Pattern', description: 'e.g. archive/drafts/ or *.draft.txt (gitignore syntax)' },
     },
     overrides: {
       type: 'array',

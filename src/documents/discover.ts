@@ -58,11 +58,13 @@ function displayPath(arg: string, folder: string, abs: string): string {
   return join(arg, relative(folder, abs)).split(sep).join('/');
 }
 
-/** Recursive listing that never follows symlinked folders, so a link loop cannot hang the run. */
+/** Recursive listing that never follows symlinked folders, so a link loop cannot hang the run; skips dot-files. */
 async function walk(dir: string): Promise<string[]> {
   const files: string[] = [];
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
   for (const e of entries) {
+    // Dot-files and dot-folders (.git, .manba-baseline.json, .manba-cache) are tools' files, not articles.
+    if (e.name.startsWith('.')) continue;
     if (e.isDirectory()) {
       if (!SKIP_DIRS.has(e.name)) files.push(...(await walk(join(dir, e.name))));
     } else if (e.isFile()) {

@@ -25,6 +25,8 @@ export interface DocumentResult {
   findings: Finding[];
   /** What the checks learned about the document, for audits (absent when there is nothing to say). */
   facts?: DocumentFacts;
+  /** SHA-256 of the bytes the document was read from, so an audit can show it checked the same files. */
+  sha256?: string;
 }
 
 /** Report form of the document facts: positions as lines and columns, dates as text. */

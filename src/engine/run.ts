@@ -1,7 +1,12 @@
-/** A whole run: expand the user's inputs, read each into documents, check them, and keep going past failures. */
+/**
+ * A whole run: expand the user's inputs, read each into documents, check them (in this thread or on worker
+ * threads), and keep going past failures. Results come out in input order whatever finishes first; at most a
+ * window of documents is in flight, so memory stays bounded however large the archive.
+ */
+import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { discover } from '../documents/discover.js';
+import { discover, type Input } from '../documents/discover.js';
 import { readBytes, readLines, type ReadOptions } from '../documents/read.js';
 import { readerForPath } from '../documents/readers/index.js';
 import type { ReadResult } from '../documents/model.js';
@@ -13,8 +18,12 @@ export interface RunOptions {
   cwd?: string;
   /** Bytes of standard input, when an argument is '-'. */
   readStdin?: () => Promise<Uint8Array>;
-  /** Called with each document's result as soon as it is checked (for streaming reports and progress). */
+  /** Lines of standard input, for streaming a line-based format from it (`--stdin --input-format jsonl`). */
+  stdinLines?: () => AsyncIterable<string>;
+  /** Called with each document's result as soon as it is checked, in input order (streaming reports, progress). */
   onResult?: (r: DocumentResult) => void;
+  /** Called once the inputs are known, with how many files will be read (for progress). */
+  onTotal?: (files: number) => void;
   /** Whether to check a file found on disk; a string says why not (ignored, unchanged since a git ref). */
   accept?: (absolutePath: string, named: boolean) => true | string;
   /** Settings for one document (config overrides by path). */
@@ -28,9 +37,22 @@ export interface RunOptions {
   stdinPath?: string;
   /** Told of files in folders skipped for having no reader (verbose mode). */
   onSkippedExtension?: (path: string) => void;
+  /** Check only shard `index` (1-based) of `count`: a stable partition by path. */
+  shard?: { index: number; count: number };
+  /** Check documents somewhere else (worker threads) instead of with `engine` in this thread. */
+  checker?: DocumentChecker;
+  /** Chooses the checker once the number of files is known (undefined: this thread). */
+  checkerFor?: (files: number) => DocumentChecker | undefined;
+  /** Documents in flight at once (read ahead, or queued on workers). */
+  window?: number;
+  /** Stop starting new documents (Ctrl-C); what is done is returned. */
+  signal?: AbortSignal;
+  /** Keep results in memory for the outcome (default true); a streaming run turns it off. */
+  keepResults?: boolean;
 }
 
-export const DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024;
+/** Checks one file's bytes; returns its documents' results. */
+export type DocumentChecker = (path: string, bytes: Uint8Array, settings: DocumentSettings | undefined) => Promise<DocumentResult[]>;
 
 export interface RunOutcome {
   results: DocumentResult[];
@@ -38,6 +60,15 @@ export interface RunOutcome {
   missing: string[];
   /** Files not checked, and why (never silently). */
   skipped: { path: string; reason: string }[];
+  /** True when the run was stopped before the end. */
+  interrupted: boolean;
+}
+
+export const DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024;
+
+/** Which shard (0-based) a path belongs to: a hash of the path, so every machine agrees without talking. */
+export function shardOf(path: string, count: number): number {
+  return createHash('sha256').update(path).digest().readUInt32BE(0) % count;
 }
 
 export async function checkInputs(engine: Engine, args: readonly string[], options: RunOptions = {}): Promise<RunOutcome> {
@@ -45,78 +76,107 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   const named = new Set(args.map((a) => resolve(cwd, a)));
   const skipped: RunOutcome['skipped'] = [];
   const inputs = (await discover(args, cwd, options.onSkippedExtension)).filter((input) => {
-    if (input.kind !== 'file' || !options.accept) return true;
+    if (input.kind !== 'file') return true;
+    if (options.shard && shardOf(input.path, options.shard.count) !== options.shard.index - 1) return false;
+    if (!options.accept) return true;
     const abs = resolve(cwd, input.path);
     const verdict = options.accept(abs, named.has(abs));
     if (verdict !== true) skipped.push({ path: input.path, reason: verdict });
     return verdict === true;
   });
+  const fileCount = inputs.filter((i) => i.kind === 'file').length;
+  options.onTotal?.(fileCount);
+  const keep = options.keepResults ?? true;
   const results: DocumentResult[] = [];
   const missing: string[] = [];
   const emit = (r: DocumentResult) => {
-    results.push(r);
+    if (keep) results.push(r);
     options.onResult?.(r);
   };
-  // Read ahead a few files while checking the current one, so disk latency overlaps with checking; results
-  // still come out in input order.
-  const AHEAD = 16;
   const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  type Loaded = Uint8Array | NodeJS.ErrnoException | { tooLarge: number } | { stream: true };
-  const pending = new Map<number, Promise<Loaded>>();
-  const load = async (path: string): Promise<Loaded> => {
-    if (readerForPath(path)?.readLine) return { stream: true };
-    const info = await stat(path);
-    if (info.size > maxSize) return { tooLarge: info.size }; // never read whole into memory first
-    return readFile(path);
+  const inThread: DocumentChecker = async (path, bytes, settings) => checkRead(engine, readBytes(path, bytes, options.read), settings, sha256(bytes));
+  const checker = options.checker ?? options.checkerFor?.(fileCount) ?? inThread;
+
+  /** Start one input: read it, take it from the cache or check it. Streams and stdin are handled in order instead. */
+  const start = async (input: Input & { kind: 'file' }): Promise<DocumentResult[]> => {
+    const abs = resolve(cwd, input.path);
+    let bytes: Uint8Array;
+    try {
+      const info = await stat(abs);
+      if (info.size > maxSize) {
+        // Never read whole into memory first.
+        return [problemResult({ path: input.path, ruleId: 'input/too-large', message: `${input.path} is ${(info.size / 1048576).toFixed(1)} MB, over the ${(maxSize / 1048576).toFixed(0)} MB limit; not checked (raise maxFileSize in the config or --max-file-size)` })];
+      }
+      bytes = await readFile(abs);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      const why = e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'is a folder' : e.message;
+      return [problemResult({ path: input.path, ruleId: 'input/unreadable', message: `cannot read ${input.path}: ${why}` })];
+    }
+    const hash = options.cache ? sha256(bytes) : '';
+    const cached = options.cache?.get(input.path, hash);
+    if (cached) return [cached];
+    const out = await checker(input.path, bytes, options.settingsFor?.(input.path));
+    if (options.cache && out.length === 1) options.cache.set(input.path, hash, out[0]!);
+    return out;
   };
-  const readInput = (k: number) => {
-    const input = inputs[k];
-    if (input?.kind === 'file' && !pending.has(k)) pending.set(k, load(resolve(cwd, input.path)).catch((e: NodeJS.ErrnoException) => e));
-  };
-  const check = (read: ReadResult[]) => {
-    for (const r of read) emit(r.ok ? engine.check(r.document, options.settingsFor?.(r.document.path)) : problemResult(r.problem));
-  };
+  const streamed = (input: Input) => input.kind === 'file' && readerForPath(input.path)?.readLine !== undefined;
+
+  const window = Math.max(1, options.window ?? 16);
+  const pending = new Map<number, Promise<DocumentResult[]>>();
+  let interrupted = false;
   for (let k = 0; k < inputs.length; k++) {
+    if (options.signal?.aborted) {
+      interrupted = true;
+      break;
+    }
+    for (let a = k; a < Math.min(inputs.length, k + window); a++) {
+      const next = inputs[a]!;
+      if (!pending.has(a) && next.kind === 'file' && !streamed(next)) pending.set(a, start(next));
+    }
     const input = inputs[k]!;
-    for (let a = k; a < Math.min(inputs.length, k + AHEAD); a++) readInput(a);
     if (input.kind === 'missing') {
       missing.push(input.message);
       emit(problemResult({ path: input.path, ruleId: 'input/not-found', message: input.message }));
-      continue;
-    }
-    if (input.kind === 'stdin') {
+    } else if (input.kind === 'stdin') {
       const path = options.stdinPath ?? input.path;
       const reader = options.stdinPath ? readerForPath(options.stdinPath) : undefined;
-      check(readBytes(path, options.readStdin ? await options.readStdin() : new Uint8Array(), { ...options.read, ...(reader ? { reader } : {}) }));
-      continue;
+      if (reader?.readLine && options.stdinLines) {
+        // Streaming filter mode: one line in, one result out, as they finish.
+        let line = 0;
+        for await (const text of options.stdinLines()) {
+          if (options.signal?.aborted) break;
+          line++;
+          if (text.trim() === '') continue;
+          for (const r of checkRead(engine, reader.readLine(path, text, { offset: 0, line }, options.read?.readers ?? {}), undefined, sha256(text))) emit(r);
+        }
+      } else {
+        const bytes = options.readStdin ? await options.readStdin() : new Uint8Array();
+        for (const r of checkRead(engine, readBytes(path, bytes, { ...options.read, ...(reader ? { reader } : {}) }), undefined, sha256(bytes))) emit(r);
+      }
+    } else if (streamed(input)) {
+      const abs = resolve(cwd, input.path);
+      for await (const r of readLines(abs, readerForPath(input.path)!, options.read)) {
+        if (options.signal?.aborted) break;
+        const shown = relabel(r, abs, input.path);
+        for (const res of checkRead(engine, [shown], options.settingsFor?.(input.path), shown.ok ? sha256(shown.document.text) : undefined)) emit(res);
+      }
+    } else {
+      const out = await pending.get(k)!;
+      pending.delete(k);
+      for (const r of out) emit(r);
     }
-    const loaded = await pending.get(k)!;
-    pending.delete(k);
-    if ('stream' in loaded) {
-      for await (const r of readLines(resolve(cwd, input.path), readerForPath(input.path)!, options.read)) check([relabel(r, resolve(cwd, input.path), input.path)]);
-      continue;
-    }
-    if ('tooLarge' in loaded) {
-      emit(problemResult({ path: input.path, ruleId: 'input/too-large', message: `${input.path} is ${(loaded.tooLarge / 1048576).toFixed(1)} MB, over the ${(maxSize / 1048576).toFixed(0)} MB limit; not checked (raise maxFileSize in the config or --max-file-size)` }));
-      continue;
-    }
-    if (!(loaded instanceof Uint8Array)) {
-      const why = loaded.code === 'EACCES' ? 'permission denied' : loaded.code === 'EISDIR' ? 'is a folder' : loaded.message;
-      emit(problemResult({ path: input.path, ruleId: 'input/unreadable', message: `cannot read ${input.path}: ${why}` }));
-      continue;
-    }
-    const bytes = loaded;
-    const hash = options.cache ? sha256(bytes) : '';
-    const cached = options.cache?.get(input.path, hash);
-    if (cached) {
-      emit(cached);
-      continue;
-    }
-    const before = results.length;
-    check(readBytes(input.path, bytes, options.read));
-    if (options.cache && results.length === before + 1) options.cache.set(input.path, hash, results[before]!);
   }
-  return { results, missing, skipped };
+  if (interrupted) await Promise.allSettled(pending.values()); // let work in flight settle before reporting
+  return { results, missing, skipped, interrupted };
+}
+
+/** Check what a reader produced; `sha256` of the input is recorded on each result, for audits. */
+export function checkRead(engine: Engine, read: ReadResult[], settings: DocumentSettings | undefined, digest?: string): DocumentResult[] {
+  return read.map((r) => {
+    const result = r.ok ? engine.check(r.document, settings) : problemResult(r.problem);
+    return digest ? { ...result, sha256: digest } : result;
+  });
 }
 
 /** Documents streamed from an absolute path are reported under the path the user gave. */

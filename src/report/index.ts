@@ -1,6 +1,8 @@
 import { checkstyleReporter } from './checkstyle.js';
 import { compactReporter } from './compact.js';
+import { csvReporter } from './csv.js';
 import { githubReporter } from './github.js';
+import { htmlReporter } from './html.js';
 import { jsonReporter } from './json.js';
 import { jsonlReporter } from './jsonl.js';
 import { junitReporter } from './junit.js';
@@ -18,6 +20,8 @@ export const reporters: readonly Reporter[] = [
   junitReporter,
   githubReporter,
   checkstyleReporter,
+  htmlReporter,
+  csvReporter,
 ];
 
 export function reporterNamed(name: string): Reporter | undefined {

@@ -1,30 +1,19 @@
-import type { Finding } from '../engine/finding.js';
+import type { DocumentResult } from '../engine/finding.js';
+import { documentJson } from './json.js';
 import type { Reporter } from './types.js';
 
-/** The same finding fields as the json format, in the same order. */
-function findingJson(f: Finding) {
-  return {
-    ruleId: f.ruleId,
-    severity: f.severity,
-    message: f.message,
-    line: f.line,
-    column: f.column,
-    endLine: f.endLine,
-    endColumn: f.endColumn,
-    ...(f.evidence ? { evidence: f.evidence } : {}),
-    ...(f.suppressions?.[0] ? { suppressed: { reason: f.suppressions[0].justification } } : {}),
-  };
+/** One document as a JSON Lines line (also written as results finish, in streaming mode). */
+export function jsonlLine(d: DocumentResult): string {
+  return JSON.stringify(documentJson(d));
 }
 
-/** JSON Lines: one object per document (`path`, `findings`, `facts` when there are any), then `{summary, tool}`. */
+/** JSON Lines: one object per document (`path`, `sha256`, `findings`, `facts`), then `{summary, tool, run}`. */
 export const jsonlReporter: Reporter = {
   name: 'jsonl',
   description: 'JSON Lines: one object per document, then a summary line.',
   format(report) {
-    const lines = report.documents.map((d) =>
-      JSON.stringify({ path: d.path, findings: d.findings.map(findingJson), ...(d.facts ? { facts: d.facts } : {}) }),
-    );
-    lines.push(JSON.stringify({ summary: report.summary, tool: report.tool }));
+    const lines = report.documents.map(jsonlLine);
+    lines.push(JSON.stringify({ summary: report.summary, tool: report.tool, ...(report.run ? { run: report.run } : {}) }));
     return lines.join('\n') + '\n';
   },
 };

@@ -1,10 +1,12 @@
+import type { RunEvidence } from '../engine/evidence.js';
 import type { DocumentResult, Summary } from '../engine/finding.js';
 
-/** Everything a reporter sees: the tool, each document's result, the totals. */
+/** Everything a reporter sees: the tool, each document's result, the totals, and how the run was made. */
 export interface Report {
   tool: { name: string; version: string };
   documents: DocumentResult[];
   summary: Summary;
+  run?: RunEvidence;
 }
 
 export interface ReporterOptions {

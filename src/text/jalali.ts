@@ -152,12 +152,22 @@ export function parseBylineDate(text: string): BylineDate | null {
     if (time) out.time = { hour: time.hour, minute: time.minute };
     if (iso) {
       out.iso = iso;
-      if (time) out.isoDateTime = `${iso}T${pad(time.hour)}:${pad(time.minute)}:00+03:30`;
+      if (time) out.isoDateTime = `${iso}T${pad(time.hour)}:${pad(time.minute)}:00${tehranOffset(date.date)}`;
     }
     return out;
   } catch {
     return null;
   }
+}
+
+/**
+ * Tehran's UTC offset on a Jalali date. Iran kept summer time (+04:30) from 2 Farvardin to 30 Shahrivar until
+ * it was abolished in 1401, except in 1385 and 1386; otherwise +03:30. (The change happened at midnight; the
+ * hour around it is not told apart.)
+ */
+export function tehranOffset(d: JalaliDate): string {
+  const summer = d.year >= 1370 && d.year <= 1400 && d.year !== 1385 && d.year !== 1386 && ((d.month === 1 && d.day >= 2) || (d.month > 1 && d.month <= 6));
+  return summer ? '+04:30' : '+03:30';
 }
 
 /**
@@ -167,6 +177,6 @@ export function parseBylineDate(text: string): BylineDate | null {
  */
 export function isFuture(d: BylineDate, now: Date): boolean {
   if (!d.valid || !d.iso) return false;
-  const at = d.isoDateTime ?? `${d.iso}T00:00:00+03:30`;
+  const at = d.isoDateTime ?? `${d.iso}T00:00:00${tehranOffset(d.jalali)}`;
   return Date.parse(at) > now.getTime();
 }

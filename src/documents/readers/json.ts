@@ -19,10 +19,7 @@ import type { DocumentMetadata, ReadProblem, ReadResult } from '../model.js';
 import { TextBuilder } from '../source-map.js';
 import { structureDocument } from './text.js';
 import type { Reader, ReaderOptions } from './types.js';
-
-// TEMPORARY until src/documents/readers/html.ts exports extractHtml.
-type ExtractHtml = (html: string, options: { selector?: string; fragment?: boolean }) => { text: string; toSource: (offset: number) => number; metadata: DocumentMetadata; directives: Directive[]; pageFooterStart?: number };
-const extractHtml: ExtractHtml | undefined = undefined as ExtractHtml | undefined;
+import { extractHtmlWithOffsets } from './html.js';
 
 type FieldKey = 'title' | 'body' | 'source' | 'url' | 'published' | 'id' | 'site';
 
@@ -131,15 +128,18 @@ function articlesOf(root: Node, options: ReaderOptions): Found {
     if (node.type !== 'array') return { problem: { ruleId: 'input/no-articles', message: `the field «${configured}» (read.json.array) holds ${kindOf(node)}, not an array of articles`, at: node.offset } };
     return { items: node.children ?? [], single: false, where: `«${configured}»` };
   }
-  // An article object may well hold arrays of objects (tags, images): an object with a body is one article.
+  // The first array of objects that hold articles (a body field); else the object itself when it has a body (an
+  // article may hold arrays of objects: tags, images); else the first array of objects (its items then say what
+  // they lack). A JSON Feed's top-level «description» does not make the feed one article.
   const bodyNames = namesFor('body', options);
-  if (bodyNames.some((n) => fieldNode(root, n) !== undefined)) return { items: [root], single: true };
-  for (const prop of root.children ?? []) {
+  const arrays = (root.children ?? []).flatMap((prop) => {
     const value = prop.children?.[1];
-    if (value?.type === 'array' && value.children?.length && value.children.every((c) => c.type === 'object')) {
-      return { items: value.children, single: false, where: `«${String(prop.children![0]!.value)}»` };
-    }
-  }
+    return value?.type === 'array' && value.children?.length && value.children.every((c) => c.type === 'object') ? [{ name: String(prop.children![0]!.value), items: value.children }] : [];
+  });
+  const withBodies = arrays.find((a) => a.items.some((item) => pick(item, bodyNames, isString)));
+  if (withBodies) return { items: withBodies.items, single: false, where: `«${withBodies.name}»` };
+  if (pick(root, bodyNames, isString)) return { items: [root], single: true };
+  if (arrays[0]) return { items: arrays[0].items, single: false, where: `«${arrays[0].name}»` };
   return { items: [root], single: true };
 }
 
@@ -159,7 +159,8 @@ interface Context {
 interface Piece {
   text: string;
   toSource: (offset: number) => number;
-  directives: Directive[];
+  /** Suppression directives: offsets in `text` (0 for those in HTML comments), and where each is in the source. */
+  directives: { directive: Directive; sourceOffset: number }[];
   pageFooterStart?: number;
   metadata?: DocumentMetadata;
 }
@@ -192,9 +193,11 @@ function readArticle(ctx: Context, item: Node, fallback: string | undefined, wha
     );
   }
 
-  const titleNode = pick(item, namesFor('title', options), nonBlankString);
-  const title = titleNode ? stringPiece(ctx, titleNode, true) : undefined;
   const main = stringPiece(ctx, body, false);
+  if (main.text.trim() === '') return problem(docPath, 'input/empty', `${path}: the body of ${what} («${fieldNameOf(body)}») has markup but no text: there is no article to check`, ctx.position(body.offset));
+  const titleNode = pick(item, namesFor('title', options), nonBlankString);
+  const titlePiece = titleNode ? stringPiece(ctx, titleNode, true) : undefined;
+  const title = titlePiece?.text.trim() ? titlePiece : undefined;
 
   // title ⏎⏎ body. The blank line stands for nothing in the file: it maps to the end of the title's string.
   const separator = title ? '\n\n' : '';
@@ -216,8 +219,8 @@ function readArticle(ctx: Context, item: Node, fallback: string | undefined, wha
   }
   if (titleText.trim()) metadata.title = titleText.trim();
 
-  // Suppression directives, with the file's line of each (a JSON string is on one line of the file).
-  const directives = [...(title?.directives ?? []), ...main.directives.map((d) => ({ ...d, start: d.start + bodyStart, end: d.end + bodyStart }))].map((d) => ({ ...d, line: locate(d.start).line }));
+  // Suppression directives, with the file's line of each (a JSON string is all on one line of the file).
+  const directives = main.directives.map(({ directive: d, sourceOffset }) => ({ ...d, start: d.start + bodyStart, end: d.end + bodyStart, line: ctx.position(sourceOffset).line }));
 
   return {
     ok: true,
@@ -233,16 +236,23 @@ function readArticle(ctx: Context, item: Node, fallback: string | undefined, wha
   };
 }
 
-/** A JSON string node as text: decoded, and read as HTML when it is HTML. */
+/**
+ * A JSON string node as text: decoded, and read as HTML when it is HTML (a title only for its character references
+ * and tags, a body as a fragment: the field holds the article's content, so no content selector applies).
+ */
 function stringPiece(ctx: Context, node: Node, isTitle: boolean): Piece {
   const decoded = decodeString(ctx.source, node);
   const looksHtml = HTML_TAG.test(decoded.text) || (isTitle && HTML_ENTITY.test(decoded.text));
-  if (!looksHtml || !extractHtml) return { ...decoded, directives: isTitle ? [] : findDirectives(decoded.text) };
-  const html = extractHtml(decoded.text, { fragment: true, ...(ctx.options.html?.selector ? { selector: ctx.options.html.selector } : {}) });
+  if (!looksHtml) {
+    const directives = isTitle ? [] : findDirectives(decoded.text).map((directive) => ({ directive, sourceOffset: decoded.toSource(directive.start) }));
+    return { ...decoded, directives };
+  }
+  const html = extractHtmlWithOffsets(decoded.text, { fragment: true });
   return {
     text: html.text,
+    // HTML text → the decoded string → the file.
     toSource: (offset) => decoded.toSource(html.toSource(offset)),
-    directives: isTitle ? [] : html.directives,
+    directives: isTitle ? [] : html.directives.map((directive, k) => ({ directive, sourceOffset: decoded.toSource(html.directiveOffsets[k] ?? 0) })),
     ...(html.pageFooterStart !== undefined ? { pageFooterStart: html.pageFooterStart } : {}),
     metadata: html.metadata,
   };
@@ -258,33 +268,35 @@ const SIMPLE_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/',
  * the source: plain runs map unit by unit, each escape to its own bytes (a surrogate pair's two escapes as one).
  */
 export function decodeString(source: string, node: Node): { text: string; toSource: (offset: number) => number } {
-  const b = new TextBuilder();
+  const base = node.offset + 1;
   const end = node.offset + node.length - 1; // the closing quote
-  let run = node.offset + 1;
-  for (let i = source.indexOf('\\', run); i !== -1 && i < end; i = source.indexOf('\\', run)) {
-    b.verbatim(source.slice(run, i), run);
-    const e = source[i + 1]!;
+  // The string's own characters, so that searching for escapes never runs past its end.
+  const raw = source.slice(base, end);
+  if (!raw.includes('\\')) return raw.length ? { text: raw, toSource: (offset) => base + Math.min(offset, raw.length) } : { text: '', toSource: () => end };
+  const b = new TextBuilder();
+  let run = 0;
+  for (let i = raw.indexOf('\\'); i !== -1; i = raw.indexOf('\\', run)) {
+    b.verbatim(raw.slice(run, i), base + run);
+    const e = raw[i + 1]!;
     if (e === 'u') {
-      const code = parseInt(source.slice(i + 2, i + 6), 16);
-      if (code >= 0xd800 && code <= 0xdbff && source.startsWith('\\u', i + 6)) {
-        const low = parseInt(source.slice(i + 8, i + 12), 16);
+      const code = parseInt(raw.slice(i + 2, i + 6), 16);
+      if (code >= 0xd800 && code <= 0xdbff && raw.startsWith('\\u', i + 6)) {
+        const low = parseInt(raw.slice(i + 8, i + 12), 16);
         if (low >= 0xdc00 && low <= 0xdfff) {
-          b.mapped(String.fromCharCode(code, low), i, i + 12);
+          b.mapped(String.fromCharCode(code, low), base + i, base + i + 12);
           run = i + 12;
           continue;
         }
       }
-      b.mapped(String.fromCharCode(code), i, i + 6);
+      b.mapped(String.fromCharCode(code), base + i, base + i + 6);
       run = i + 6;
     } else {
-      b.mapped(SIMPLE_ESCAPES[e] ?? e, i, i + 2);
+      b.mapped(SIMPLE_ESCAPES[e] ?? e, base + i, base + i + 2);
       run = i + 2;
     }
   }
-  b.verbatim(source.slice(run, end), run);
-  const built = b.build();
-  // An empty string maps to its closing quote.
-  return built.text.length ? built : { text: '', toSource: () => end };
+  b.verbatim(raw.slice(run), base + run);
+  return b.build();
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,0 +1,28 @@
+import { active } from '../engine/finding.js';
+import type { Reporter } from './types.js';
+
+/** RFC 4180 field: quoted when it holds a comma, quote or line break; a leading =+-@ is defused for spreadsheets. */
+function field(v: string | number | undefined): string {
+  let s = v === undefined ? '' : String(v);
+  if (/^[=+\-@]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * One row per finding, for spreadsheets: UTF-8 with a byte-order mark, so Excel and LibreOffice open Persian
+ * correctly. The outlet is the registry id of the attribution's source, else of the declared origin.
+ */
+export const csvReporter: Reporter = {
+  name: 'csv',
+  description: 'One row per finding (document, outlet, rule, severity, line, column, message, evidence), UTF-8 with BOM.',
+  format(report) {
+    const rows = [['document', 'outlet', 'rule', 'severity', 'line', 'column', 'message', 'expected', 'found', 'sha256'].join(',')];
+    for (const d of report.documents) {
+      const outlet = d.facts?.attribution?.outlet ?? d.facts?.declared?.find((x) => x.outlet)?.outlet ?? '';
+      for (const f of active(d.findings)) {
+        rows.push([d.path, outlet, f.ruleId, f.severity, f.line, f.column, f.message, f.evidence?.expected, f.evidence?.found, d.sha256].map(field).join(','));
+      }
+    }
+    return '\uFEFF' + rows.join('\r\n') + '\r\n';
+  },
+};

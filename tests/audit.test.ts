@@ -1,0 +1,111 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, reference, ROOT } from './helpers.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'manba-audit-'));
+const altered = () => reference().replace('ماده ۷۴', 'ماده ۷۵');
+
+/** An archive of n articles: every third altered, every fifth without the notice. */
+function archive(n: number): string {
+  const dir = tmp();
+  mkdirSync(join(dir, 'a'));
+  for (let i = 0; i < n; i++) {
+    let text = i % 3 === 0 ? altered() : reference();
+    if (i % 5 === 0) text = text.replace(/\nبا استناد[^\n]*/, '');
+    writeFileSync(join(dir, 'a', `${String(i).padStart(5, '0')}.txt`), text);
+  }
+  return dir;
+}
+const json = (s: string) => JSON.parse(s) as { documents: { path: string; sha256: string; findings: { ruleId: string; line: number; column: number }[] }[]; summary: { documents: number; errors: number } };
+const flat = (s: string) => json(s).documents.map((d) => `${d.path} ${d.findings.map((f) => `${f.ruleId}@${f.line}:${f.column}`).join(',')}`);
+
+describe('parallel runs', () => {
+  it('--jobs 2 gives the same results, in the same order, as one thread', async () => {
+    const dir = archive(150);
+    const one = await cli(['check', 'a', '--format', 'json', '--jobs', '1'], { cwd: dir });
+    const two = await cli(['check', 'a', '--format', 'json', '--jobs', '2'], { cwd: dir });
+    expect(flat(two.stdout)).toEqual(flat(one.stdout));
+    expect(json(one.stdout).summary.documents).toBe(150);
+    expect(two.code).toBe(1);
+  });
+});
+
+describe('shards and merge', () => {
+  it('shards partition the inputs; merging them gives the whole report', async () => {
+    const dir = archive(40);
+    const whole = await cli(['check', 'a', '--format', 'json'], { cwd: dir });
+    const shards = [];
+    for (let i = 1; i <= 3; i++) {
+      const r = await cli(['check', 'a', '--shard', `${i}/3`, '--format', `json:shard${i}.json`], { cwd: dir });
+      expect([0, 1]).toContain(r.code);
+      shards.push(json(readFileSync(join(dir, `shard${i}.json`), 'utf8')));
+    }
+    const paths = shards.flatMap((s) => s.documents.map((d) => d.path));
+    expect(new Set(paths).size).toBe(40); // every document in exactly one shard
+    expect(shards.every((s) => s.documents.length > 0)).toBe(true);
+    const merged = await cli(['merge', 'shard1.json', 'shard2.json', 'shard3.json', '--format', 'json'], { cwd: dir });
+    expect(merged.code).toBe(1);
+    expect(flat(merged.stdout).sort()).toEqual(flat(whole.stdout).sort());
+    expect(json(merged.stdout).summary).toEqual(json(whole.stdout).summary);
+    const csv = await cli(['merge', 'shard1.json', 'shard2.json', 'shard3.json', '--format', 'csv'], { cwd: dir });
+    expect(csv.stdout.startsWith('\uFEFFdocument,outlet,rule,severity,line,column,message,expected,found,sha256\r\n')).toBe(true);
+    expect(csv.stdout.trimEnd().split('\r\n')).toHaveLength(1 + json(whole.stdout).summary.errors);
+    expect((await cli(['check', 'a', '--shard', '4/3'], { cwd: dir })).code).toBe(2);
+    expect((await cli(['merge', 'a/00001.txt'], { cwd: dir })).code).toBe(2);
+  });
+});
+
+describe('CSV', () => {
+  it('one row per finding with outlet and evidence, quoted where needed', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'a.txt'), altered());
+    const r = await cli(['check', 'a.txt', '--format', 'csv'], { cwd: dir });
+    const [, row] = r.stdout.replace('\uFEFF', '').trimEnd().split('\r\n');
+    expect(row).toMatch(/^a\.txt,irna,notice\/altered,error,24,19,"The Article 74 notice is altered \(article number\): expected «۷۴», found «۷۵»\. Use the canonical wording\.",۷۴,۷۵,[0-9a-f]{64}$/);
+  });
+});
+
+describe('streaming filter mode', () => {
+  it('reads JSONL from standard input and writes one result line per document, then a summary', async () => {
+    const lines = [JSON.stringify({ id: 'a', title: 'x', body: reference() }), JSON.stringify({ id: 'b', title: 'y', body: altered() })].join('\n') + '\n';
+    const child = spawn(process.execPath, [`${ROOT}bin/manba.js`, 'check', '--stdin', '--input-format', 'jsonl', '--format', 'jsonl'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stdin.end(lines);
+    const code = await new Promise((r) => child.on('close', r));
+    const rows = out.trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(rows.slice(0, 2).map((r) => `${r.path} ${r.findings.map((f: { ruleId: string }) => f.ruleId).join(',')}`)).toEqual(['<stdin>.jsonl#a ', '<stdin>.jsonl#b notice/altered']);
+    expect(rows[2].summary).toEqual({ documents: 2, errors: 1, warnings: 0 });
+    expect(code).toBe(1);
+  });
+});
+
+describe('interruption', () => {
+  it('Ctrl-C reports what was checked so far and exits 130', async () => {
+    const dir = archive(3000);
+    const child = spawn(process.execPath, [`${ROOT}bin/manba.js`, 'check', 'a', '--format', 'json', '--jobs', '1', '--progress'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    let sent = false;
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => {
+      err += d;
+      // Interrupt once the progress line shows some documents done.
+      const m = /(\d+)\/3000 documents/.exec(err.slice(-200));
+      if (!sent && m && Number(m[1]) >= 50) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    const code = await new Promise((r) => child.on('close', r));
+    expect(sent).toBe(true);
+    expect(code).toBe(130);
+    const done = json(out).summary.documents;
+    expect(done).toBeGreaterThanOrEqual(50);
+    expect(done).toBeLessThan(3000);
+    expect(err).toContain(`interrupted after ${done} documents`);
+  }, 30_000);
+});
