@@ -1,6 +1,7 @@
 // npm run bench: generate realistic articles (1.5–12 KB, about a quarter failing), check them in-process on
-// one core and through the CLI, and print documents/s, MB/s and peak memory.
-// Usage: npm run bench -- [documents=5000]
+// one core, then through the CLI on archives of 10,000 and 100,000 files with 1 and 2 jobs, and print
+// documents/s, MB/s and peak memory.
+// Usage: npm run bench -- [in-process documents=5000] [archive sizes=10000,100000]
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
@@ -67,13 +68,27 @@ rounds.sort((a, b) => a - b);
 const s = rounds[2];
 console.log(`in-process (1 core):  ${(N / s).toFixed(0).padStart(6)} documents/s  ${(mb / s).toFixed(1).padStart(6)} MB/s  (median of 5; best ${(N / rounds[0]).toFixed(0)}, worst ${(N / rounds[4]).toFixed(0)})  ${findings} findings  peak RSS ${(peak / 1048576).toFixed(0)} MB`);
 
-// The CLI, end to end: discovery, reading files, checking, JSON report.
-const dir = mkdtempSync(join(tmpdir(), 'manba-bench-'));
-mkdirSync(join(dir, 'docs'));
-docs.forEach((d, i) => writeFileSync(join(dir, 'docs', `a${String(i).padStart(6, '0')}.txt`), d));
-const cliStart = process.hrtime.bigint();
-const run = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, new URL('../bin/manba.js', import.meta.url).pathname, 'check', join(dir, 'docs'), '--format', 'json', '--output', join(dir, 'out.json')], { encoding: 'utf8' });
-const cs = Number(process.hrtime.bigint() - cliStart) / 1e9;
-const cliPeak = Number(run.stderr.trim().split('\n').pop()) / 1024;
-console.log(`CLI (files, JSON):    ${(N / cs).toFixed(0).padStart(6)} documents/s  ${(mb / cs).toFixed(1).padStart(6)} MB/s  exit ${run.status}  peak RSS ${Number.isFinite(cliPeak) ? cliPeak.toFixed(0) + ' MB' : 'n/a'}`);
-rmSync(dir, { recursive: true, force: true });
+// The CLI, end to end, as an audit runs it: discovery, reading files, checking on 1 and 2 jobs, a JSON report.
+const sizes = (process.argv[3] ?? '10000,100000').split(',').map(Number);
+const bin = new URL('../bin/manba.js', import.meta.url).pathname;
+for (const size of sizes) {
+  const dir = mkdtempSync(join(tmpdir(), 'manba-bench-'));
+  mkdirSync(join(dir, 'docs'));
+  let bytesOnDisk = 0;
+  for (let i = 0; i < size; i++) {
+    const d = docs[i % N];
+    bytesOnDisk += Buffer.byteLength(d);
+    writeFileSync(join(dir, 'docs', `a${String(i).padStart(6, '0')}.txt`), d);
+  }
+  const perJobs = {};
+  for (const jobs of [1, 2]) {
+    const t0 = process.hrtime.bigint();
+    const run = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, bin, 'check', join(dir, 'docs'), '--jobs', String(jobs), '--no-progress', '--format', 'json', '--output', join(dir, 'out.json')], { encoding: 'utf8' });
+    const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+    const peakMb = Number(run.stderr.trim().split('\n').pop()) / 1024;
+    perJobs[jobs] = size / secs;
+    console.log(`CLI ${String(size).padStart(6)} files, ${jobs} job${jobs > 1 ? 's' : ' '}: ${(size / secs).toFixed(0).padStart(6)} documents/s  ${(bytesOnDisk / 1e6 / secs).toFixed(1).padStart(6)} MB/s  ${secs.toFixed(1).padStart(6)} s  exit ${run.status}  peak RSS ${Number.isFinite(peakMb) ? peakMb.toFixed(0) + ' MB' : 'n/a'}`);
+  }
+  console.log(`CLI ${String(size).padStart(6)} files: 2 jobs give ${(perJobs[2] / perJobs[1]).toFixed(2)}x the documents/s of 1 job`);
+  rmSync(dir, { recursive: true, force: true });
+}

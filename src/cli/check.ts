@@ -157,7 +157,14 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   const checkerFor = (files: number) => {
     // Workers pay off on archives, not on a handful of files, unless --jobs asks for them.
     if (jobs < 2 || (jobsWanted === undefined && files < WORKERS_FROM)) return undefined;
-    pool = workerPool(jobs, { ...(configFile ? { configFile } : {}), cwd: io.cwd, engine: { lang, ...(site ? { site } : {}), reportUnusedSuppressions: opts.reportUnusedSuppressions ?? false }, read: readOptions });
+    pool = workerPool(jobs, {
+      ...(configFile ? { configFile } : {}),
+      cwd: io.cwd,
+      engine: { lang, ...(site ? { site } : {}), reportUnusedSuppressions: opts.reportUnusedSuppressions ?? false },
+      read: readOptions,
+      ...((maxFileSize ?? config.maxFileSize) ? { maxFileSize: maxFileSize ?? config.maxFileSize } : {}),
+      ...(opts.site ? { forceSite: opts.site } : {}),
+    });
     return pool.checker;
   };
   const progress = opts.progress === true || (opts.progress === undefined && io.stderrIsTTY) ? new Progress(io) : undefined;
@@ -171,6 +178,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
     outcome = await checkInputs(engine, paths, {
       ...(shard ? { shard } : {}),
       checkerFor,
+      checkPath: (p, abs) => pool!.checkPath(p, abs),
       window: Math.max(16, jobs * 8),
       signal: abort.signal,
       onTotal: (n) => progress?.start(n),

@@ -43,6 +43,8 @@ export interface RunOptions {
   checker?: DocumentChecker;
   /** Chooses the checker once the number of files is known (undefined: this thread). */
   checkerFor?: (files: number) => DocumentChecker | undefined;
+  /** With a checker elsewhere and no cache: hand over paths and let the checker read the files itself. */
+  checkPath?: (path: string, absolute: string) => Promise<DocumentResult[]>;
   /** Documents in flight at once (read ahead, or queued on workers). */
   window?: number;
   /** Stop starting new documents (Ctrl-C); what is done is returned. */
@@ -98,8 +100,10 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   const checker = options.checker ?? options.checkerFor?.(fileCount) ?? inThread;
 
   /** Start one input: read it, take it from the cache or check it. Streams and stdin are handled in order instead. */
+  const byPath = options.checker || options.checkerFor ? options.checkPath : undefined;
   const start = async (input: Input & { kind: 'file' }): Promise<DocumentResult[]> => {
     const abs = resolve(cwd, input.path);
+    if (byPath && !options.cache && checker !== inThread) return byPath(input.path, abs);
     let bytes: Uint8Array;
     try {
       const info = await stat(abs);

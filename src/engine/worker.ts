@@ -1,17 +1,18 @@
 /**
  * A worker thread of `--jobs`: builds the same rule set and engine as the main thread once, then checks the
- * files it is sent. Only bytes go in (transferred, not copied) and plain results come out.
+ * batches of files it is sent, reading them itself when given a path.
  */
+import { readFile, stat } from 'node:fs/promises';
 import { buildRuleSet, loadConfig, type Config } from '../config/load.js';
 import { pathRules } from '../config/paths.js';
 import { readBytes } from '../documents/read.js';
-import { Engine, type EngineOptions } from './engine.js';
+import { Engine, problemResult, type DocumentSettings, type EngineOptions } from './engine.js';
 import type { DocumentResult } from './finding.js';
-import { checkRead } from './run.js';
+import { checkRead, DEFAULT_MAX_FILE_SIZE } from './run.js';
 import { sha256 } from './cache.js';
-import type { WorkerSetup } from './pool.js';
+import type { WorkerFile, WorkerSetup } from './pool.js';
 
-let ready: Promise<{ engine: Engine; settingsFor: (p: string) => ReturnType<ReturnType<typeof pathRules>['settingsFor']> }> | undefined;
+let ready: Promise<{ engine: Engine; settingsFor: (p: string) => DocumentSettings | undefined }> | undefined;
 
 function setup(s: WorkerSetup) {
   return (ready ??= (async () => {
@@ -19,11 +20,34 @@ function setup(s: WorkerSetup) {
     const ruleSet = await buildRuleSet(config);
     const options: EngineOptions = { ...s.engine, ...(s.engine.now ? { now: new Date(s.engine.now as unknown as string) } : {}) };
     const byPath = pathRules(config, ruleSet, s.cwd);
-    return { engine: new Engine(ruleSet, options), settingsFor: (p: string) => byPath.settingsFor(p) };
+    const settingsFor = (p: string) => {
+      const found = byPath.settingsFor(p);
+      return found && s.forceSite && found.site ? { ...found, site: s.forceSite } : found;
+    };
+    return { engine: new Engine(ruleSet, options), settingsFor };
   })());
 }
 
-export default async function checkFile(task: { setup: WorkerSetup; path: string; bytes: Uint8Array }): Promise<DocumentResult[]> {
+async function one(s: WorkerSetup, engine: Engine, settingsFor: (p: string) => DocumentSettings | undefined, file: WorkerFile): Promise<DocumentResult[]> {
+  let bytes = file.bytes;
+  if (!bytes) {
+    try {
+      const max = s.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+      const info = await stat(file.absolute!);
+      if (info.size > max) return [problemResult({ path: file.path, ruleId: 'input/too-large', message: `${file.path} is ${(info.size / 1048576).toFixed(1)} MB, over the ${(max / 1048576).toFixed(0)} MB limit; not checked (raise maxFileSize in the config or --max-file-size)` })];
+      bytes = await readFile(file.absolute!);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      const why = e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'is a folder' : e.message;
+      return [problemResult({ path: file.path, ruleId: 'input/unreadable', message: `cannot read ${file.path}: ${why}` })];
+    }
+  }
+  return checkRead(engine, readBytes(file.path, bytes, s.read), settingsFor(file.path), sha256(bytes));
+}
+
+export default async function checkFiles(task: { setup: WorkerSetup; files: WorkerFile[] }): Promise<DocumentResult[][]> {
   const { engine, settingsFor } = await setup(task.setup);
-  return checkRead(engine, readBytes(task.path, task.bytes, task.setup.read), settingsFor(task.path), sha256(task.bytes));
+  const out: DocumentResult[][] = [];
+  for (const f of task.files) out.push(await one(task.setup, engine, settingsFor, f));
+  return out;
 }

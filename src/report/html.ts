@@ -131,7 +131,8 @@ function outletLabel(i) {
   if (i < 0) return t('unknown');
   var o = O[i];
   if (!o.name || o.name === o.id) return o.id;
-  return st.lang === 'fa' ? o.name + ' (' + o.id + ')' : o.id + ' (' + o.name + ')';
+  // Each part isolated (FSI…PDI), so a Persian name keeps its own order inside an English line and the reverse.
+  return st.lang === 'fa' ? '\u2068' + o.name + '\u2069 (' + o.id + ')' : o.id + ' (\u2068' + o.name + '\u2069)';
 }
 function siteLabel(i) { return i < 0 ? t('unknown') : SI[i]; }
 /** A document: [path, outlet, site, date, errors, warnings, findings]; a finding: [rule, error?, line, column, fa, en, expected, found, suppressed]. */
@@ -201,7 +202,7 @@ function chart(rows, segs, title) {
     var y = GAP + i * (BH + GAP), x = LW + 12, total = 0;
     var label = r.label.length > 32 ? r.label.slice(0, 31) + '\u2026' : r.label;
     out += '<g><title>' + esc(r.label + ': ' + r.vals.map(function (v, k) { return nf(v) + ' ' + t(segs[k].key); }).join('\u060c ')) + '</title>';
-    out += svgText(rtl ? W - 2 : 2, y + BH / 2, label, 'lbl');
+    out += svgText(rtl ? W - 2 : 2, y + BH / 2, '\u2068' + label + '\u2069', 'lbl');
     r.vals.forEach(function (v, k) {
       if (!v) return;
       var w = Math.max(2, max ? v / max * span : 0);
@@ -236,8 +237,8 @@ function group(name, rows, label, title) {
   $('chart-' + name).innerHTML = chart(rows.map(function (r) { return { label: label(r[0]), vals: [r[2], r[1] - r[2]] }; }),
     [{ cls: 'err', key: 'legendFailing' }, { cls: 'ok', key: 'legendPassing' }], title);
   var shown = rows.slice(0, ROW_TOP);
-  $('table-' + name).innerHTML = table([[name], ['docsAffected', 1], ['passed', 1], ['failing', 1], ['passRate', 1], ['errors', 1], ['warnings', 1]], shown.map(function (r) {
-    return '<tr>' + td('<bdi>' + esc(label(r[0])) + '</bdi>') + td(esc(nf(r[1])), 1) + td(esc(nf(r[1] - r[2])), 1) + td(esc(nf(r[2])), 1) +
+  $('table-' + name).innerHTML = table([[name], ['docsAffected', 1], ['failing', 1], ['passRate', 1], ['errors', 1], ['warnings', 1]], shown.map(function (r) {
+    return '<tr>' + '<td class="label"><bdi>' + esc(label(r[0])) + '</bdi></td>' + td(esc(nf(r[1])), 1) + td(esc(nf(r[2])), 1) +
       td(esc(pct(r[1] ? (r[1] - r[2]) / r[1] : 1)), 1) + td(esc(nf(r[3])), 1) + td(esc(nf(r[4])), 1) + '</tr>';
   })) + (rows.length > shown.length ? '<p class="note">' + esc(t('chartTop', { shown: nf(shown.length), total: nf(rows.length) })) + '</p>' : '');
 }
@@ -464,7 +465,7 @@ td.num,th.num{text-align:end;font-variant-numeric:tabular-nums;white-space:nowra
 tbody tr:nth-child(even){background:#fafbfc}
 tr.fail td:first-child{border-inline-start:3px solid var(--err)}tr.pass td:first-child{border-inline-start:3px solid var(--ok)}
 td bdi,td code{overflow-wrap:break-word}
-td.path{min-width:14rem}td.path bdi{overflow-wrap:anywhere}
+td.path{min-width:14rem}td.label{min-width:12rem}td.path bdi{overflow-wrap:anywhere}
 #documents .tablewrap{max-height:75vh}
 code{font-family:ui-monospace,"DejaVu Sans Mono",Consolas,monospace;font-size:.85em;direction:ltr;unicode-bidi:isolate}
 button.sort{font:inherit;font-weight:600;background:none;border:0;padding:0;cursor:pointer;color:inherit}

@@ -166,17 +166,20 @@ class Joined {
   }
 }
 
+/** The items (not inside another item), in document order. Iterative, as every walk here: any depth is fine. */
 function itemsOf(root: XmlElement): XmlElement[] {
   const out: XmlElement[] = [];
-  const visit = (el: XmlElement) => {
-    for (const c of el.children) {
+  const stack: XmlElement[] = [root];
+  while (stack.length) {
+    const el = stack.pop()!;
+    for (let i = el.children.length - 1; i >= 0; i--) {
+      const c = el.children[i]!;
       if (c.type !== 'element') continue;
       if (c.local === 'item' || c.local === 'entry') out.push(c);
-      else visit(c);
+      else stack.push(c);
     }
-  };
-  visit(root);
-  return out;
+  }
+  return out.sort((x, y) => x.start - y.start);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -319,18 +322,20 @@ const XML_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot:
  */
 function textOf(el: XmlElement, xml: string): Mapped {
   const b = new TextBuilder();
-  const visit = (e: XmlElement) => {
-    for (const c of e.children) {
-      if (c.type === 'element') visit(c);
-      else if (c.type === 'cdata') appendRaw(b, xml, c, false);
-      else appendRaw(b, xml, c, true);
-    }
-  };
-  visit(el);
+  const stack: (XmlElement | XmlText)[] = [el];
+  while (stack.length) {
+    const c = stack.pop()!;
+    if (c.type === 'element') for (let i = c.children.length - 1; i >= 0; i--) stack.push(c.children[i]!);
+    else appendRaw(b, xml, c, c.type === 'text');
+  }
   return b.build();
 }
 
 function appendRaw(b: TextBuilder, xml: string, piece: XmlText, references: boolean): void {
+  if (piece.end - piece.start === piece.value.length && xml.startsWith(piece.value, piece.start)) {
+    b.verbatim(piece.value, piece.start); // no reference, no CR: the common case
+    return;
+  }
   const pieces: { text: string; start: number; end: number }[] = [];
   let run = piece.start;
   const flush = (to: number) => {

@@ -305,6 +305,11 @@ function textNode(node: TextNode, html: string, out: Writer, pre: boolean): void
     out.piece(node.value, 0, 0, false, pre);
     return;
   }
+  const raw = html.slice(loc.startOffset, loc.endOffset);
+  if (raw === node.value) {
+    out.piece(raw, loc.startOffset, loc.endOffset, true, pre); // no reference, no CR: the common case
+    return;
+  }
   const pieces = decodePieces(html, loc.startOffset, loc.endOffset);
   let joined = pieces.map((p) => p.text).join('');
   // The parser drops a newline right after <pre>: so does the map.
@@ -461,19 +466,19 @@ function firstMatch(root: ParentNode, selector: Selector): Element | undefined {
  */
 function pageFooters(root: ParentNode, content: ParentNode, whole: boolean): Element[] {
   const found: Element[] = [];
-  const visit = (node: ParentNode, inContent: boolean, sectioned: boolean) => {
-    for (const child of node.childNodes) {
+  const stack: { node: ParentNode; inContent: boolean; sectioned: boolean }[] = [{ node: root, inContent: content === root, sectioned: false }];
+  while (stack.length) {
+    const { node, inContent, sectioned } = stack.pop()!;
+    for (let i = node.childNodes.length - 1; i >= 0; i--) {
+      const child = node.childNodes[i]!;
       if (!isElement(child) || SKIPPED.has(child.tagName)) continue;
       const inside = inContent || child === content;
-      if (child.tagName === 'footer' && !sectioned && !contains(child, content) && (!inside || whole)) {
-        found.push(child);
-        continue;
-      }
-      visit(child, inside, sectioned || SECTIONING.has(child.tagName));
+      if (child.tagName === 'footer' && !sectioned && !contains(child, content) && (!inside || whole)) found.push(child);
+      else stack.push({ node: child, inContent: inside, sectioned: sectioned || SECTIONING.has(child.tagName) });
     }
-  };
-  visit(root, content === root, false);
-  return found;
+  }
+  // Children were visited last-first: back to document order.
+  return found.sort((x, y) => (x.sourceCodeLocation?.startOffset ?? 0) - (y.sourceCodeLocation?.startOffset ?? 0));
 }
 
 function contains(ancestor: ParentNode, node: ParentNode): boolean {
@@ -529,7 +534,9 @@ function directivesOf(root: ParentNode, html: string): { directives: Directive[]
   const directives: Directive[] = [];
   const offsets: number[] = [];
   let lines: LineIndex | undefined;
-  const visit = (node: ParentNode) => {
+  const stack: ParentNode[] = [root];
+  while (stack.length) {
+    const node = stack.pop()!;
     for (const child of node.childNodes) {
       if (child.nodeName === '#comment') {
         const loc = child.sourceCodeLocation;
@@ -541,11 +548,12 @@ function directivesOf(root: ParentNode, html: string): { directives: Directive[]
           directives.push({ ...d, start: 0, end: 0, line: lines.position(at).line });
           offsets.push(at);
         }
-      } else if (isElement(child)) visit(child);
+      } else if (isElement(child)) stack.push(child);
     }
-  };
-  visit(root);
-  return { directives, offsets };
+  }
+  // Comments were collected element by element: back to document order.
+  const order = offsets.map((_, k) => k).sort((x, y) => offsets[x]! - offsets[y]!);
+  return { directives: order.map((k) => directives[k]!), offsets: order.map((k) => offsets[k]!) };
 }
 
 function isElement(node: Node | ParentNode): node is Element {
