@@ -20,6 +20,19 @@ const EXPECTED: Record<string, string[]> = {
   'examples/markdown/fail-notice-altered.md': ['notice/altered 31:19'],
   'examples/markdown/fail-notice-only-in-code-block.md': ['notice/missing 30:98'],
   'examples/markdown/pass-reference.md': [],
+  'examples/html/fail-notice-altered-article.html': ['notice/altered 66:21'],
+  'examples/html/pass-entities-in-notice.html': [],
+  'examples/html/pass-titr-article.html': [],
+  'examples/html/pass-titr-page-footer.html': [],
+  'examples/feed/titr-two-items.rss#titr-1399041801': [],
+  'examples/feed/titr-two-items.rss#titr-1399041802': ['notice/missing 44:220'],
+  'examples/json/articles.jsonl#jsonl-1': [],
+  'examples/json/articles.jsonl#jsonl-2': ['notice/altered 2:8849'],
+  'examples/json/articles.jsonl#3': ['input/malformed 3:2100'],
+  'examples/json/cms-export.json#titr-1399-04-18-1': [],
+  'examples/json/cms-export.json#titr-1399-04-18-2': ['notice/altered 13:1741'],
+  'examples/json/export-object.json#irna-83850210': [],
+  'examples/json/export-object.json#irna-83850211': ['notice/site 24:1907'],
 };
 
 describe('examples/', () => {

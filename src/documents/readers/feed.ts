@@ -58,7 +58,7 @@ function readItem(path: string, xml: string, item: XmlElement, index: number, li
   };
   const plain = (el: XmlElement | undefined) => (el ? textOf(el, xml).text.replace(/\s+/g, ' ').trim() : '');
 
-  const id = plain(field(atom ? 'id' : 'guid'));
+  const id = plain(field(atom ? 'id' : 'guid')) || (item.attrs['rdf:about']?.trim() ?? ''); // RSS 1.0 names items by rdf:about
   const docPath = `${path}#${id || index + 1}`;
 
   const metadata: DocumentMetadata = {};
