@@ -179,7 +179,8 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
       ...(shard ? { shard } : {}),
       checkerFor,
       checkPath: (p, abs) => pool!.checkPath(p, abs),
-      window: Math.max(16, jobs * 8),
+      // Enough in flight that every worker always has a batch queued (see BATCH in engine/pool.ts).
+      window: jobs > 1 ? jobs * 128 : 16,
       signal: abort.signal,
       onTotal: (n) => progress?.start(n),
       onResult: (r) => {

@@ -30,7 +30,7 @@ export interface WorkerFile {
 
 /** The worker module: the built one, also when running from the TypeScript sources (tests run after a build). */
 const WORKER = new URL('../../dist/engine/worker.js', import.meta.url).href;
-const BATCH = 32;
+const BATCH = 16;
 
 export function workerPool(jobs: number, setup: WorkerSetup): { checker: DocumentChecker; checkPath: (path: string, absolute: string) => Promise<DocumentResult[]>; close: () => Promise<void> } {
   const pool = new Piscina({ filename: WORKER, minThreads: jobs, maxThreads: jobs, idleTimeout: 60_000 });
