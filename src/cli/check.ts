@@ -1,6 +1,6 @@
 /** `manba check`: options in, library calls, report out, exit code. No checking logic lives here. */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { buildRuleSet, findConfig, loadConfig, type Config, type RuleSet } from '../config/load.js';
@@ -92,6 +92,14 @@ async function writeAtomically(file: string, text: string): Promise<void> {
   // Write beside and rename, so an interrupted run never leaves half a report in place of the old one.
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, text);
+  await rename(tmp, file);
+}
+
+async function writeChunksAtomically(file: string, chunks: Iterable<string>): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  const out = createWriteStream(tmp);
+  for (const c of chunks) if (!out.write(c)) await new Promise<void>((r) => out.once('drain', () => r()));
+  await new Promise<void>((res, rej) => out.end((err?: Error | null) => (err ? rej(err) : res())));
   await rename(tmp, file);
 }
 
@@ -244,7 +252,13 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
       continue;
     }
     const color = opts.color ?? (io.isTTY && !o.file && !io.env.NO_COLOR);
-    const text = o.reporter.format(report, { color, showPassing: !opts.quiet });
+    const ropts = { color, showPassing: !opts.quiet };
+    if (o.reporter.chunks) {
+      if (o.file) await writeChunksAtomically(o.file, o.reporter.chunks(report, ropts));
+      else for (const c of o.reporter.chunks(report, ropts)) io.stdout(c);
+      continue;
+    }
+    const text = o.reporter.format(report, ropts);
     if (o.file) await writeAtomically(o.file, text);
     else io.stdout(text);
   }

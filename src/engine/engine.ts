@@ -86,13 +86,13 @@ export class Engine {
       ruleId: check.id,
       severity,
       message: messages[this.lang],
-      messages,
+      messages: { fa: detach(messages.fa), en: detach(messages.en) },
       line: start.line,
       column: start.column,
       endLine: end.line,
       endColumn: end.column,
-      ...(o.evidence ? { evidence: o.evidence } : {}),
-      anchor: anchorText(doc.text, o.start, o.end),
+      ...(o.evidence ? { evidence: { ...(o.evidence.expected !== undefined ? { expected: detach(o.evidence.expected) } : {}), ...(o.evidence.found !== undefined ? { found: detach(o.evidence.found) } : {}) } } : {}),
+      anchor: detach(anchorText(doc.text, o.start, o.end)),
     };
   }
 }
@@ -121,10 +121,10 @@ function reportFacts(facts: DocumentContext['facts'], doc: Document): DocumentFa
   const at = (offset: number) => doc.locate(offset);
   if (facts.attribution) {
     const a = facts.attribution;
-    out.attribution = { source: a.source, ...(a.outlet ? { outlet: a.outlet } : {}), ...at(a.start), ...(a.site ? { site: a.site.name } : {}) };
+    out.attribution = { source: detach(a.source), ...(a.outlet ? { outlet: a.outlet } : {}), ...at(a.start), ...(a.site ? { site: detach(a.site.name) } : {}) };
   }
   if (facts.declared?.length) {
-    out.declared = facts.declared.map((d) => ({ name: d.name, where: d.where, ...(d.outlet ? { outlet: d.outlet } : {}), ...(d.via ? { via: d.via } : {}), ...(d.where === 'metadata' ? {} : at(d.start)) }));
+    out.declared = facts.declared.map((d) => ({ name: detach(d.name), where: d.where, ...(d.outlet ? { outlet: d.outlet } : {}), ...(d.via ? { via: detach(d.via) } : {}), ...(d.where === 'metadata' ? {} : at(d.start)) }));
   }
   if (facts.bylineDate) {
     const b = facts.bylineDate;
@@ -138,6 +138,17 @@ function reportFacts(facts: DocumentContext['facts'], doc: Document): DocumentFa
     };
   }
   return Object.keys(out).length ? out : undefined;
+}
+
+/**
+ * A copy of a string that does not point into the document's text. V8 keeps a slice of 13 or more characters as
+ * a view of the whole string it came from, so a result holding one would keep the whole article alive; an
+ * audit keeps 100,000 results, not 100,000 articles.
+ */
+function detach(s: string): string;
+function detach(s: string | undefined): string | undefined;
+function detach(s: string | undefined): string | undefined {
+  return s === undefined || s.length < 13 ? s : Buffer.from(s, 'utf16le').toString('utf16le');
 }
 
 /** The text a finding is about, for fingerprints that survive lines moving: its range, or what precedes it. */

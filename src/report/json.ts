@@ -25,8 +25,20 @@ export function documentJson(d: DocumentResult) {
 export const jsonReporter: Reporter = {
   name: 'json',
   description: 'One JSON object: tool, documents with findings, summary, run.',
-  format(report) {
-    const out = { tool: report.tool, documents: report.documents.map(documentJson), summary: report.summary, ...(report.run ? { run: report.run } : {}) };
-    return JSON.stringify(out, null, 2) + '\n';
+  format(report, options) {
+    return [...this.chunks!(report, options)].join('');
+  },
+  *chunks(report) {
+    // Written piece by piece, indented as JSON.stringify(…, null, 2) would: the same bytes, never one huge string.
+    const indent = (json: string, pad: string) => json.replace(/\n/g, `\n${pad}`);
+    yield `{\n  "tool": ${indent(JSON.stringify(report.tool, null, 2), '  ')},\n  "documents": [`;
+    let first = true;
+    for (const d of report.documents) {
+      yield `${first ? '' : ','}\n    ${indent(JSON.stringify(documentJson(d), null, 2), '    ')}`;
+      first = false;
+    }
+    yield `${first ? '' : '\n  '}],\n  "summary": ${indent(JSON.stringify(report.summary, null, 2), '  ')}`;
+    if (report.run) yield `,\n  "run": ${indent(JSON.stringify(report.run, null, 2), '  ')}`;
+    yield '\n}\n';
   },
 };

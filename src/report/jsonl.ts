@@ -11,9 +11,11 @@ export function jsonlLine(d: DocumentResult): string {
 export const jsonlReporter: Reporter = {
   name: 'jsonl',
   description: 'JSON Lines: one object per document, then a summary line.',
-  format(report) {
-    const lines = report.documents.map(jsonlLine);
-    lines.push(JSON.stringify({ summary: report.summary, tool: report.tool, ...(report.run ? { run: report.run } : {}) }));
-    return lines.join('\n') + '\n';
+  format(report, options) {
+    return [...this.chunks!(report, options)].join('');
+  },
+  *chunks(report) {
+    for (const d of report.documents) yield jsonlLine(d) + '\n';
+    yield JSON.stringify({ summary: report.summary, tool: report.tool, ...(report.run ? { run: report.run } : {}) }) + '\n';
   },
 };

@@ -20,4 +20,6 @@ export interface Reporter {
   name: string;
   description: string;
   format(report: Report, options: ReporterOptions): string;
+  /** The same output in pieces, so a report of 100,000 documents is never one giant string in memory. */
+  chunks?(report: Report, options: ReporterOptions): Iterable<string>;
 }
