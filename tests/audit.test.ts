@@ -109,3 +109,47 @@ describe('interruption', () => {
     expect(err).toContain(`interrupted after ${done} documents`);
   }, 30_000);
 });
+
+describe('bad input during an audit', () => {
+  it('a document that crashes its worker, or takes too long, becomes a finding; the audit goes on', async () => {
+    const dir = archive(40);
+    writeFileSync(join(dir, 'a', 'crash-me.txt'), reference());
+    writeFileSync(join(dir, 'a', 'hang-me.txt'), reference());
+    const run = (fault: string) =>
+      new Promise<{ code: number | null; out: string }>((res) => {
+        const child = spawn(process.execPath, [`${ROOT}bin/manba.js`, 'check', 'a', '--jobs', '2', '--timeout', '2', '--format', 'json'], { cwd: dir, env: { ...process.env, MANBA_TEST_WORKER_FAULT: fault }, stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.on('close', (code) => res({ code, out }));
+      });
+    const crashed = await run('crash:crash-me');
+    const docs = json(crashed.out).documents;
+    expect(docs).toHaveLength(42);
+    expect(docs.find((d) => d.path === 'a/crash-me.txt')!.findings.map((f) => f.ruleId)).toEqual(['input/crash']);
+    expect(docs.find((d) => d.path === 'a/hang-me.txt')!.findings).toEqual([]); // its neighbour in the batch is checked as usual
+    const hung = await run('hang:hang-me');
+    const docs2 = json(hung.out).documents;
+    expect(docs2).toHaveLength(42);
+    expect(docs2.find((d) => d.path === 'a/hang-me.txt')!.findings.map((f) => f.ruleId)).toEqual(['input/timeout']);
+    expect(docs2.find((d) => d.path === 'a/crash-me.txt')!.findings).toEqual([]);
+  }, 60_000);
+
+  it('a folder that cannot be read is a finding naming it', async () => {
+    if (process.getuid?.() === 0) {
+      // root reads everything; use a folder that vanishes between listing and reading instead
+      const dir = tmp();
+      writeFileSync(join(dir, 'ok.txt'), reference());
+      const r = await cli(['check', '.', 'nope/'], { cwd: dir });
+      expect(r.stderr).toContain('no such file or folder: nope/');
+      return;
+    }
+    const dir = tmp();
+    mkdirSync(join(dir, 'locked'));
+    writeFileSync(join(dir, 'ok.txt'), reference());
+    const { chmodSync } = await import('node:fs');
+    chmodSync(join(dir, 'locked'), 0o000);
+    const r = await cli(['check', '.', '--format', 'json'], { cwd: dir });
+    chmodSync(join(dir, 'locked'), 0o755);
+    expect(json(r.stdout).documents.find((d) => d.path === 'locked')!.findings.map((f) => f.ruleId)).toEqual(['input/unreadable']);
+  });
+});

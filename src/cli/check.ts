@@ -44,6 +44,7 @@ export interface CheckOptions {
   stdinFilename?: string;
   maxFileSize?: string;
   verbose?: boolean;
+  timeout?: string;
   jobs?: string;
   shard?: string;
   progress?: boolean;
@@ -129,6 +130,8 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
     if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new UsageError(`--shard takes i/n with 1 <= i <= n, e.g. 2/8, not "${opts.shard}"`);
     shard = { index: Number(m[1]), count: Number(m[2]) };
   }
+  const timeoutSeconds = opts.timeout === undefined ? undefined : Number(opts.timeout);
+  if (timeoutSeconds !== undefined && !(timeoutSeconds > 0)) throw new UsageError(`--timeout takes a number of seconds, not "${opts.timeout}"`);
   const jobsWanted = opts.jobs === undefined ? undefined : Number(opts.jobs);
   if (jobsWanted !== undefined && !(Number.isInteger(jobsWanted) && jobsWanted >= 1)) throw new UsageError(`--jobs takes a whole number of at least 1, not "${opts.jobs}"`);
   let stdinPath = opts.stdinFilename;
@@ -172,7 +175,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
       read: readOptions,
       ...((maxFileSize ?? config.maxFileSize) ? { maxFileSize: maxFileSize ?? config.maxFileSize } : {}),
       ...(opts.site ? { forceSite: opts.site } : {}),
-    });
+    }, timeoutSeconds ? { timeoutMs: timeoutSeconds * 1000 } : {});
     return pool.checker;
   };
   const progress = opts.progress === true || (opts.progress === undefined && io.stderrIsTTY) ? new Progress(io) : undefined;

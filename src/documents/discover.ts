@@ -7,7 +7,8 @@ import { documentExtensions, readerForPath } from './readers/index.js';
 export type Input =
   | { kind: 'file'; path: string }
   | { kind: 'stdin'; path: string }
-  | { kind: 'missing'; path: string; message: string };
+  | { kind: 'missing'; path: string; message: string }
+  | { kind: 'unreadable'; path: string; message: string };
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
 
@@ -33,7 +34,9 @@ export async function discover(args: readonly string[], cwd = process.cwd(), onS
     if (info?.isFile()) {
       add(arg);
     } else if (info?.isDirectory()) {
-      const files = await walk(resolve(cwd, arg));
+      const problems: { dir: string; message: string }[] = [];
+      const files = await walk(resolve(cwd, arg), problems);
+      for (const p of problems) out.push({ kind: 'unreadable', path: displayPath(arg, resolve(cwd, arg), p.dir), message: p.message });
       const docs = files.filter((f) => readerForPath(f)).sort();
       if (onSkipped) for (const f of files.filter((x) => !readerForPath(x)).sort()) onSkipped(displayPath(arg, resolve(cwd, arg), f));
       if (docs.length === 0) out.push({ kind: 'missing', path: arg, message: `no documents in folder ${arg} (looked for ${knownExtensions()})` });
@@ -58,17 +61,31 @@ function displayPath(arg: string, folder: string, abs: string): string {
   return join(arg, relative(folder, abs)).split(sep).join('/');
 }
 
-/** Recursive listing that never follows symlinked folders, so a link loop cannot hang the run; skips dot-files. */
-async function walk(dir: string): Promise<string[]> {
+/**
+ * Recursive listing. Symlinked files are followed; symlinked folders are not, so a link loop cannot hang the run.
+ * Dot-files and dot-folders (.git, .manba-baseline.json, .manba-cache) are tools' files, not articles. A folder
+ * that cannot be read is reported, never silently left out.
+ */
+async function walk(dir: string, problems: { dir: string; message: string }[]): Promise<string[]> {
   const files: string[] = [];
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    problems.push({ dir, message: `cannot read folder ${dir}: ${e.code === 'EACCES' ? 'permission denied' : e.message}` });
+    return files;
+  }
   for (const e of entries) {
-    // Dot-files and dot-folders (.git, .manba-baseline.json, .manba-cache) are tools' files, not articles.
     if (e.name.startsWith('.')) continue;
+    const path = join(dir, e.name);
     if (e.isDirectory()) {
-      if (!SKIP_DIRS.has(e.name)) files.push(...(await walk(join(dir, e.name))));
+      if (!SKIP_DIRS.has(e.name)) files.push(...(await walk(path, problems)));
     } else if (e.isFile()) {
-      files.push(join(dir, e.name));
+      files.push(path);
+    } else if (e.isSymbolicLink()) {
+      const target = await stat(path).catch(() => undefined);
+      if (target?.isFile()) files.push(path);
     }
   }
   return files;

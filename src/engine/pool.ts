@@ -7,6 +7,7 @@
 import { Piscina } from 'piscina';
 import type { ReadOptions } from '../documents/read.js';
 import type { EngineOptions } from './engine.js';
+import { problemResult } from './engine.js';
 import type { DocumentResult } from './finding.js';
 import type { DocumentChecker } from './run.js';
 
@@ -32,19 +33,45 @@ export interface WorkerFile {
 const WORKER = new URL('../../dist/engine/worker.js', import.meta.url).href;
 const BATCH = 16;
 
-export function workerPool(jobs: number, setup: WorkerSetup): { checker: DocumentChecker; checkPath: (path: string, absolute: string) => Promise<DocumentResult[]>; close: () => Promise<void> } {
+/** The per-document time limit when none is given. */
+export const DEFAULT_DOCUMENT_TIMEOUT_MS = 10_000;
+
+export function workerPool(jobs: number, setup: WorkerSetup, limits: { timeoutMs?: number } = {}): { checker: DocumentChecker; checkPath: (path: string, absolute: string) => Promise<DocumentResult[]>; close: () => Promise<void> } {
   const pool = new Piscina({ filename: WORKER, minThreads: jobs, maxThreads: jobs, idleTimeout: 60_000 });
   const plain: WorkerSetup = { ...setup, engine: { ...setup.engine, ...(setup.engine.now ? { now: setup.engine.now.toISOString() as unknown as Date } : {}) } };
-  let queue: { file: WorkerFile; resolve: (r: DocumentResult[]) => void; reject: (e: unknown) => void }[] = [];
+  type Queued = { file: WorkerFile; resolve: (r: DocumentResult[]) => void; reject: (e: unknown) => void };
+  const queue: Queued[] = [];
   let scheduled = false;
+  const timeoutMs = limits.timeoutMs ?? DEFAULT_DOCUMENT_TIMEOUT_MS;
+  /** Run files on a worker; a batch gets the sum of its documents' time limits. */
+  const run = (files: WorkerFile[]) => {
+    const signal = AbortSignal.timeout(timeoutMs * files.length);
+    const transfer = files.flatMap((f) => (f.bytes ? [f.bytes.buffer as ArrayBuffer] : []));
+    return pool.run({ setup: plain, files }, { transferList: transfer, signal }) as Promise<DocumentResult[][]>;
+  };
+  /**
+   * A batch whose worker crashed or ran out of time is retried one document at a time, so the culprit is found
+   * and becomes a finding (input/crash, input/timeout) while its neighbours are checked as usual.
+   */
+  const alone = async (q: Queued) => {
+    try {
+      q.resolve((await run([q.file]))[0]!);
+    } catch (err) {
+      const timedOut = (err as Error).name === 'AbortError' || (err as Error).name === 'TimeoutError' || /abort|timeout/i.test(String((err as Error).message));
+      q.resolve([
+        timedOut
+          ? problemResult({ path: q.file.path, ruleId: 'input/timeout', message: `${q.file.path} took longer than ${timeoutMs / 1000} s to check and was stopped; the rest of the run went on` })
+          : problemResult({ path: q.file.path, ruleId: 'input/crash', message: `checking ${q.file.path} crashed its worker (${(err as Error).message}); the rest of the run went on` }),
+      ]);
+    }
+  };
   const flush = () => {
     scheduled = false;
     while (queue.length) {
       const batch = queue.splice(0, BATCH);
-      const transfer = batch.flatMap((q) => (q.file.bytes ? [q.file.bytes.buffer as ArrayBuffer] : []));
-      pool.run({ setup: plain, files: batch.map((q) => q.file) }, { transferList: transfer }).then(
-        (results: DocumentResult[][]) => batch.forEach((q, k) => q.resolve(results[k]!)),
-        (err: unknown) => batch.forEach((q) => q.reject(err)),
+      run(batch.map((q) => q.file)).then(
+        (results) => batch.forEach((q, k) => q.resolve(results[k]!)),
+        () => batch.forEach((q) => void alone(q)),
       );
     }
   };

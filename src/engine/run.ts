@@ -142,6 +142,8 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
     if (input.kind === 'missing') {
       missing.push(input.message);
       emit(problemResult({ path: input.path, ruleId: 'input/not-found', message: input.message }));
+    } else if (input.kind === 'unreadable') {
+      emit(problemResult({ path: input.path, ruleId: 'input/unreadable', message: input.message }));
     } else if (input.kind === 'stdin') {
       const path = options.stdinPath ?? input.path;
       const reader = options.stdinPath ? readerForPath(options.stdinPath) : undefined;

@@ -46,8 +46,19 @@ function one(s: WorkerSetup, engine: Engine, settingsFor: (p: string) => Documen
   return checkRead(engine, readBytes(file.path, bytes, s.read), settingsFor(file.path), sha256(bytes));
 }
 
+/** For tests of crash and time-limit handling only: MANBA_TEST_WORKER_FAULT=crash:<text> or hang:<text>. */
+function testFault(file: WorkerFile): void {
+  const fault = process.env.MANBA_TEST_WORKER_FAULT;
+  if (!fault) return;
+  const [kind, text] = [fault.slice(0, fault.indexOf(':')), fault.slice(fault.indexOf(':') + 1)];
+  if (!text || !file.path.includes(text)) return;
+  if (kind === 'crash') process.exit(70);
+  if (kind === 'hang') for (;;);
+}
+
 export default async function checkFiles(task: { setup: WorkerSetup; files: WorkerFile[] }): Promise<DocumentResult[][]> {
   const { engine, settingsFor } = await setup(task.setup);
+  for (const f of task.files) testFault(f);
   const out: DocumentResult[][] = [];
   for (const f of task.files) out.push(one(task.setup, engine, settingsFor, f));
   return out;
