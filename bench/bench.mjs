@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { buildRuleSet, Engine, readPlainText } from '../dist/index.js';
+import { buildRuleSet, Engine, readPlainText, readBytes } from '../dist/index.js';
 
 const N = Number(process.argv[2] ?? 5000);
 const shared = new URL('../../shared/corpus/', import.meta.url);
@@ -68,8 +68,50 @@ rounds.sort((a, b) => a - b);
 const s = rounds[2];
 console.log(`in-process (1 core):  ${(N / s).toFixed(0).padStart(6)} documents/s  ${(mb / s).toFixed(1).padStart(6)} MB/s  (median of 5; best ${(N / rounds[0]).toFixed(0)}, worst ${(N / rounds[4]).toFixed(0)})  ${findings} findings  peak RSS ${(peak / 1048576).toFixed(0)} MB`);
 
+// Each reader against plain text: the same articles as Markdown, HTML, a JSON export (100 a file) and JSONL lines,
+// read from bytes and checked in-process on one core.
+const escapeHtml = (t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+const asFormat = {
+  text: (d) => [{ path: 'a.txt', text: d, count: 1 }],
+  markdown: (d) => [{ path: 'a.md', text: `---\nsource: ایرنا\n---\n${d}`, count: 1 }],
+  html: (d) => [{ path: 'a.html', text: `<!doctype html><html><head><meta charset="utf-8"><title>t</title></head><body><article>${d.split(/\n+/).map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}</article></body></html>`, count: 1 }],
+};
+const formatRows = [];
+for (const [name, make] of Object.entries(asFormat)) {
+  const inputs = docs.slice(0, Math.min(N, 2000)).flatMap(make).map((x) => ({ ...x, bytes: Buffer.from(x.text) }));
+  for (const x of inputs.slice(0, 100)) for (const r of readBytes(x.path, x.bytes)) if (r.ok) engine.check(r.document);
+  const t0 = process.hrtime.bigint();
+  let n = 0;
+  let bytes = 0;
+  for (const x of inputs) {
+    bytes += x.bytes.length;
+    for (const r of readBytes(x.path, x.bytes)) if (r.ok) { engine.check(r.document); n++; }
+  }
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  formatRows.push([name, n / secs, bytes / 1e6 / secs]);
+}
+{
+  const arts = docs.slice(0, Math.min(N, 2000)).map((d, i) => ({ id: `a${i}`, title: 'عنوان', body: d }));
+  const files = [];
+  for (let i = 0; i < arts.length; i += 100) files.push({ path: `e${i}.json`, bytes: Buffer.from(JSON.stringify(arts.slice(i, i + 100))) });
+  const jsonl = { path: 'all.jsonl', bytes: Buffer.from(arts.map((a) => JSON.stringify(a)).join('\n')) };
+  for (const [name, list] of [['json', files], ['jsonl', [jsonl]]]) {
+    const t0 = process.hrtime.bigint();
+    let n = 0;
+    let bytes = 0;
+    for (const x of list) {
+      bytes += x.bytes.length;
+      for (const r of readBytes(x.path, x.bytes)) if (r.ok) { engine.check(r.document); n++; }
+    }
+    const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+    formatRows.push([name, n / secs, bytes / 1e6 / secs]);
+  }
+}
+const textRate = formatRows[0][1];
+for (const [name, rate, mbs] of formatRows) console.log(`reader ${name.padEnd(9)} ${rate.toFixed(0).padStart(6)} documents/s  ${mbs.toFixed(1).padStart(6)} MB/s  (${(rate / textRate).toFixed(2)}x plain text)`);
+
 // The CLI, end to end, as an audit runs it: discovery, reading files, checking on 1 and 2 jobs, a JSON report.
-const sizes = (process.argv[3] ?? '10000,100000').split(',').map(Number);
+const sizes = (process.argv[3] ?? '10000,100000').split(',').map(Number).filter((n) => n > 0);
 const bin = new URL('../bin/manba.js', import.meta.url).pathname;
 for (const size of sizes) {
   const dir = mkdtempSync(join(tmpdir(), 'manba-bench-'));
