@@ -267,3 +267,21 @@ describe('HTML reader', () => {
     });
   });
 });
+
+describe('scope: article', () => {
+  it('the page footer counts by default; with scope: article the notice and attribution must stand in the article', async () => {
+    const { mkdtempSync, writeFileSync, copyFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { cli, ROOT } = await import('./helpers.js');
+    const dir = mkdtempSync(join(tmpdir(), 'manba-scope-'));
+    copyFileSync(`${ROOT}examples/html/pass-titr-page-footer.html`, join(dir, 'page.html'));
+    copyFileSync(`${ROOT}examples/html/pass-titr-article.html`, join(dir, 'article.html'));
+    const before = await cli(['check', '.', '--format', 'json'], { cwd: dir });
+    expect(before.code).toBe(0);
+    writeFileSync(join(dir, 'manba.config.yaml'), 'scope: article\n');
+    const after = await cli(['check', '.', '--format', 'json'], { cwd: dir });
+    const ids = Object.fromEntries((JSON.parse(after.stdout) as { documents: { path: string; findings: { ruleId: string }[] }[] }).documents.map((d) => [d.path, d.findings.map((f) => f.ruleId)]));
+    expect(ids).toEqual({ 'article.html': [], 'page.html': ['notice/position', 'attribution/missing'] });
+  });
+});

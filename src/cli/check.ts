@@ -149,7 +149,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   const ruleSet = await buildRuleSet(config);
   const lang = (opts.lang ?? config.lang ?? 'en') as Lang;
   const site = opts.site ?? config.site;
-  const engine = new Engine(ruleSet, { lang, ...(site ? { site } : {}), reportUnusedSuppressions: opts.reportUnusedSuppressions ?? false });
+  const engine = new Engine(ruleSet, { lang, ...(site ? { site } : {}), ...(config.scope ? { scope: config.scope } : {}), reportUnusedSuppressions: opts.reportUnusedSuppressions ?? false });
   const byPath = pathRules(config, ruleSet, io.cwd);
 
   let changed: Set<string> | undefined;
@@ -171,7 +171,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
     pool = workerPool(jobs, {
       ...(configFile ? { configFile } : {}),
       cwd: io.cwd,
-      engine: { lang, ...(site ? { site } : {}), reportUnusedSuppressions: opts.reportUnusedSuppressions ?? false },
+      engine: { lang, ...(site ? { site } : {}), ...(config.scope ? { scope: config.scope } : {}), reportUnusedSuppressions: opts.reportUnusedSuppressions ?? false },
       read: readOptions,
       ...((maxFileSize ?? config.maxFileSize) ? { maxFileSize: maxFileSize ?? config.maxFileSize } : {}),
       ...(opts.site ? { forceSite: opts.site } : {}),

@@ -28,7 +28,8 @@ export interface Config {
   maxFileSize?: number;
   encoding?: Encoding;
   read?: ReaderOptions;
-  overrides?: { files: string[]; rules?: Record<string, 'off' | 'warn' | 'warning' | 'error'>; site?: string }[];
+  overrides?: { files: string[]; rules?: Record<string, 'off' | 'warn' | 'warning' | 'error'>; site?: string; scope?: 'article' | 'page' }[];
+  scope?: 'article' | 'page';
   /** Position of a key or value in the config file, for errors found after validation. */
   locate?: (path: (string | number)[], key?: boolean) => { line: number; column: number };
 }
@@ -71,6 +72,7 @@ export async function loadConfig(file: string): Promise<Config> {
     ...(raw.maxFileSize ? { maxFileSize: raw.maxFileSize } : {}),
     ...(raw.encoding ? { encoding: raw.encoding } : {}),
     ...(raw.read ? { read: raw.read } : {}),
+    ...(raw.scope ? { scope: raw.scope } : {}),
   };
   if (raw.site) config.site = raw.site;
   if (raw.lang) config.lang = raw.lang;

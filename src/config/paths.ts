@@ -48,12 +48,14 @@ export function pathRules(config: Config, ruleSet: RuleSet, cwd: string): PathRu
         else {
           const severities = new Map(ruleSet.severities);
           let site: string | undefined;
+          let scope: 'article' | 'page' | undefined;
           for (const k of matching) {
             const o = overrides[k]!.override;
             for (const [id, level] of Object.entries(o.rules ?? {})) severities.set(id, level === 'warn' ? 'warning' : level);
             if (o.site) site = o.site;
+            if (o.scope) scope = o.scope;
           }
-          combos.set(key, { severities, ...(site ? { site } : {}) });
+          combos.set(key, { severities, ...(site ? { site } : {}), ...(scope ? { scope } : {}) });
         }
       }
       return combos.get(key);

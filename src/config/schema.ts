@@ -16,6 +16,13 @@ export const configSchema: Record<string, unknown> = {
       title: 'Publishing site',
       description: 'The name the publishing site goes by in its notice, e.g. «تیترآنلاین». The notice/site check compares the notice with it; without it, with the site the attribution footer names.',
     },
+    scope: {
+      type: 'string',
+      enum: ['page', 'article'],
+      default: 'page',
+      title: 'Where the footer may stand',
+      description: "page (default): the attribution and the notice may stand in the article's footer or in the page's own footer (HTML <footer>); article: they must stand in the article itself.",
+    },
     lang: { type: 'string', enum: ['fa', 'en'], title: 'Language', description: 'The language of messages in reports (fa or en).' },
     extends: {
       type: 'array',
@@ -48,6 +55,7 @@ export const configSchema: Record<string, unknown> = {
             additionalProperties: { type: 'string', enum: ['off', 'warn', 'warning', 'error'], title: 'Setting', description: 'off, warn (or warning), or error.' },
           },
           site: { type: 'string', minLength: 1, title: 'Publishing site', description: 'The publishing site for these files.' },
+          scope: { type: 'string', enum: ['page', 'article'], title: 'Where the footer may stand', description: 'As scope at the top level, for these files.' },
         },
       },
     },

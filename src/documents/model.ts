@@ -31,7 +31,8 @@ export interface Block {
   end: number;
 }
 
-export type RegionName = 'article' | 'footer';
+/** `page-footer`: the site's own footer around the article (HTML <footer>), when a format marks one. */
+export type RegionName = 'article' | 'footer' | 'page-footer';
 
 export interface Region {
   name: RegionName;

@@ -18,12 +18,15 @@ export interface EngineOptions {
   now?: Date;
   /** Report suppression directives that suppress nothing (suppression/unused). */
   reportUnusedSuppressions?: boolean;
+  /** `article`: the notice and attribution must stand in the article, not the page's own footer (config scope:). */
+  scope?: 'article' | 'page';
 }
 
 /** What config overrides may change for one document. */
 export interface DocumentSettings {
   severities?: Map<string, 'error' | 'warning' | 'off'>;
   site?: string;
+  scope?: 'article' | 'page';
 }
 
 export class Engine {
@@ -49,6 +52,7 @@ export class Engine {
   check(document: Document, settings?: DocumentSettings): DocumentResult {
     const severities = settings?.severities ?? this.ruleSet.severities;
     const site = settings?.site ?? this.options.site;
+    const scope = settings?.scope ?? this.options.scope;
     const memo = new Map<string, unknown>();
     const ctx: DocumentContext = {
       document,
@@ -61,6 +65,7 @@ export class Engine {
         return memo.get(key) as T;
       },
       ...(site ? { site } : {}),
+      ...(scope ? { scope } : {}),
     };
     const findings: Finding[] = [];
     for (const rule of this.order) {

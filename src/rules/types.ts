@@ -90,6 +90,8 @@ export interface DocumentContext {
   folded: FoldedText;
   /** The publishing site from config, if the user set one. */
   site?: string;
+  /** `article`: the notice and attribution must stand in the article itself, not in the page's own footer. */
+  scope?: 'article' | 'page';
   /** The outlet registry (built-in and the config's sources: files). */
   registry: Registry;
   /** The date of the check (for dates in the future). */

@@ -57,7 +57,7 @@ export function structureDocument(parts: DocumentParts): Document {
     format: parts.format,
     text,
     blocks,
-    regions: regionsOf(blocks, text.length),
+    regions: [...regionsOf(blocks, text.length), ...(parts.pageFooterStart !== undefined ? [{ name: 'page-footer' as const, start: parts.pageFooterStart, end: text.length }] : [])],
     metadata: parts.metadata ?? {},
     ...(directives.length ? { directives } : {}),
     locate: parts.locate,

@@ -104,7 +104,7 @@ export const attribution: RuleKind<Options> = {
       provides: ['attribution'],
       check(ctx, report) {
         const { document: doc, folded } = ctx;
-        const matches = matchForms(folded, forms).filter((m) => m.captures.source && inScope(doc, scope, folded.toOriginal(m.start, m.end)[0]));
+        const matches = matchForms(folded, forms).filter((m) => m.captures.source && inScope(doc, scope, folded.toOriginal(m.start, m.end)[0], ctx.scope === 'article'));
         const declared = findDeclaredSources(ctx);
         const registry = ctx.registry;
         ctx.facts.declared = declared.map((d) => {

@@ -160,7 +160,7 @@ export const legalText: RuleKind<Options> = {
             evidence: { expected: d.expected, found: d.found },
           });
         }
-        if (!inFooter(doc, located.start)) report({ check: 'position', start: located.start, end: located.end, data: { name } });
+        if (!inFooter(doc, located.start, ctx.scope === 'article')) report({ check: 'position', start: located.start, end: located.end, data: { name } });
         if (siteSlot) {
           const captured = located.captures[siteSlot];
           const expected = ctx.site ?? ctx.facts.attribution?.site?.name;

@@ -6,13 +6,23 @@ export function endOfDocument(doc: Document): number {
   return last ? last.end : doc.text.length;
 }
 
-/** True when the offset lies in a footer block or the footer region. */
-export function inFooter(doc: Document, offset: number): boolean {
+/** True when the offset lies in the page's own footer (HTML <footer> around the article). */
+export function inPageFooter(doc: Document, offset: number): boolean {
+  return doc.regions.some((r) => r.name === 'page-footer' && offset >= r.start && offset < r.end);
+}
+
+/**
+ * True when the offset lies in a footer block or the footer region. With `articleOnly` (config `scope: article`),
+ * the page's own footer does not count: the notice and attribution must stand in the article.
+ */
+export function inFooter(doc: Document, offset: number, articleOnly = false): boolean {
+  if (articleOnly && inPageFooter(doc, offset)) return false;
   if (doc.regions.some((r) => r.name === 'footer' && offset >= r.start && offset < r.end)) return true;
   return doc.blocks.some((b) => b.kind === 'footer' && offset >= b.start && offset < b.end);
 }
 
 /** True when [start, end) lies inside the given scope. */
-export function inScope(doc: Document, scope: 'document' | 'footer', offset: number): boolean {
-  return scope === 'document' || inFooter(doc, offset);
+export function inScope(doc: Document, scope: 'document' | 'footer', offset: number, articleOnly = false): boolean {
+  if (articleOnly && inPageFooter(doc, offset)) return false;
+  return scope === 'document' || inFooter(doc, offset, articleOnly);
 }
