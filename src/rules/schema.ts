@@ -7,6 +7,20 @@ import { messagesSchema } from './kinds/schema-parts.js';
 
 export const RULE_FILE_SCHEMA_ID = 'https://manba.dev/schemas/rule-file.schema.json';
 
+/** A rule test's document: inline text or a file, optional replacements and site (valid and invalid cases alike). */
+const testDocumentProperties = {
+  name: { type: 'string', title: 'Name', description: 'What the case shows, printed by `manba rules test`.' },
+  text: { type: 'string', title: 'Text', description: 'The document, as plain text. Give text or file.' },
+  file: { type: 'string', title: 'File', description: 'A document file, relative to this rule file. Give text or file.' },
+  replace: {
+    type: 'object',
+    title: 'Replacements',
+    description: 'Text to replace in the document before checking, e.g. {"ماده ۷۴": "ماده ۷۵"}: a variant of a file without a copy of it.',
+    additionalProperties: { type: 'string', title: 'Replacement', description: 'The text that replaces the key.' },
+  },
+  site: { type: 'string', title: 'Site', description: 'The publishing site for this case, as `site:` in a config.' },
+};
+
 export function ruleFileSchema(): Record<string, unknown> {
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -76,18 +90,7 @@ export function ruleFileSchema(): Record<string, unknown> {
         title: 'Test document',
         description: 'A document for a rule test: inline text, or a file relative to the rule file.',
         additionalProperties: false,
-        properties: {
-          name: { type: 'string', title: 'Name', description: 'What the case shows, printed by `manba rules test`.' },
-          text: { type: 'string', title: 'Text', description: 'The document, as plain text. Give text or file.' },
-          file: { type: 'string', title: 'File', description: 'A document file, relative to this rule file. Give text or file.' },
-          replace: {
-            type: 'object',
-            title: 'Replacements',
-            description: 'Text to replace in the document before checking, e.g. {"ماده ۷۴": "ماده ۷۵"}: a variant of a file without a copy of it.',
-            additionalProperties: { type: 'string', title: 'Replacement', description: 'The text that replaces the key.' },
-          },
-          site: { type: 'string', title: 'Site', description: 'The publishing site for this case, as `site:` in a config.' },
-        },
+        properties: testDocumentProperties,
       },
       invalidTest: {
         type: 'object',
@@ -96,18 +99,7 @@ export function ruleFileSchema(): Record<string, unknown> {
         additionalProperties: false,
         required: ['errors'],
         properties: {
-          ...({
-          name: { type: 'string', title: 'Name', description: 'What the case shows, printed by `manba rules test`.' },
-          text: { type: 'string', title: 'Text', description: 'The document, as plain text. Give text or file.' },
-          file: { type: 'string', title: 'File', description: 'A document file, relative to this rule file. Give text or file.' },
-          replace: {
-            type: 'object',
-            title: 'Replacements',
-            description: 'Text to replace in the document before checking, e.g. {"ماده ۷۴": "ماده ۷۵"}: a variant of a file without a copy of it.',
-            additionalProperties: { type: 'string', title: 'Replacement', description: 'The text that replaces the key.' },
-          },
-          site: { type: 'string', title: 'Site', description: 'The publishing site for this case, as `site:` in a config.' },
-        }),
+          ...testDocumentProperties,
           errors: {
             type: 'array',
             minItems: 1,
