@@ -164,3 +164,17 @@ describe('manba check', () => {
     expect(fail.stdout).toContain('attribution/missing');
   });
 });
+
+describe('legacy encodings', () => {
+  it('the reference article saved in Windows-1256 is detected and reads the same', async () => {
+    const iconv = (await import('iconv-lite')).default;
+    // Legacy archives wrote Arabic yeh and ASCII digits: Windows-1256 has no Persian yeh or digits.
+    const legacy = reference().replace(/ی/g, 'ي').replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0));
+    const dir = mkdtempSync(join(tmpdir(), 'manba-1256-'));
+    writeFileSync(join(dir, 'legacy.txt'), iconv.encode(legacy, 'windows-1256'));
+    writeFileSync(join(dir, 'altered.txt'), iconv.encode(legacy.replace('ماده 74', 'ماده 75'), 'windows-1256'));
+    const r = await cli(['check', '.', '--format', 'json'], { cwd: dir });
+    // One byte is one character in Windows-1256, so positions are those of the UTF-8 reference.
+    expect(findingsByPath(r.stdout)).toEqual({ 'altered.txt': ['notice/altered 24:19'], 'legacy.txt': [] });
+  });
+});

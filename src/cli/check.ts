@@ -247,7 +247,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
     tool: { name: 'manba', version: VERSION },
     documents: reported,
     summary: streamTo ? tally : summarize(reported),
-    run: runEvidence(ruleSet, config, startedAt, { lang, ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}), interrupted }),
+    run: runEvidence(ruleSet, config, startedAt, { lang, ...(site ? { site } : {}), ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}), interrupted }),
   };
   for (const o of outputs) {
     if (o === streamTo) {

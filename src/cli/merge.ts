@@ -45,7 +45,13 @@ export async function mergeCommand(files: string[], opts: { format: string[]; fa
   }
   const runs = reports.map((r) => r.run).filter((r): r is RunEvidence => !!r);
   const run: RunEvidence | undefined = runs.length
-    ? { ...runs[0]!, startedAt: runs.map((r) => r.startedAt).sort()[0]!, finishedAt: runs.map((r) => r.finishedAt).sort().at(-1)!, settings: { ...runs[0]!.settings, merged: files.length } }
+    ? {
+        ...runs[0]!,
+        startedAt: runs.map((r) => r.startedAt).sort()[0]!,
+        finishedAt: runs.map((r) => r.finishedAt).sort().at(-1)!,
+        // A shard's own position and interruption do not describe the merge.
+        settings: { ...Object.fromEntries(Object.entries(runs[0]!.settings).filter(([k]) => k !== 'shard' && k !== 'interrupted')), merged: files.length, interrupted: runs.some((r) => r.settings.interrupted === true) },
+      }
     : undefined;
   const report: Report = { tool: reports[0]!.tool, documents, summary: summarize(documents), ...(run ? { run } : {}) };
   const specs = opts.format.length ? opts.format : ['json'];

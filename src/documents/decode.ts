@@ -87,18 +87,36 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
 /** The upper half of Windows-1256, decoded once. */
 const HIGH_1256 = iconv.decode(Buffer.from(Array.from({ length: 128 }, (_, k) => 0x80 + k)), 'windows-1256');
 
-/** No valid multi-byte UTF-8 sequence, and most high bytes read as Arabic-script letters in Windows-1256. */
+/**
+ * Windows-1256 rather than broken UTF-8: most high bytes are not part of a valid UTF-8 sequence (in 1256 text a
+ * pair such as «سپ» can happen to be valid UTF-8, so a few valid pairs are expected), and most high bytes read
+ * as Arabic-script letters in Windows-1256.
+ */
 function looksLikeWindows1256(bytes: Uint8Array): boolean {
   let high = 0;
+  let inUtf8 = 0;
   let letters = 0;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;
     if (b < 0x80) continue;
-    // A valid UTF-8 lead byte followed by a continuation byte: this is UTF-8 text, broken somewhere.
-    if (b >= 0xc2 && b <= 0xf4 && i + 1 < bytes.length && (bytes[i + 1]! & 0xc0) === 0x80 && firstInvalidUtf8(bytes.subarray(i, i + 4)) !== 0) return false;
+    const len = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (len && firstInvalidUtf8(bytes.subarray(i, i + len)) === len) {
+      // A valid sequence: count its bytes as UTF-8-looking, and the letters they would be in 1256.
+      for (let k = 0; k < len; k++) {
+        high++;
+        inUtf8++;
+        if (isArabicIn1256(bytes[i + k]!)) letters++;
+      }
+      i += len - 1;
+      continue;
+    }
     high++;
-    const ch = HIGH_1256.charCodeAt(b - 0x80);
-    if ((ch >= 0x0600 && ch <= 0x06ff) || ch === 0x200c || ch === 0x200d || ch === 0xab || ch === 0xbb) letters++;
+    if (isArabicIn1256(b)) letters++;
   }
-  return high > 0 && letters / high >= 0.6;
+  return high > 0 && inUtf8 / high < 0.5 && letters / high >= 0.6;
+}
+
+function isArabicIn1256(b: number): boolean {
+  const ch = HIGH_1256.charCodeAt(b - 0x80);
+  return (ch >= 0x0600 && ch <= 0x06ff) || ch === 0x200c || ch === 0x200d || ch === 0xab || ch === 0xbb;
 }

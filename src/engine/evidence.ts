@@ -40,6 +40,6 @@ export function runEvidence(ruleSet: RuleSet, config: Config, startedAt: Date, s
     ruleSetSha256: rules,
     registrySha256: registry,
     legalTexts,
-    settings: { ...settings, ...(config.site ? { site: config.site } : {}), ...(config.file ? { config: config.file.replace(/^.*\//, '') } : {}) },
+    settings: { ...(config.site ? { site: config.site } : {}), ...settings, ...(config.file ? { config: config.file.replace(/^.*\//, '') } : {}) },
   };
 }
