@@ -153,3 +153,17 @@ describe('bad input during an audit', () => {
     expect(json(r.stdout).documents.find((d) => d.path === 'locked')!.findings.map((f) => f.ruleId)).toEqual(['input/unreadable']);
   });
 });
+
+describe('streaming reports', () => {
+  it('a streamed report is the same as one written after the run', async () => {
+    const dir = archive(30);
+    const strip = (s: string) => s.replace(/"(startedAt|finishedAt)": ?"[^"]+"/g, '"$1": "-"');
+    for (const format of ['json', 'jsonl', 'csv', 'compact']) {
+      // With stylish as a second output, results are kept and every format is written after the run.
+      const streamed = await cli(['check', 'a', '--format', format], { cwd: dir });
+      const kept = await cli(['check', 'a', '--format', format, '--format', 'stylish:out.txt'], { cwd: dir });
+      expect(strip(streamed.stdout), format).toBe(strip(kept.stdout));
+      expect(streamed.code).toBe(kept.code);
+    }
+  });
+});

@@ -1,6 +1,6 @@
 /** `manba check`: options in, library calls, report out, exit code. No checking logic lives here. */
 import { createHash } from 'node:crypto';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { closeSync, createWriteStream, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { buildRuleSet, findConfig, loadConfig, type Config, type RuleSet } from '../config/load.js';
@@ -16,7 +16,6 @@ import { readers } from '../documents/readers/index.js';
 import { availableParallelism } from 'node:os';
 import { workerPool } from '../engine/pool.js';
 import { runEvidence } from '../engine/evidence.js';
-import { jsonlLine } from '../report/jsonl.js';
 import { Progress } from './progress.js';
 
 /** Below this many files a run stays in one thread: starting workers costs more than it saves. */
@@ -179,11 +178,35 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
     return pool.checker;
   };
   const progress = opts.progress === true || (opts.progress === undefined && io.stderrIsTTY) ? new Progress(io) : undefined;
-  // Streaming filter mode: a line-based format read from standard input and written as JSONL as results finish.
-  const streaming = paths.length === 1 && paths[0] === '-' && !!stdinPath && !!readers.find((r) => r.extensions.some((e) => stdinPath!.endsWith(e)))?.readLine;
-  const streamTo = streaming ? outputs.find((o) => o.reporter.name === 'jsonl' && !o.file) : undefined;
+  // When every format can be written as documents are checked (json, jsonl, csv, compact), nothing is kept: an
+  // archive of any size streams through. Formats that need totals first (stylish, sarif, junit, html, …) keep the
+  // results, never the articles.
+  const streaming = outputs.every((o) => o.reporter.stream);
+  const baseline = opts.baseline ? readBaseline(resolve(io.cwd, opts.baseline)) : undefined;
+  if (baseline && 'warning' in baseline) io.stderr(`manba: warning: ${baseline.warning}\n`);
+  let baselined = 0;
+  /** What a document's result looks like in the report: without baselined findings, errors only with --quiet. */
+  const shown = (r: DocumentResult): DocumentResult => {
+    let out = r;
+    if (baseline && 'baseline' in baseline) {
+      const applied = applyBaseline([r], baseline.baseline);
+      baselined += applied.dropped;
+      out = applied.results[0]!;
+    }
+    return opts.quiet ? { ...out, findings: out.findings.filter((f) => f.severity === 'error') } : out;
+  };
   const startedAt = new Date();
   const tally = { documents: 0, errors: 0, warnings: 0 };
+  let collision: string | undefined;
+  const sinks = streaming
+    ? outputs.map((o) => {
+        const ropts = { color: opts.color ?? (io.isTTY && !o.file && !io.env.NO_COLOR), showPassing: !opts.quiet };
+        const fd = o.file ? openSync(`${o.file}.${process.pid}.tmp`, 'w') : undefined;
+        const write = (text: string) => (fd !== undefined ? writeSync(fd, text) : io.stdout(text));
+        write(o.reporter.stream!.head({ name: 'manba', version: VERSION }, ropts));
+        return { o, ropts, fd, write, count: 0 };
+      })
+    : [];
   let outcome: Awaited<ReturnType<typeof checkInputs>>;
   try {
     outcome = await checkInputs(engine, paths, {
@@ -196,15 +219,16 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
       onTotal: (n) => progress?.start(n),
       onResult: (r) => {
         progress?.tick(r);
-        if (streamTo) {
-          io.stdout(jsonlLine(r) + '\n');
-          const t = summarize([r]);
-          tally.documents++;
-          tally.errors += t.errors;
-          tally.warnings += t.warnings;
-        }
+        if (!streaming) return;
+        if (outputs.some((o) => o.file && resolve(io.cwd, r.path.split('#')[0]!) === o.file)) collision = r.path;
+        const d = shown(r);
+        const t = summarize([d]);
+        tally.documents++;
+        tally.errors += t.errors;
+        tally.warnings += t.warnings;
+        for (const sink of sinks) sink.write(sink.o.reporter.stream!.document(d, sink.count++, sink.ropts));
       },
-      ...(streamTo ? { keepResults: false } : {}),
+      ...(streaming ? { keepResults: false } : {}),
       ...(io.readStdinLines ? { stdinLines: io.readStdinLines } : {}),
     cwd: io.cwd,
     readStdin: io.readStdin,
@@ -231,39 +255,39 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   }
   const { results, missing, skipped, interrupted } = outcome;
   for (const o of outputs) {
-    if (o.file && results.some((r) => resolve(io.cwd, r.path.split('#')[0]!) === o.file)) throw new UsageError(`the report file ${o.file} is one of the documents being checked; refusing to overwrite it`);
+    const hit = results.find((r) => resolve(io.cwd, r.path.split('#')[0]!) === o.file);
+    if (o.file && hit) collision = hit.path;
   }
   await cache?.save();
-
-  let reported: DocumentResult[] = results;
-  let baselined = 0;
-  if (opts.baseline) {
-    const b = readBaseline(resolve(io.cwd, opts.baseline));
-    if ('warning' in b) io.stderr(`manba: warning: ${b.warning}\n`);
-    else ({ results: reported, dropped: baselined } = applyBaseline(results, b.baseline));
+  const run = runEvidence(ruleSet, config, startedAt, { lang, ...(site ? { site } : {}), ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}), interrupted });
+  let summary = tally;
+  if (streaming) {
+    for (const sink of sinks) {
+      sink.write(sink.o.reporter.stream!.tail({ tool: { name: 'manba', version: VERSION }, summary: tally, run, documents: sink.count }, sink.ropts));
+      if (sink.fd !== undefined) {
+        closeSync(sink.fd);
+        if (collision) unlinkSync(`${sink.o.file}.${process.pid}.tmp`);
+        else renameSync(`${sink.o.file}.${process.pid}.tmp`, sink.o.file!);
+      }
+    }
   }
-  if (opts.quiet) reported = reported.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === 'error') }));
-  const report: Report = {
-    tool: { name: 'manba', version: VERSION },
-    documents: reported,
-    summary: streamTo ? tally : summarize(reported),
-    run: runEvidence(ruleSet, config, startedAt, { lang, ...(site ? { site } : {}), ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}), interrupted }),
-  };
-  for (const o of outputs) {
-    if (o === streamTo) {
-      io.stdout(JSON.stringify({ summary: report.summary, tool: report.tool, run: report.run }) + '\n');
-      continue;
+  if (collision) throw new UsageError(`a report file is one of the documents being checked (${collision}); refusing to overwrite it`);
+  if (!streaming) {
+    const reported = results.map(shown);
+    const report: Report = { tool: { name: 'manba', version: VERSION }, documents: reported, summary: summarize(reported), run };
+    summary = report.summary;
+    for (const o of outputs) {
+      const color = opts.color ?? (io.isTTY && !o.file && !io.env.NO_COLOR);
+      const ropts = { color, showPassing: !opts.quiet };
+      if (o.reporter.chunks) {
+        if (o.file) await writeChunksAtomically(o.file, o.reporter.chunks(report, ropts));
+        else for (const c of o.reporter.chunks(report, ropts)) io.stdout(c);
+        continue;
+      }
+      const text = o.reporter.format(report, ropts);
+      if (o.file) await writeAtomically(o.file, text);
+      else io.stdout(text);
     }
-    const color = opts.color ?? (io.isTTY && !o.file && !io.env.NO_COLOR);
-    const ropts = { color, showPassing: !opts.quiet };
-    if (o.reporter.chunks) {
-      if (o.file) await writeChunksAtomically(o.file, o.reporter.chunks(report, ropts));
-      else for (const c of o.reporter.chunks(report, ropts)) io.stdout(c);
-      continue;
-    }
-    const text = o.reporter.format(report, ropts);
-    if (o.file) await writeAtomically(o.file, text);
-    else io.stdout(text);
   }
 
   const ignoredNamed = skipped.filter((s) => s.reason.includes('named on the command line'));
@@ -274,12 +298,13 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   if (cache?.hits) io.stderr(`manba: ${cache.hits} unchanged document${cache.hits === 1 ? '' : 's'} taken from the cache\n`);
   for (const m of missing) io.stderr(`manba: ${m}\n`);
   if (interrupted) {
-    io.stderr(`manba: interrupted after ${results.length} document${results.length === 1 ? '' : 's'}; the report covers those only\n`);
+    const done = streaming ? tally.documents : results.length;
+    io.stderr(`manba: interrupted after ${done} document${done === 1 ? '' : 's'}; the report covers those only\n`);
     return EXIT.interrupted;
   }
   if (missing.length) return EXIT.usage;
   // What counts is what is reported: with --quiet, warnings are neither shown nor counted.
-  const all = report.summary;
+  const all = summary;
   if (all.errors > 0) return EXIT.findings;
   if (opts.failOn === 'warning' && all.warnings > 0) return EXIT.findings;
   if (maxWarnings >= 0 && all.warnings > maxWarnings) {

@@ -1,6 +1,6 @@
 import { active } from '../engine/finding.js';
 import { filePart, oneLine } from './text.js';
-import type { Reporter } from './types.js';
+import { streamChunks, type Reporter } from './types.js';
 
 /**
  * `file:line:column: severity ruleId message`, one line per finding and nothing else (GCC style, for editors'
@@ -10,12 +10,15 @@ import type { Reporter } from './types.js';
 export const compactReporter: Reporter = {
   name: 'compact',
   description: 'One line per finding: path:line:column: severity ruleId message.',
-  format(report) {
-    let out = '';
-    for (const doc of report.documents) {
+  format(report, options) {
+    return [...streamChunks(this.stream!, report, options)].join('');
+  },
+  stream: {
+    head: () => '',
+    document: (doc) => {
       const file = filePart(doc.path);
-      for (const f of active(doc.findings)) out += `${file}:${f.line}:${f.column}: ${f.severity} ${f.ruleId} ${oneLine(f.message)}\n`;
-    }
-    return out;
+      return active(doc.findings).map((f) => `${file}:${f.line}:${f.column}: ${f.severity} ${f.ruleId} ${oneLine(f.message)}\n`).join('');
+    },
+    tail: () => '',
   },
 };

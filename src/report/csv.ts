@@ -1,5 +1,5 @@
 import { active } from '../engine/finding.js';
-import type { Reporter } from './types.js';
+import { streamChunks, type Reporter } from './types.js';
 
 /** RFC 4180 field: quoted when it holds a comma, quote or line break; a leading =+-@ is defused for spreadsheets. */
 function field(v: string | number | undefined): string {
@@ -15,14 +15,20 @@ function field(v: string | number | undefined): string {
 export const csvReporter: Reporter = {
   name: 'csv',
   description: 'One row per finding (document, outlet, rule, severity, line, column, message, evidence), UTF-8 with BOM.',
-  format(report) {
-    const rows = [['document', 'outlet', 'rule', 'severity', 'line', 'column', 'message', 'expected', 'found', 'sha256'].join(',')];
-    for (const d of report.documents) {
+  format(report, options) {
+    return [...streamChunks(this.stream!, report, options)].join('');
+  },
+  chunks(report, options) {
+    return streamChunks(this.stream!, report, options);
+  },
+  stream: {
+    head: () => '\uFEFF' + ['document', 'outlet', 'rule', 'severity', 'line', 'column', 'message', 'expected', 'found', 'sha256'].join(',') + '\r\n',
+    document: (d) => {
       const outlet = d.facts?.attribution?.outlet ?? d.facts?.declared?.find((x) => x.outlet)?.outlet ?? '';
-      for (const f of active(d.findings)) {
-        rows.push([d.path, outlet, f.ruleId, f.severity, f.line, f.column, f.message, f.evidence?.expected, f.evidence?.found, d.sha256].map(field).join(','));
-      }
-    }
-    return '\uFEFF' + rows.join('\r\n') + '\r\n';
+      return active(d.findings)
+        .map((f) => [d.path, outlet, f.ruleId, f.severity, f.line, f.column, f.message, f.evidence?.expected, f.evidence?.found, d.sha256].map(field).join(',') + '\r\n')
+        .join('');
+    },
+    tail: () => '',
   },
 };

@@ -1,6 +1,6 @@
 import type { DocumentResult } from '../engine/finding.js';
 import { documentJson } from './json.js';
-import type { Reporter } from './types.js';
+import { streamChunks, type Reporter } from './types.js';
 
 /** One document as a JSON Lines line (also written as results finish, in streaming mode). */
 export function jsonlLine(d: DocumentResult): string {
@@ -12,10 +12,14 @@ export const jsonlReporter: Reporter = {
   name: 'jsonl',
   description: 'JSON Lines: one object per document, then a summary line.',
   format(report, options) {
-    return [...this.chunks!(report, options)].join('');
+    return [...streamChunks(this.stream!, report, options)].join('');
   },
-  *chunks(report) {
-    for (const d of report.documents) yield jsonlLine(d) + '\n';
-    yield JSON.stringify({ summary: report.summary, tool: report.tool, ...(report.run ? { run: report.run } : {}) }) + '\n';
+  chunks(report, options) {
+    return streamChunks(this.stream!, report, options);
+  },
+  stream: {
+    head: () => '',
+    document: (d) => jsonlLine(d) + '\n',
+    tail: ({ summary, tool, run }) => JSON.stringify({ summary, tool, ...(run ? { run } : {}) }) + '\n',
   },
 };

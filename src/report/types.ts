@@ -22,4 +22,23 @@ export interface Reporter {
   format(report: Report, options: ReporterOptions): string;
   /** The same output in pieces, so a report of 100,000 documents is never one giant string in memory. */
   chunks?(report: Report, options: ReporterOptions): Iterable<string>;
+  /**
+   * For formats that need no totals before the documents: the output as a head, one piece per document (written
+   * as each is checked, so an archive's results need not be kept), and a tail with the totals.
+   */
+  stream?: ReportStream;
+}
+
+export interface ReportStream {
+  head(tool: Report['tool'], options: ReporterOptions): string;
+  document(d: DocumentResult, index: number, options: ReporterOptions): string;
+  tail(end: { tool: Report['tool']; summary: Summary; run?: RunEvidence; documents: number }, options: ReporterOptions): string;
+}
+
+/** A report's pieces from its stream: the same bytes whether written at once or as documents are checked. */
+export function* streamChunks(stream: ReportStream, report: Report, options: ReporterOptions): Iterable<string> {
+  yield stream.head(report.tool, options);
+  let i = 0;
+  for (const d of report.documents) yield stream.document(d, i++, options);
+  yield stream.tail({ tool: report.tool, summary: report.summary, ...(report.run ? { run: report.run } : {}), documents: i }, options);
 }
