@@ -80,7 +80,7 @@ outlets:
     aliases: [ایرنا]
     domains: [irna.ir]
     kind: news-agency
-    terms: { attributionRequired: "yes", linkRequired: "yes", republication: not-allowed, notes: "test terms" }
+    terms: { attributionRequired: "yes", linkRequired: "yes", republication: not-allowed, notes: "test terms", sourceUrl: "https://example.org/terms" }
 `,
     );
     const e = await engine({ sources: [join(dir, 'mine.yaml')] });
@@ -91,6 +91,15 @@ outlets:
     ]);
     const linked = reference().replace('(ادامه)', '(ادامه) https://www.irna.ir/news/85267917');
     expect(e.check(readPlainText('a.txt', linked)).findings.map((f) => f.message)).toEqual(['«ایرنا»: the outlet does not allow republication (registry: test terms).']);
+  });
+
+  it('stated terms without their source are a load error at the terms', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'guess.yaml'), 'version: 1\noutlets:\n  - id: guessed\n    name: { fa: حدس, en: Guess }\n    aliases: [حدس]\n    domains: []\n    kind: other\n    terms: { attributionRequired: "yes", linkRequired: unknown, republication: unknown, notes: not sourced }\n');
+    writeFileSync(join(dir, 'manba.config.yaml'), 'sources: [guess.yaml]\n');
+    const r = await cli(['check', REFERENCE_PATH], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${join(dir, 'guess.yaml')}:8:12: outlet "guessed" states terms without their source`);
   });
 
   it('a registry file with an alias of another outlet is a config error naming both entries', async () => {

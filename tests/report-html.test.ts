@@ -289,3 +289,16 @@ describe.skipIf(!haveChromium && !process.env.CI)('html report in a real browser
     expect(statSync(png).size).toBeGreaterThan(50_000);
   });
 });
+
+describe('grouping by site', () => {
+  it('spellings of one site that differ only in script (ي/ی) are one row', async () => {
+    const { htmlReporter } = await import('../src/report/html.js');
+    const doc = (path: string, site: string) => ({ path, findings: [], facts: { attribution: { source: 'ایرنا', outlet: 'irna', site, line: 1, column: 1 } } });
+    const out = htmlReporter.format(
+      { tool: { name: 'manba', version: '0' }, documents: [doc('a.txt', 'تیترآنلاین'), doc('b.txt', 'تيترآنلاين')], summary: { documents: 2, errors: 0, warnings: 0 } },
+      { color: false, showPassing: true },
+    );
+    const data = JSON.parse(out.match(/<script type="application\/json"[^>]*>([\s\S]*?)<\/script>/)![1]!.replace(/\\u003c/g, '<')) as { sites: string[] };
+    expect(data.sites).toEqual(['تیترآنلاین']);
+  });
+});

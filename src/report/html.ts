@@ -1,3 +1,4 @@
+import { skeletonOf } from '../text/fold.js';
 import { createHash } from 'node:crypto';
 import type { Lang } from '../rules/types.js';
 import type { Report, Reporter, ReporterOptions } from './types.js';
@@ -615,8 +616,10 @@ export const htmlReporter: Reporter = {
       const siteName = facts?.attribution?.site;
       let site = -1;
       if (siteName) {
-        let s = siteAt.get(siteName);
-        if (s === undefined) siteAt.set(siteName, (s = sites.push(siteName) - 1));
+        // «تیترآنلاین» and «تيترآنلاين» are one site: group by the folded name, show the first spelling seen.
+        const key = skeletonOf(siteName);
+        let s = siteAt.get(key);
+        if (s === undefined) siteAt.set(key, (s = sites.push(siteName) - 1));
         site = s;
       }
       const bad = errors + warnings > 0;

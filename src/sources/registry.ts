@@ -306,6 +306,12 @@ async function defineFile(file: string, schema: Record<string, unknown>, problem
       return;
     }
     seen.set(r.id, spot);
+    // Terms are legal data: a stated term must say where it was read, or it is a guess.
+    const t = r.terms;
+    const stated = [t.attributionRequired, t.linkRequired, t.republication].some((v) => v !== 'unknown');
+    if (stated && (!t.sourceUrl || /^\s*not sourced\s*$/i.test(t.notes))) {
+      problems.push({ file, ...parsed.spot(['outlets', index, 'terms']), message: `outlet "${r.id}" states terms without their source: give terms.sourceUrl and quote the outlet's own wording in terms.notes`, hint: 'or set the terms to unknown' });
+    }
     const outlet: Outlet = {
       id: r.id,
       name: { fa: r.name.fa, en: r.name.en },
