@@ -123,6 +123,19 @@ describe('config by path: overrides, ignorePatterns, .manbaignore', () => {
     expect(named.stderr).toContain('old.txt: ignored by .manbaignore (named on the command line, still not checked)');
   });
 
+  it('--site on the command line wins over an override\'s site, in one thread and on workers alike', async () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'z'));
+    for (let i = 0; i < 3; i++) writeFileSync(join(dir, 'z', `${i}.txt`), reference());
+    writeFileSync(join(dir, 'manba.config.yaml'), 'overrides:\n  - files: ["z/**"]\n    site: زندگی آنلاین\n');
+    const byOverride = await cli(['check', 'z', '--format', 'json'], { cwd: dir });
+    expect(findingsByPath(byOverride.stdout)['z/0.txt']).toEqual(['notice/site 24:103']);
+    for (const jobs of ['1', '2']) {
+      const r = await cli(['check', 'z', '--site', 'تیترآنلاین', '--jobs', jobs, '--format', 'json'], { cwd: dir });
+      expect(Object.values(findingsByPath(r.stdout)), `--jobs ${jobs}`).toEqual([[], [], []]);
+    }
+  });
+
   it('an unknown rule id in an override is a config error at its key', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'a.txt'), reference());

@@ -149,7 +149,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   const lang = (opts.lang ?? config.lang ?? 'en') as Lang;
   const site = opts.site ?? config.site;
   const engine = new Engine(ruleSet, { lang, ...(site ? { site } : {}), ...(config.scope ? { scope: config.scope } : {}), reportUnusedSuppressions: opts.reportUnusedSuppressions ?? false });
-  const byPath = pathRules(config, ruleSet, io.cwd);
+  const byPath = pathRules(config, ruleSet, io.cwd, opts.site);
 
   let changed: Set<string> | undefined;
   if (opts.changedSince) {
@@ -232,11 +232,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
       ...(io.readStdinLines ? { stdinLines: io.readStdinLines } : {}),
     cwd: io.cwd,
     readStdin: io.readStdin,
-    // --site on the command line wins over a site from config overrides.
-    settingsFor: (p) => {
-      const s = byPath.settingsFor(p);
-      return s && opts.site && s.site ? { ...s, site: opts.site } : s;
-    },
+    settingsFor: (p) => byPath.settingsFor(p),
     accept: (abs, named) => {
       const ignored = byPath.ignored(abs);
       if (ignored) return named ? `${ignored} (named on the command line, still not checked)` : ignored;

@@ -18,7 +18,11 @@ export interface PathRules {
   settingsFor(path: string): DocumentSettings | undefined;
 }
 
-export function pathRules(config: Config, ruleSet: RuleSet, cwd: string): PathRules {
+/**
+ * `commandLineSite`: a --site given on the command line, which wins over the sites of overrides (the config's
+ * top-level site is already replaced by it in the engine's options).
+ */
+export function pathRules(config: Config, ruleSet: RuleSet, cwd: string, commandLineSite?: string): PathRules {
   const base = config.file ? dirname(config.file) : cwd;
   const rel = (p: string) => {
     const abs = isAbsolute(p) ? p : resolve(cwd, p.split('#')[0]!);
@@ -52,7 +56,7 @@ export function pathRules(config: Config, ruleSet: RuleSet, cwd: string): PathRu
           for (const k of matching) {
             const o = overrides[k]!.override;
             for (const [id, level] of Object.entries(o.rules ?? {})) severities.set(id, level === 'warn' ? 'warning' : level);
-            if (o.site) site = o.site;
+            if (o.site) site = commandLineSite ?? o.site;
             if (o.scope) scope = o.scope;
           }
           combos.set(key, { severities, ...(site ? { site } : {}), ...(scope ? { scope } : {}) });

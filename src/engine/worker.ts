@@ -19,12 +19,8 @@ function setup(s: WorkerSetup) {
     const config: Config = s.configFile ? await loadConfig(s.configFile) : { extends: [], builtins: true, rules: {} };
     const ruleSet = await buildRuleSet(config);
     const options: EngineOptions = { ...s.engine, ...(s.engine.now ? { now: new Date(s.engine.now as unknown as string) } : {}) };
-    const byPath = pathRules(config, ruleSet, s.cwd);
-    const settingsFor = (p: string) => {
-      const found = byPath.settingsFor(p);
-      return found && s.forceSite && found.site ? { ...found, site: s.forceSite } : found;
-    };
-    return { engine: new Engine(ruleSet, options), settingsFor };
+    const byPath = pathRules(config, ruleSet, s.cwd, s.forceSite);
+    return { engine: new Engine(ruleSet, options), settingsFor: (p: string) => byPath.settingsFor(p) };
   })());
 }
 
