@@ -1,6 +1,6 @@
 /** `manba check`: options in, library calls, report out, exit code. No checking logic lives here. */
 import { createHash } from 'node:crypto';
-import { closeSync, createWriteStream, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, createWriteStream, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { buildRuleSet, findConfig, loadConfig, type Config, type RuleSet } from '../config/load.js';
@@ -15,7 +15,7 @@ import { reporterNamed, reporters, type Report, type Reporter } from '../report/
 import { readers } from '../documents/readers/index.js';
 import { availableParallelism } from 'node:os';
 import { workerPool } from '../engine/pool.js';
-import { runEvidence } from '../engine/evidence.js';
+import { ruleSetDigests, runEvidence } from '../engine/evidence.js';
 import { Progress } from './progress.js';
 
 /** Below this many files a run stays in one thread: starting workers costs more than it saves. */
@@ -82,10 +82,11 @@ function outputsOf(opts: CheckOptions, cwd: string): Output[] {
 /** Everything that decides results, hashed: a cache made under other rules or settings is never used. */
 function cacheKey(config: Config, ruleSet: RuleSet, lang: string, site: string | undefined, reportUnused: boolean): string {
   // The day is part of the key: byline/date-future depends on the date of the check.
-  const h = createHash('sha256').update(VERSION).update(lang).update(site ?? '').update(String(reportUnused)).update(new Date().toISOString().slice(0, 10)).update(JSON.stringify({ ...config, locate: undefined }));
-  const files = new Set([...ruleSet.rules.map((r) => r.definition.spot.file), ...ruleSet.registry.outlets.map((o) => o.spot.file)]);
-  for (const f of [...files].sort()) h.update(f).update(readFileSync(f));
-  return h.digest('hex');
+  const { ruleSetSha256, registrySha256 } = ruleSetDigests(ruleSet);
+  return createHash('sha256')
+    .update([VERSION, lang, site ?? '', String(reportUnused), new Date().toISOString().slice(0, 10), ruleSetSha256, registrySha256].join('\0'))
+    .update(JSON.stringify({ ...config, locate: undefined }))
+    .digest('hex');
 }
 
 async function writeAtomically(file: string, text: string): Promise<void> {

@@ -25,9 +25,21 @@ const fileHash = (files: string[]) => {
   return h;
 };
 
+/**
+ * The rule set's and the registry's digests: every rule file's bytes with the effective severities, and the
+ * registry files' bytes. Computed once per run (reports record them; the result cache keys on them).
+ */
+export function ruleSetDigests(ruleSet: RuleSet): { ruleSetSha256: string; registrySha256: string } {
+  return (digestCache.get(ruleSet) ??
+    digestCache.set(ruleSet, {
+      ruleSetSha256: fileHash(ruleSet.rules.map((r) => r.definition.spot.file)).update(JSON.stringify([...ruleSet.severities].sort())).digest('hex'),
+      registrySha256: fileHash(ruleSet.registry.outlets.map((o) => o.spot.file)).digest('hex'),
+    }).get(ruleSet))!;
+}
+const digestCache = new WeakMap<RuleSet, { ruleSetSha256: string; registrySha256: string }>();
+
 export function runEvidence(ruleSet: RuleSet, config: Config, startedAt: Date, settings: Record<string, unknown>): RunEvidence {
-  const rules = fileHash(ruleSet.rules.map((r) => r.definition.spot.file)).update(JSON.stringify([...ruleSet.severities].sort())).digest('hex');
-  const registry = fileHash(ruleSet.registry.outlets.map((o) => o.spot.file)).digest('hex');
+  const { ruleSetSha256: rules, registrySha256: registry } = ruleSetDigests(ruleSet);
   const legalTexts: Record<string, string> = {};
   for (const r of ruleSet.rules) {
     if (r.kind.name !== 'legal-text') continue;
