@@ -134,15 +134,8 @@ describe('bad input during an audit', () => {
     expect(docs2.find((d) => d.path === 'a/crash-me.txt')!.findings).toEqual([]);
   }, 60_000);
 
-  it('a folder that cannot be read is a finding naming it', async () => {
-    if (process.getuid?.() === 0) {
-      // root reads everything; use a folder that vanishes between listing and reading instead
-      const dir = tmp();
-      writeFileSync(join(dir, 'ok.txt'), reference());
-      const r = await cli(['check', '.', 'nope/'], { cwd: dir });
-      expect(r.stderr).toContain('no such file or folder: nope/');
-      return;
-    }
+  // Root reads every folder, so this can only be shown as an ordinary user (CI here runs as root: skipped there).
+  it.skipIf(process.getuid?.() === 0)('a folder that cannot be read is a finding naming it', async () => {
     const dir = tmp();
     mkdirSync(join(dir, 'locked'));
     writeFileSync(join(dir, 'ok.txt'), reference());
