@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { runCli } from '../src/cli/program.js';
+import { buildRuleSet } from '../src/config/load.js';
+import { Engine } from '../src/engine/engine.js';
 
 export const REFERENCE_PATH = new URL('../../shared/corpus/titronline-irna-1399-04-18.txt', import.meta.url).pathname;
 export const SHARED = new URL('../../shared/', import.meta.url).pathname;
@@ -40,4 +42,9 @@ export async function cli(args: string[], options: { cwd?: string; stdin?: strin
 export function findingsByPath(json: string): Record<string, string[]> {
   const report = JSON.parse(json) as { documents: { path: string; findings: { ruleId: string; line: number; column: number }[] }[] };
   return Object.fromEntries(report.documents.map((d) => [d.path, d.findings.map((f) => `${f.ruleId} ${f.line}:${f.column}`)]));
+}
+
+/** An engine with the built-in rules and no config, as a run with no manba.config.yaml has. */
+export async function builtinEngine(): Promise<Engine> {
+  return new Engine(await buildRuleSet({ extends: [], builtins: true, rules: {} }));
 }

@@ -1,10 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildRuleSet } from '../src/config/load.js';
 import type { ReadResult } from '../src/documents/model.js';
 import { feedReader } from '../src/documents/readers/feed.js';
 import { readerForPath } from '../src/documents/readers/index.js';
-import { Engine } from '../src/engine/engine.js';
-import { positionOf, reference } from './helpers.js';
+import type { Engine } from '../src/engine/engine.js';
+import { positionOf, reference, builtinEngine } from './helpers.js';
 
 const lines = reference().split('\n');
 const TITLE = lines[0]!;
@@ -36,7 +35,7 @@ function rss(items: string[]): string {
 
 let engine: Engine;
 beforeAll(async () => {
-  engine = new Engine(await buildRuleSet({ extends: [], builtins: true, rules: {} }));
+  engine = await builtinEngine();
 });
 
 const read = (xml: string, path = 'feed.rss'): ReadResult[] => feedReader.read(path, xml, {});

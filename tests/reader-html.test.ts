@@ -1,11 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildRuleSet } from '../src/config/load.js';
 import type { Document } from '../src/documents/model.js';
 import { extractHtml, htmlReader, selectorProblem } from '../src/documents/readers/html.js';
 import { readerForPath } from '../src/documents/readers/index.js';
 import type { ReaderOptions } from '../src/documents/readers/types.js';
-import { Engine } from '../src/engine/engine.js';
-import { positionOf, reference } from './helpers.js';
+import type { Engine } from '../src/engine/engine.js';
+import { positionOf, reference, builtinEngine } from './helpers.js';
 
 // The reference article (IRNA story republished by Titr Online), split into its parts.
 const lines = reference().split('\n');
@@ -41,7 +40,7 @@ function page(parts: { head?: string; article?: string; afterArticle?: string; f
 
 let engine: Engine;
 beforeAll(async () => {
-  engine = new Engine(await buildRuleSet({ extends: [], builtins: true, rules: {} }));
+  engine = await builtinEngine();
 });
 
 function read(html: string, options: ReaderOptions = {}): Document {

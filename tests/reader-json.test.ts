@@ -1,16 +1,16 @@
+import { builtinEngine } from './helpers.js';
 import { once } from 'node:events';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRuleSet } from '../src/config/load.js';
 import type { Document, ReadResult } from '../src/documents/model.js';
 import { readBytes, readLines } from '../src/documents/read.js';
 import { readerForPath } from '../src/documents/readers/index.js';
 import { jsonlReader, jsonReader } from '../src/documents/readers/json.js';
 import type { ReaderOptions } from '../src/documents/readers/types.js';
-import { Engine } from '../src/engine/engine.js';
+import type { Engine } from '../src/engine/engine.js';
 import { checkInputs } from '../src/engine/run.js';
 
 // Not from ./helpers.js, which loads the CLI: this file tests the reader and the run only.
@@ -29,7 +29,7 @@ const ALTERED = BODY.replace('ماده ۷۴', 'ماده ۷۵');
 
 let engine: Engine;
 beforeAll(async () => {
-  engine = new Engine(await buildRuleSet({ extends: [], builtins: true, rules: {} }));
+  engine = await builtinEngine();
 });
 
 const docs = (results: ReadResult[]): Document[] => results.map((r) => (r.ok ? r.document : expect.unreachable(`not read: ${r.problem.message}`)));

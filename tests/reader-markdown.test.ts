@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildRuleSet } from '../src/config/load.js';
 import { blankMarkdown, markdownReader } from '../src/documents/readers/markdown.js';
-import { Engine } from '../src/engine/engine.js';
-import { positionOf, reference } from './helpers.js';
+import { positionOf, reference, builtinEngine } from './helpers.js';
 
 const read = (source: string) => {
   const r = markdownReader.read('a.md', source, {})[0]!;
@@ -26,7 +24,7 @@ describe('Markdown reader', () => {
   });
 
   it('the metadata source is the declared origin; findings point into the Markdown file', async () => {
-    const engine = new Engine(await buildRuleSet({ extends: [], builtins: true, rules: {} }));
+    const engine = await builtinEngine();
     const body = reference().split('\n').slice(2).join('\n').replace('منبع خبر "ایرنا"', 'منبع خبر "ایسنا"');
     const source = `---\nsource: ایرنا\n---\n# عنوان\n\n${body}`;
     const findings = engine.check(read(source)).findings;
@@ -36,7 +34,7 @@ describe('Markdown reader', () => {
   });
 
   it('a notice only inside a code block does not count', async () => {
-    const engine = new Engine(await buildRuleSet({ extends: [], builtins: true, rules: {} }));
+    const engine = await builtinEngine();
     const lines = reference().split('\n');
     const notice = lines.pop()!;
     const source = `${lines.join('\n')}\n\n~~~\n${notice}\n~~~\n`;
