@@ -150,3 +150,15 @@ describe('foldText against a one-unit-at-a-time oracle', () => {
     }
   });
 });
+
+describe('attribution forms', () => {
+  it('a form with a fixed start is found where that start occurs, even split by a space; one without is searched once', async () => {
+    const { compileForm, matchForms } = await import('../src/text/form.js');
+    const text = foldText('متن خبر.\nمنبع\u200cخبر: «ایرنا»\n');
+    const anchored = matchForms(text, [compileForm('منبع خبر: {source}')]);
+    expect(anchored.map((m) => text.text.slice(m.captures.source!.start, m.captures.source!.end))).toEqual(['ایرنا']);
+    const free = foldText('ایرنا گزارش داد');
+    const unanchored = matchForms(free, [compileForm('{source} گزارش داد')]);
+    expect(unanchored.map((m) => free.text.slice(m.captures.source!.start, m.captures.source!.end))).toEqual(['ایرنا']);
+  });
+});

@@ -27,7 +27,10 @@ export function compileForm(form: string): CompiledForm {
   let last = 0;
   const matches = [...form.matchAll(PLACEHOLDER)];
   matches.forEach((m, k) => {
-    pattern += literal(fold(form.slice(last, m.index)), k === 0);
+    const before = fold(form.slice(last, m.index));
+    pattern += literal(before, k === 0);
+    // A name may be quoted where the form does not quote it: «منبع: «ایرنا»» names ایرنا.
+    if (!before.endsWith('"')) pattern += '"?\\s?';
     const name = m[1]!;
     placeholders.push(name);
     const isLast = k === matches.length - 1 && form.slice(m.index + m[0].length).trim() === '';
@@ -39,7 +42,8 @@ export function compileForm(form: string): CompiledForm {
   pattern += literal(fold(form.slice(last)), matches.length === 0);
   // A form starts at a word boundary: «منبع:» must not match inside a longer word.
   const anchor = (/^[\p{L}\p{N}]+/u.exec(fold(form))?.[0] ?? '').slice(0, 3);
-  return { form, regex: new RegExp(`(?<![\\p{L}\\p{N}])${pattern}`, 'dyu'), placeholders, anchor };
+  // Anchored forms are tried only where their start occurs (sticky); one without a fixed start is searched once.
+  return { form, regex: new RegExp(`(?<![\\p{L}\\p{N}])${pattern}`, anchor ? 'dyu' : 'dgu'), placeholders, anchor };
 }
 
 function literal(text: string, leading: boolean): string {
@@ -85,24 +89,34 @@ export function matchForms(doc: FoldedText, forms: CompiledForm[]): FormMatch[] 
     }
     return list;
   };
+  const take = (m: RegExpExecArray, f: CompiledForm) => {
+    const captures: FormMatch['captures'] = {};
+    for (const name of f.placeholders) {
+      const g = m.indices?.groups?.[name];
+      if (!g) continue;
+      let [s, e] = g;
+      while (e > s && /[\s.,;:)(\-"']/.test(folded[e - 1]!)) e--; // «فارس.» names فارس
+      while (s < e && /[\s"']/.test(folded[s]!)) s++;
+      if (e > s) captures[name] = { start: s, end: e };
+    }
+    out.push({ start: m.index, end: m.index + m[0].length, captures });
+  };
   for (const f of forms) {
+    f.regex.lastIndex = 0;
+    if (!f.anchor) {
+      for (let m = f.regex.exec(folded); m; m = f.regex.exec(folded)) {
+        take(m, f);
+        if (m[0].length === 0) f.regex.lastIndex++;
+      }
+      continue;
+    }
     let lastEnd = -1;
-    const candidates = f.anchor.length > 0 ? startsOf(f.anchor) : Array.from({ length: folded.length }, (_, k) => k);
-    for (const at of candidates) {
+    for (const at of startsOf(f.anchor)) {
       if (at < lastEnd) continue;
       f.regex.lastIndex = at; // sticky: try the form only here
       const m = f.regex.exec(folded);
       if (!m) continue;
-      const captures: FormMatch['captures'] = {};
-      for (const name of f.placeholders) {
-        const g = m.indices?.groups?.[name];
-        if (!g) continue;
-        let [s, e] = g;
-        while (e > s && /[\s.,;:)(\-"']/.test(folded[e - 1]!)) e--; // «فارس.» names فارس
-        while (s < e && /[\s"']/.test(folded[s]!)) s++;
-        if (e > s) captures[name] = { start: s, end: e };
-      }
-      out.push({ start: m.index, end: m.index + m[0].length, captures });
+      take(m, f);
       lastEnd = m.index + m[0].length;
     }
   }
