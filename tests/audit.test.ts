@@ -28,6 +28,9 @@ describe('parallel runs', () => {
     const one = await cli(['check', 'a', '--format', 'json', '--jobs', '1'], { cwd: dir });
     const two = await cli(['check', 'a', '--format', 'json', '--jobs', '2'], { cwd: dir });
     expect(flat(two.stdout)).toEqual(flat(one.stdout));
+    // With a cache the main thread reads the bytes (to hash them) and hands them to the workers: same results.
+    const cached = await cli(['check', 'a', '--format', 'json', '--jobs', '2', '--cache'], { cwd: dir });
+    expect(flat(cached.stdout)).toEqual(flat(one.stdout));
     expect(json(one.stdout).summary.documents).toBe(150);
     expect(two.code).toBe(1);
   });

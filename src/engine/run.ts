@@ -39,9 +39,7 @@ export interface RunOptions {
   onSkippedExtension?: (path: string) => void;
   /** Check only shard `index` (1-based) of `count`: a stable partition by path. */
   shard?: { index: number; count: number };
-  /** Check documents somewhere else (worker threads) instead of with `engine` in this thread. */
-  checker?: DocumentChecker;
-  /** Chooses the checker once the number of files is known (undefined: this thread). */
+  /** Chooses where documents are checked once the number of files is known (worker threads; undefined: this thread). */
   checkerFor?: (files: number) => DocumentChecker | undefined;
   /** With a checker elsewhere and no cache: hand over paths and let the checker read the files itself. */
   checkPath?: (path: string, absolute: string) => Promise<DocumentResult[]>;
@@ -97,13 +95,15 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   };
   const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const inThread: DocumentChecker = async (path, bytes, settings) => checkRead(engine, readBytes(path, bytes, options.read), settings, sha256(bytes));
-  const checker = options.checker ?? options.checkerFor?.(fileCount) ?? inThread;
+  const elsewhere = options.checkerFor?.(fileCount);
+  const checker = elsewhere ?? inThread;
 
   /** Start one input: read it, take it from the cache or check it. Streams and stdin are handled in order instead. */
-  const byPath = options.checker || options.checkerFor ? options.checkPath : undefined;
+  // Elsewhere and without a cache (which needs the bytes here), the checker reads the files itself.
+  const byPath = elsewhere && !options.cache ? options.checkPath : undefined;
   const start = async (input: Input & { kind: 'file' }): Promise<DocumentResult[]> => {
     const abs = resolve(cwd, input.path);
-    if (byPath && !options.cache && checker !== inThread) return byPath(input.path, abs);
+    if (byPath) return byPath(input.path, abs);
     let bytes: Uint8Array;
     try {
       const info = await stat(abs);
