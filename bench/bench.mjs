@@ -9,8 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { buildRuleSet, Engine, readPlainText, readBytes } from '../dist/index.js';
 
 const N = Number(process.argv[2] ?? 5000);
-const shared = new URL('../../shared/corpus/', import.meta.url);
-const reference = readFileSync(new URL('titronline-irna-1399-04-18.txt', shared), 'utf8');
+// The reference article, copied into the repository with its provenance (tests/fixtures/PROVENANCE.md).
+const reference = readFileSync(new URL('../tests/fixtures/corpus/titronline-irna-1399-04-18.txt', import.meta.url), 'utf8');
 // Title, then byline, dateline and lead (the article's first two blocks), body paragraphs, then the footer.
 const chunks = reference.slice(0, reference.indexOf('منبع خبر')).split('\n\n').filter(Boolean);
 const head = chunks.slice(0, 2).join('\n\n');

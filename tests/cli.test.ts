@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, existsSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, findingsByPath, reference, REFERENCE_PATH, ROOT, SHARED } from './helpers.js';
+import { cli, findingsByPath, reference, REFERENCE_PATH, ROOT, CORPUS } from './helpers.js';
 import { reporters } from '../src/report/index.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'manba-cli-'));
@@ -159,7 +159,7 @@ describe('manba check', () => {
     expect(existsSync(`${ROOT}dist/cli/main.js`)).toBe(true); // npm test builds first (pretest)
     const pass = spawnSync(process.execPath, [`${ROOT}bin/manba.js`, 'check', '-'], { input: reference(), encoding: 'utf8' });
     expect(pass.status).toBe(0);
-    const fail = spawnSync(process.execPath, [`${ROOT}bin/manba.js`, 'check', `${SHARED}corpus/fars-originals/fars_001.txt`], { encoding: 'utf8' });
+    const fail = spawnSync(process.execPath, [`${ROOT}bin/manba.js`, 'check', `${CORPUS}fars-originals/fars_001.txt`], { encoding: 'utf8' });
     expect(fail.status).toBe(1);
     expect(fail.stdout).toContain('attribution/missing');
   });

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cli, findingsByPath, SHARED } from './helpers.js';
+import { cli, findingsByPath, CORPUS } from './helpers.js';
 
 describe('real pages', () => {
   it('every Titr-network page and the reference article pass the default rules', async () => {
-    const r = await cli(['check', `${SHARED}corpus/titr-network`, `${SHARED}corpus/titronline-irna-1399-04-18.txt`, '--format', 'json']);
+    const r = await cli(['check', `${CORPUS}titr-network`, `${CORPUS}titronline-irna-1399-04-18.txt`, '--format', 'json']);
     const found = findingsByPath(r.stdout);
     expect(Object.keys(found)).toHaveLength(5);
     for (const [path, fs] of Object.entries(found)) expect(fs, path).toEqual([]);
@@ -12,7 +12,7 @@ describe('real pages', () => {
   });
 
   it('the 120 Fars originals (no republisher footer) get attribution/missing and notice/missing, nothing else', async () => {
-    const dir = `${SHARED}corpus/fars-originals`;
+    const dir = `${CORPUS}fars-originals`;
     const files = readdirSync(dir).filter((f) => f.endsWith('.txt'));
     expect(files).toHaveLength(120);
     const r = await cli(['check', `${dir}/*.txt`, '--format', 'json']); // index.json beside them is a list of links, not articles

@@ -139,7 +139,7 @@ describe('foldText against a one-unit-at-a-time oracle', () => {
 
   it('the corpus folds the same both ways', async () => {
     const { readdirSync, readFileSync } = await import('node:fs');
-    const dir = new URL('../../shared/corpus/fars-originals/', import.meta.url);
+    const dir = new URL('./fixtures/corpus/fars-originals/', import.meta.url);
     for (const f of readdirSync(dir).filter((x) => x.endsWith('.txt')).slice(0, 40)) {
       const original = readFileSync(new URL(f, dir), 'utf8');
       const want = foldOneByOne(original);

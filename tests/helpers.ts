@@ -3,8 +3,10 @@ import { runCli } from '../src/cli/program.js';
 import { buildRuleSet } from '../src/config/load.js';
 import { Engine } from '../src/engine/engine.js';
 
-export const REFERENCE_PATH = new URL('../../shared/corpus/titronline-irna-1399-04-18.txt', import.meta.url).pathname;
-export const SHARED = new URL('../../shared/', import.meta.url).pathname;
+/** Test data copied into the repository (see tests/fixtures/PROVENANCE.md): real pages, real agency copy, schemas. */
+export const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
+export const CORPUS = `${FIXTURES}corpus/`;
+export const REFERENCE_PATH = `${CORPUS}titronline-irna-1399-04-18.txt`;
 export const ROOT = new URL('../', import.meta.url).pathname;
 export const reference = (): string => readFileSync(REFERENCE_PATH, 'utf8');
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { buildRuleSet } from '../src/config/load.js';
 import { readPlainText } from '../src/documents/readers/text.js';
 import { Engine } from '../src/engine/engine.js';
-import { cli, reference, REFERENCE_PATH, SHARED } from './helpers.js';
+import { cli, reference, REFERENCE_PATH, CORPUS } from './helpers.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'manba-outlets-'));
 const notice = reference().split('\n').pop()!;
@@ -18,7 +18,7 @@ async function engine(config: Partial<Parameters<typeof buildRuleSet>[0]> = {}, 
 const ids = (e: Engine, text: string) => e.check(readPlainText('a.txt', text)).findings.map((f) => `${f.ruleId} ${f.line}:${f.column}`);
 
 describe('attribution resolved through the outlet registry', () => {
-  const farsDir = `${SHARED}corpus/fars-originals`;
+  const farsDir = `${CORPUS}fars-originals`;
   const fars = readdirSync(farsDir).filter((f) => f.endsWith('.txt')).map((f) => readFileSync(join(farsDir, f), 'utf8'));
   // The originals whose lead starts «خبرگزاري فارس:» (Arabic yeh), the declared source the footer must agree with.
   const withFarsLead = fars.filter((t) => /^خبرگزار[یي] فارس:/m.test(t.split('\n').slice(1, 4).join('\n')));
@@ -48,7 +48,7 @@ describe('attribution resolved through the outlet registry', () => {
 
   it('«صدا و سیما», «خبرگزاری صدا و سیما» and «IRIB» are one outlet', async () => {
     const e = await engine();
-    const base = readFileSync(`${SHARED}corpus/titr-network/titr_titronline_8833424.txt`, 'utf8');
+    const base = readFileSync(`${CORPUS}titr-network/titr_titronline_8833424.txt`, 'utf8');
     for (const name of ['خبرگزاری صدا و سیما', 'IRIB', 'صداوسیما']) expect(ids(e, base.replace('منبع خبر "صدا و سیما"', `منبع خبر "${name}"`))).toEqual([]);
   });
 

@@ -1,4 +1,4 @@
-import { builtinEngine } from './helpers.js';
+import { builtinEngine, REFERENCE_PATH } from './helpers.js';
 import { once } from 'node:events';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -13,8 +13,7 @@ import type { ReaderOptions } from '../src/documents/readers/types.js';
 import type { Engine } from '../src/engine/engine.js';
 import { checkInputs } from '../src/engine/run.js';
 
-// Not from ./helpers.js, which loads the CLI: this file tests the reader and the run only.
-const REF = readFileSync(new URL('../../shared/corpus/titronline-irna-1399-04-18.txt', import.meta.url), 'utf8');
+const REF = readFileSync(REFERENCE_PATH, 'utf8');
 /** Line and column (1-based) of the first `needle` in `text`, computed independently of manba. */
 function positionOf(text: string, needle: string): { line: number; column: number } {
   const i = text.indexOf(needle);

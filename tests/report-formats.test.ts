@@ -8,7 +8,7 @@ import type { DocumentResult, Finding } from '../src/engine/finding.js';
 import { summarize } from '../src/engine/finding.js';
 import { reporterNamed, reporters, type Report } from '../src/report/index.js';
 import { escapeXml } from '../src/report/text.js';
-import { cli, reference, SHARED } from './helpers.js';
+import { cli, reference, FIXTURES } from './helpers.js';
 
 const ZWNJ = '\u200c';
 /** An error message with everything XML and workflow commands must escape, and a ZWNJ. */
@@ -175,7 +175,7 @@ describe('jsonl', () => {
 
 /** The official SARIF 2.1.0 schema (draft-04), with formats checked: 'valid' or ajv's account of what is not. */
 const validateSarif = (() => {
-  const schema = JSON.parse(readFileSync(`${SHARED}schemas/sarif-schema-2.1.0.json`, 'utf8')) as object;
+  const schema = JSON.parse(readFileSync(`${FIXTURES}schemas/sarif-schema-2.1.0.json`, 'utf8')) as object;
   // Both packages are CommonJS with `exports.default`: under NodeNext the default import is the whole module.
   const ajv = new AjvDraft04.default({ strict: false, allErrors: true });
   AjvFormats.default(ajv);
