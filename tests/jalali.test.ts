@@ -12,7 +12,7 @@ interface Case {
   weekday?: number;
 }
 
-// Every form in shared/domain/dates-and-libraries.md.
+// Every byline form in docs/domain.md#dates.
 const CASES: Case[] = [
   { input: 'صدا و سیما چهارشنبه 21 آذر 1403 - 15:47', jalali: [1403, 9, 21], time: [15, 47], iso: '2024-12-11', text: '21 آذر 1403 - 15:47', weekday: 3 },
   { input: 'خبرگزاری تسنیم چهارشنبه 30 تیر 1400 - 20:21', jalali: [1400, 4, 30], time: [20, 21], iso: '2021-07-21', text: '30 تیر 1400 - 20:21', weekday: 3 },

@@ -1,6 +1,6 @@
 /**
  * How a plain-text footer line begins. Plain text has no markup for "footer", so the reader marks the trailing
- * run of lines that start like republisher footers do (shared/domain/notice-variants.md). The patterns accept
+ * run of lines that start like republisher footers do (docs/domain.md#attribution). The patterns accept
  * both Arabic and Persian yeh/kaf and any spacing, since this runs before folding.
  */
 const Y = '[یيى]';

@@ -3,7 +3,7 @@
  *
  * One pass over the original builds the folded text; every folded UTF-16 unit remembers the original
  * range it came from, so a match in folded text is reported at the original line and column.
- * Order matters (see shared/domain/normalization.md): presentation forms go through NFKC first and the
+ * Order matters (see docs/domain.md#normalization): presentation forms go through NFKC first and the
  * result is then mapped like any other letter, so NFKC's Arabic yeh/kaf end up Persian. We never apply NFD:
  * it splits آ into ا + U+0653 and ۀ into U+06D5 + U+0654.
  */

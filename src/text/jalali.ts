@@ -1,7 +1,7 @@
 /**
  * Jalali (Persian calendar) dates in bylines: «صدا و سیما چهارشنبه 21 آذر 1403 - 15:47», «ایستنا ۱۳۹۶/۰۹/۰۳ - ۲۲:۳۲»,
  * «تاریخ انتشار: ۱۶:۳۴ - ۱۹-۰۱-۱۳۹۳», «۱۴۰۴ مرداد ۶, دوشنبه ساعت ۱۵:۳۳» (ICU's fa-IR order) and the other forms in
- * shared/domain/dates-and-libraries.md. Matching runs on folded text (digits ASCII, Arabic yeh Persian, ZWNJ a
+ * docs/domain.md#dates. Matching runs on folded text (digits ASCII, Arabic yeh Persian, ZWNJ a
  * space), and offsets are mapped back to the raw line. Calendar arithmetic (validity, leap years, Gregorian
  * conversion) is jalaali-js's.
  */
