@@ -6,6 +6,8 @@ interface Case {
   input: string;
   jalali: [number, number, number];
   time?: [number, number];
+  /** Tehran's UTC offset at that date and time (IANA Asia/Tehran), written out by hand for each timed case. */
+  offset?: string;
   iso: string;
   text: string;
   /** The weekday the byline itself states (0 = Sunday … 6 = Saturday), checked against the Gregorian date. */
@@ -14,26 +16,26 @@ interface Case {
 
 // Every byline form in docs/domain.md#dates.
 const CASES: Case[] = [
-  { input: 'صدا و سیما چهارشنبه 21 آذر 1403 - 15:47', jalali: [1403, 9, 21], time: [15, 47], iso: '2024-12-11', text: '21 آذر 1403 - 15:47', weekday: 3 },
-  { input: 'خبرگزاری تسنیم چهارشنبه 30 تیر 1400 - 20:21', jalali: [1400, 4, 30], time: [20, 21], iso: '2021-07-21', text: '30 تیر 1400 - 20:21', weekday: 3 },
-  { input: 'همشهری آنلاین سه شنبه 12 فروردین 1404 - 21:21', jalali: [1404, 1, 12], time: [21, 21], iso: '2025-04-01', text: '12 فروردین 1404 - 21:21', weekday: 2 },
-  { input: 'همشهری آنلاین سه\u200cشنبه 12 فروردین 1404 - 21:21', jalali: [1404, 1, 12], time: [21, 21], iso: '2025-04-01', text: '12 فروردین 1404 - 21:21', weekday: 2 },
-  { input: 'ایستنا ۱۳۹۶/۰۹/۰۳ - ۲۲:۳۲', jalali: [1396, 9, 3], time: [22, 32], iso: '2017-11-24', text: '۱۳۹۶/۰۹/۰۳ - ۲۲:۳۲' },
+  { input: 'صدا و سیما چهارشنبه 21 آذر 1403 - 15:47', jalali: [1403, 9, 21], offset: '+03:30', time: [15, 47], iso: '2024-12-11', text: '21 آذر 1403 - 15:47', weekday: 3 },
+  { input: 'خبرگزاری تسنیم چهارشنبه 30 تیر 1400 - 20:21', jalali: [1400, 4, 30], offset: '+04:30', time: [20, 21], iso: '2021-07-21', text: '30 تیر 1400 - 20:21', weekday: 3 },
+  { input: 'همشهری آنلاین سه شنبه 12 فروردین 1404 - 21:21', jalali: [1404, 1, 12], offset: '+03:30', time: [21, 21], iso: '2025-04-01', text: '12 فروردین 1404 - 21:21', weekday: 2 },
+  { input: 'همشهری آنلاین سه\u200cشنبه 12 فروردین 1404 - 21:21', jalali: [1404, 1, 12], offset: '+03:30', time: [21, 21], iso: '2025-04-01', text: '12 فروردین 1404 - 21:21', weekday: 2 },
+  { input: 'ایستنا ۱۳۹۶/۰۹/۰۳ - ۲۲:۳۲', jalali: [1396, 9, 3], offset: '+03:30', time: [22, 32], iso: '2017-11-24', text: '۱۳۹۶/۰۹/۰۳ - ۲۲:۳۲' },
   { input: 'تاریخ انتشار: ۶ شهریور ۱۳۹۹ | کد خبر: ۲۹۱۱۲۸۹۵', jalali: [1399, 6, 6], iso: '2020-08-27', text: '۶ شهریور ۱۳۹۹' },
-  { input: '08 شهریور 1401 - 20:43', jalali: [1401, 6, 8], time: [20, 43], iso: '2022-08-30', text: '08 شهریور 1401 - 20:43' },
+  { input: '08 شهریور 1401 - 20:43', jalali: [1401, 6, 8], offset: '+04:30', time: [20, 43], iso: '2022-08-30', text: '08 شهریور 1401 - 20:43' },
   { input: 'امروز : جمعه - ۱۰ فروردین - ۱۴۰۳', jalali: [1403, 1, 10], iso: '2024-03-29', text: '۱۰ فروردین - ۱۴۰۳', weekday: 5 },
-  { input: '۸ بهمن ۱۴۰۴ - ۱۷:۰۳', jalali: [1404, 11, 8], time: [17, 3], iso: '2026-01-28', text: '۸ بهمن ۱۴۰۴ - ۱۷:۰۳' },
-  { input: '۲۴ اسفند ۱۳۹۸ - ۱۰:۰۶', jalali: [1398, 12, 24], time: [10, 6], iso: '2020-03-14', text: '۲۴ اسفند ۱۳۹۸ - ۱۰:۰۶' },
-  { input: 'تاریخ انتشار: ۱۶:۳۴ - ۱۹-۰۱-۱۳۹۳', jalali: [1393, 1, 19], time: [16, 34], iso: '2014-04-08', text: '۱۶:۳۴ - ۱۹-۰۱-۱۳۹۳' },
-  { input: '۲۵ ارديبهشت ۱۴۰۳ - ۰۹:۵۰', jalali: [1403, 2, 25], time: [9, 50], iso: '2024-05-14', text: '۲۵ ارديبهشت ۱۴۰۳ - ۰۹:۵۰' },
+  { input: '۸ بهمن ۱۴۰۴ - ۱۷:۰۳', jalali: [1404, 11, 8], offset: '+03:30', time: [17, 3], iso: '2026-01-28', text: '۸ بهمن ۱۴۰۴ - ۱۷:۰۳' },
+  { input: '۲۴ اسفند ۱۳۹۸ - ۱۰:۰۶', jalali: [1398, 12, 24], offset: '+03:30', time: [10, 6], iso: '2020-03-14', text: '۲۴ اسفند ۱۳۹۸ - ۱۰:۰۶' },
+  { input: 'تاریخ انتشار: ۱۶:۳۴ - ۱۹-۰۱-۱۳۹۳', jalali: [1393, 1, 19], offset: '+04:30', time: [16, 34], iso: '2014-04-08', text: '۱۶:۳۴ - ۱۹-۰۱-۱۳۹۳' },
+  { input: '۲۵ ارديبهشت ۱۴۰۳ - ۰۹:۵۰', jalali: [1403, 2, 25], offset: '+03:30', time: [9, 50], iso: '2024-05-14', text: '۲۵ ارديبهشت ۱۴۰۳ - ۰۹:۵۰' },
   { input: '۲۹ تير ۱۴۰۰', jalali: [1400, 4, 29], iso: '2021-07-20', text: '۲۹ تير ۱۴۰۰' },
-  { input: '17:00 / 02 فروردين 1401', jalali: [1401, 1, 2], time: [17, 0], iso: '2022-03-22', text: '17:00 / 02 فروردين 1401' },
-  { input: 'شنبه 1404/09/29 ساعت 11:55', jalali: [1404, 9, 29], time: [11, 55], iso: '2025-12-20', text: '1404/09/29 ساعت 11:55', weekday: 6 },
+  { input: '17:00 / 02 فروردين 1401', jalali: [1401, 1, 2], offset: '+04:30', time: [17, 0], iso: '2022-03-22', text: '17:00 / 02 فروردين 1401' },
+  { input: 'شنبه 1404/09/29 ساعت 11:55', jalali: [1404, 9, 29], offset: '+03:30', time: [11, 55], iso: '2025-12-20', text: '1404/09/29 ساعت 11:55', weekday: 6 },
   { input: 'تاریخ انتشار : ۱۳۹۳/۱۲/۲۵', jalali: [1393, 12, 25], iso: '2015-03-16', text: '۱۳۹۳/۱۲/۲۵' },
   { input: 'جمعه ۱۴۰۴/۲/۲۶', jalali: [1404, 2, 26], iso: '2025-05-16', text: '۱۴۰۴/۲/۲۶', weekday: 5 },
-  { input: '۱۴۰۴ مرداد ۶, دوشنبه ساعت ۱۵:۳۳', jalali: [1404, 5, 6], time: [15, 33], iso: '2025-07-28', text: '۱۴۰۴ مرداد ۶, دوشنبه ساعت ۱۵:۳۳', weekday: 1 },
+  { input: '۱۴۰۴ مرداد ۶, دوشنبه ساعت ۱۵:۳۳', jalali: [1404, 5, 6], offset: '+03:30', time: [15, 33], iso: '2025-07-28', text: '۱۴۰۴ مرداد ۶, دوشنبه ساعت ۱۵:۳۳', weekday: 1 },
   // The glued Gregorian date is the same day: an independent check of the conversion.
-  { input: 'سه شنبه، 5 خرداد 1394 ساعت 10:502015-05-26', jalali: [1394, 3, 5], iso: '2015-05-26', time: [10, 50], text: '5 خرداد 1394 ساعت 10:50', weekday: 2 },
+  { input: 'سه شنبه، 5 خرداد 1394 ساعت 10:502015-05-26', jalali: [1394, 3, 5], iso: '2015-05-26', offset: '+04:30', time: [10, 50], text: '5 خرداد 1394 ساعت 10:50', weekday: 2 },
   // Mixed digit scripts, Arabic kaf/yeh, «ماه» after the month, «آ» written with madda.
   { input: '۱۴0۳/۳/۳0', jalali: [1403, 3, 30], iso: '2024-06-19', text: '۱۴0۳/۳/۳0' },
   { input: 'يكشنبه ۳ آبان ماه ۱۴۰۲', jalali: [1402, 8, 3], iso: '2023-10-25', text: '۳ آبان ماه ۱۴۰۲' },
@@ -59,7 +61,7 @@ describe('parseBylineDate: every byline form', () => {
       text: c.text,
       start: c.input.indexOf(c.text),
       end: c.input.indexOf(c.text) + c.text.length,
-      ...(c.time ? { time: { hour: c.time[0], minute: c.time[1] }, isoDateTime: `${c.iso}T${pad(c.time[0])}:${pad(c.time[1])}:00${summerTime(c.jalali) ? '+04:30' : '+03:30'}` } : {}),
+      ...(c.time ? { time: { hour: c.time[0], minute: c.time[1] }, isoDateTime: `${c.iso}T${pad(c.time[0])}:${pad(c.time[1])}:00${c.offset!}` } : {}),
     };
     expect(d).toEqual(expected);
     expect(c.input.slice(d.start, d.end)).toBe(d.text);
@@ -152,18 +154,25 @@ describe('isFuture', () => {
   });
 });
 
-/** Iran's summer time as published: 2 Farvardin – 30 Shahrivar, 1370–1400, not in 1385–1386; abolished from 1401. */
-function summerTime([year, month, day]: readonly [number, number, number]): boolean {
-  return year >= 1370 && year <= 1400 && year !== 1385 && year !== 1386 && ((month === 1 && day >= 2) || (month > 1 && month <= 6));
-}
-
 describe('Tehran offset in isoDateTime', () => {
-  it('summer time until 1400, none in 1385-1386, none from 1401', async () => {
+  // Iran's clocks as published (IANA Asia/Tehran): summer time from 2 Farvardin 00:00 to the end of 30 Shahrivar,
+  // none in 1385–1386, the last summer time in 1401; in 1370 it began on 13 Ordibehesht.
+  it.each([
+    [[1399, 4, 18], [12, 0], '+04:30'],
+    [[1399, 1, 1], [12, 0], '+03:30'],
+    [[1399, 1, 2], [0, 30], '+04:30'], // a time the clocks skipped: the offset after the change
+    [[1399, 6, 30], [23, 30], '+04:30'], // a time the clocks showed twice: the earlier one
+    [[1399, 6, 30], [23, 0], '+04:30'],
+    [[1399, 6, 31], [12, 0], '+03:30'],
+    [[1399, 7, 1], [12, 0], '+03:30'],
+    [[1386, 4, 18], [12, 0], '+03:30'],
+    [[1401, 4, 18], [12, 0], '+04:30'],
+    [[1401, 6, 31], [12, 0], '+03:30'],
+    [[1402, 4, 18], [12, 0], '+03:30'],
+    [[1370, 1, 5], [12, 0], '+03:30'],
+    [[1370, 2, 15], [12, 0], '+04:30'],
+  ] as const)('%j at %j is %s', async ([year, month, day], [hour, minute], offset) => {
     const { tehranOffset } = await import('../src/text/jalali.js');
-    expect(tehranOffset({ year: 1399, month: 4, day: 18 })).toBe('+04:30');
-    expect(tehranOffset({ year: 1399, month: 1, day: 1 })).toBe('+03:30');
-    expect(tehranOffset({ year: 1399, month: 7, day: 1 })).toBe('+03:30');
-    expect(tehranOffset({ year: 1386, month: 4, day: 18 })).toBe('+03:30');
-    expect(tehranOffset({ year: 1401, month: 4, day: 18 })).toBe('+03:30');
+    expect(tehranOffset({ year, month, day }, { hour, minute })).toBe(offset);
   });
 });

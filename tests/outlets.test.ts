@@ -116,7 +116,7 @@ describe('byline dates', () => {
   it('the parsed date is part of the document result (JSON facts)', async () => {
     const r = await cli(['check', REFERENCE_PATH, '--format', 'json']);
     const doc = JSON.parse(r.stdout).documents[0];
-    expect(doc.facts.bylineDate).toEqual({ jalali: '1399/04/18', time: '17:40', valid: true, iso: '2020-07-08', isoDateTime: '2020-07-08T17:40:00+04:30' }); // summer time, as Iran kept it until 1401
+    expect(doc.facts.bylineDate).toEqual({ jalali: '1399/04/18', time: '17:40', valid: true, iso: '2020-07-08', isoDateTime: '2020-07-08T17:40:00+04:30' }); // summer time, as Iran kept it through 1401
     expect(doc.facts.declared).toEqual([
       { name: 'ایرنا', where: 'byline', outlet: 'irna', line: 3, column: 1 },
       { name: 'ایرنا', where: 'dateline', outlet: 'irna', line: 4, column: 7 },

@@ -21,7 +21,7 @@ export interface BylineDate {
   valid: boolean;
   /** The Gregorian date, YYYY-MM-DD, when valid. */
   iso?: string;
-  /** The Gregorian date and time with Iran's standard offset, YYYY-MM-DDTHH:MM:00+03:30, when valid and timed. */
+  /** The Gregorian date and time with Tehran's offset at that moment (+03:30, or +04:30 in summer time), when valid and timed. */
   isoDateTime?: string;
   /** The matched substring of the input (the date, and the time when one was found next to it). */
   text: string;
@@ -152,7 +152,7 @@ export function parseBylineDate(text: string): BylineDate | null {
     if (time) out.time = { hour: time.hour, minute: time.minute };
     if (iso) {
       out.iso = iso;
-      if (time) out.isoDateTime = `${iso}T${pad(time.hour)}:${pad(time.minute)}:00${tehranOffset(date.date)}`;
+      if (time) out.isoDateTime = `${iso}T${pad(time.hour)}:${pad(time.minute)}:00${tehranOffset(date.date, time)}`;
     }
     return out;
   } catch {
@@ -160,18 +160,35 @@ export function parseBylineDate(text: string): BylineDate | null {
   }
 }
 
-/**
- * Tehran's UTC offset on a Jalali date. Iran kept summer time (+04:30) from 2 Farvardin to 30 Shahrivar until
- * it was abolished in 1401, except in 1385 and 1386; otherwise +03:30. (The change happened at midnight; the
- * hour around it is not told apart.)
- */
-export function tehranOffset(d: JalaliDate): string {
-  const summer = d.year >= 1370 && d.year <= 1400 && d.year !== 1385 && d.year !== 1386 && ((d.month === 1 && d.day >= 2) || (d.month > 1 && d.month <= 6));
-  return summer ? '+04:30' : '+03:30';
+/** Tehran's UTC offset at an instant, from the IANA time-zone data Node's ICU ships (summer time included). */
+const tehranZone = new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Tehran', timeZoneName: 'longOffset' });
+function offsetMinutesAt(utcMs: number): number {
+  const name = tehranZone.formatToParts(utcMs).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT+03:30';
+  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 210;
 }
 
 /**
- * Whether a byline date lies after `now`. A timed date is compared at its minute (Tehran, +03:30); a date
+ * Tehran's UTC offset at a wall-clock time on a Jalali date (midnight when no time is given), as "+04:30".
+ * Iran's summer time changed often (none in 1385–1386, start dates moved in the 1370s, abolished after 1401),
+ * so the IANA data decides rather than a rule of our own (docs/domain.md#dates).
+ */
+export function tehranOffset(d: JalaliDate, time: { hour: number; minute: number } = { hour: 0, minute: 0 }): string {
+  const g = toGregorian(d.year, d.month, d.day);
+  const wall = Date.UTC(g.gy, g.gm - 1, g.gd, time.hour, time.minute);
+  // As Temporal's "compatible" choice: a wall time that occurs twice (the hour repeated in autumn) takes the
+  // earlier instant, one that never occurs (the hour skipped in spring) the offset after the change.
+  const day = 86_400_000;
+  const before = offsetMinutesAt(wall - day);
+  const after = offsetMinutesAt(wall + day);
+  const fits = (o: number) => offsetMinutesAt(wall - o * 60_000) === o;
+  const offset = fits(before) ? before : after;
+  const abs = Math.abs(offset);
+  return `${offset < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/**
+ * Whether a byline date lies after `now`. A timed date is compared at its minute (Tehran's offset then); a date
  * without a time is in the future only from the next day on (its midnight in Tehran is after `now`).
  * An invalid date is never in the future.
  */
