@@ -55,6 +55,14 @@ describe('Article 74 notice: real changes fail and name what changed', () => {
     expect(fs[0]!.message).toContain('(approval date): expected «۱۳۸۲/۱۰/۱۷», found «۱۷-۱۰-۱۳۸۳»');
   });
 
+  // Found by reading the code: a date that could not be read as a date used to pass when the rest matched.
+  it.each(['۱۳۸۲/۱۳/۱۷', '۱۲/۱۰/۱۷', '۱۳۸۲/۱۰/۳۹'])('an approval date that is no date (%s) is a change, not a pass', async (date) => {
+    const text = ref.replace('۱۳۸۲/۱۰/۱۷', date);
+    const fs = await findings(text);
+    expect(fs.map((f) => `${f.ruleId} ${f.line}:${f.column}`)).toEqual([`notice/altered ${positionOf(text, date).line}:${positionOf(text, date).column}`]);
+    expect(fs[0]!.message).toBe(`The Article 74 notice is altered (approval date): expected «۱۳۸۲/۱۰/۱۷», found «${date}». Use the canonical wording.`);
+  });
+
   it('a changed law name', async () => {
     const text = ref.replace('قانون تجارت الکترونیک', 'قانون مجازات اسلامی');
     const fs = await findings(text);

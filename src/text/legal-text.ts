@@ -233,7 +233,8 @@ function fromExact(folded: FoldedText, t: CompiledTemplate, m: RegExpExecArray):
     if (spec.type === 'date') {
       const want = t.dates[slot];
       const got = parseNumericDate(folded.text.slice(g[0], g[1]));
-      if (want && got && !sameDate(want, got)) {
+      // A date that cannot be read as one («۱۳۸۲/۱۳/۱۷», «۱۲/۱۰/۱۷» with no telling the order) is a change too.
+      if (want && (!got || !sameDate(want, got))) {
         differences.push({ kind: 'changed', slot, expected: spec.value ?? '', found: displayOf(text), start: s, end: e });
       }
     } else {
