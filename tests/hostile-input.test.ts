@@ -75,3 +75,19 @@ describe('report formats and hostile names', () => {
     expect(out.split('\r\n')[1]).toBe(`"'=HYPERLINK(""http://x"",""y"").txt",,notice/missing,error,1,2,'+SUM(1),'-2+3,'@cmd,`);
   });
 });
+
+describe('JSON nested deeper than any export (found by tests/fuzz.test.ts)', () => {
+  it('a JSON file nested 100 000 levels deep is one input/malformed at the bracket that goes too deep, not a crash', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'deep.json'), `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`);
+    writeFileSync(join(dir, 'deep.jsonl'), `{"id": "ok", "title": "t", "body": "متن"}\n${'['.repeat(100_000)}${']'.repeat(100_000)}\n`);
+    const r = await cli(['check', 'deep.json', 'deep.jsonl', '--format', 'json'], { cwd: dir });
+    const docs = JSON.parse(r.stdout).documents as DocumentResult[];
+    expect(docs.map((d) => ({ path: d.path, findings: d.findings.filter((f) => f.ruleId.startsWith('input/')).map((f) => [f.ruleId, f.line, f.column, f.message]) }))).toEqual([
+      // Level 257 opens at the 257th «{"a":», 5 characters each.
+      { path: 'deep.json', findings: [['input/malformed', 1, 256 * 5 + 1, 'deep.json is not read (line 1, column 1281): arrays and objects nested more than 256 levels deep; an export of articles nests a few. Nothing in the file was checked.']] },
+      { path: 'deep.jsonl#ok', findings: [] },
+      { path: 'deep.jsonl#2', findings: [['input/malformed', 2, 257, 'deep.jsonl line 2 is not read (column 257): arrays and objects nested more than 256 levels deep; an export of articles nests a few. This line was not checked; the other lines were.']] },
+    ]);
+  });
+});
