@@ -120,15 +120,14 @@ function checkFile(path: string, bytes: Uint8Array): void {
     if (!p.ruleId.startsWith('input/')) throw new Error(`${path}: problem ${p.ruleId} is not input/*`);
     if (!inside(lines, p.line ?? 1, p.column ?? 1)) throw new Error(`${path}: ${p.ruleId} at ${p.line}:${p.column} lies outside the file (${p.message})`);
   }
-  if (path.endsWith('.jsonl')) {
-    // One line of a JSONL file is one article: at most one result per non-empty line, each on its own line.
-    const nonEmpty = lines.lf.length;
-    if (results.length > nonEmpty) throw new Error(`${path}: ${results.length} results for ${nonEmpty} lines`);
-    const problemLines = problems.map((p) => p.line);
-    if (new Set(problemLines).size !== problemLines.length) throw new Error(`${path}: two problems on one line: ${problemLines.join(',')}`);
-  } else if (documents.length === 0 && problems.length !== 1) {
-    throw new Error(`${path}: no document and ${problems.length} input/* findings: ${problems.map((p) => p.ruleId).join(', ')}`);
-  }
+  // Each article of the file (an item of a JSON array or feed, a line of JSONL) gives one result: a document or
+  // one input/* finding; a file that fails as a whole gives exactly one finding and nothing else.
+  // (Two articles may share a path when the export repeats an id; their findings' lines tell them apart.)
+  const problemPaths = problems.map((p) => p.path);
+  if (new Set(problemPaths).size !== problemPaths.length) throw new Error(`${path}: two input/* findings for one article: ${problemPaths.join(', ')}`);
+  const whole = problems.filter((p) => p.path === path);
+  if (whole.length && results.length !== 1) throw new Error(`${path}: ${whole[0]!.ruleId} for the whole file, and ${results.length - 1} other results`);
+  if (path.endsWith('.jsonl') && results.length > lines.lf.length) throw new Error(`${path}: ${results.length} results for ${lines.lf.length} lines`);
   for (const doc of documents) {
     let findings: Finding[];
     try {
