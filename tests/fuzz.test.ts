@@ -124,9 +124,9 @@ function checkFile(path: string, bytes: Uint8Array): void {
   }
   // Each article of the file (an item of a JSON array or feed, a line of JSONL) gives one result: a document or
   // one input/* finding; a file that fails as a whole gives exactly one finding and nothing else.
-  // (Two articles may share a path when the export repeats an id; their findings' lines tell them apart.)
-  const problemPaths = problems.map((p) => p.path);
-  if (new Set(problemPaths).size !== problemPaths.length) throw new Error(`${path}: two input/* findings for one article: ${problemPaths.join(', ')}`);
+  // Two articles share a path when the export repeats an id, but never a place: no article gives two findings.
+  const problemPlaces = problems.map((p) => `${p.path} ${p.line}:${p.column}`);
+  if (new Set(problemPlaces).size !== problemPlaces.length) throw new Error(`${path}: two input/* findings for one article: ${problemPlaces.join(', ')}`);
   const whole = problems.filter((p) => p.path === path);
   if (whole.length && results.length !== 1) throw new Error(`${path}: ${whole[0]!.ruleId} for the whole file, and ${results.length - 1} other results`);
   if (path.endsWith('.jsonl') && results.length > lines.lf.length) throw new Error(`${path}: ${results.length} results for ${lines.lf.length} lines`);
