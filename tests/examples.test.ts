@@ -13,6 +13,7 @@ const EXPECTED: Record<string, string[]> = {
   'examples/fail-notice-altered-date.txt': ['notice/altered 24:49'],
   'examples/fail-notice-altered-liability.txt': ['notice/altered 24:281'],
   'examples/fail-notice-cut-short.txt': ['notice/altered 24:132'],
+  'examples/fail-notice-cut-after-citation.txt': ['notice/altered 24:77'],
   'examples/fail-notice-position.txt': ['notice/position 5:1'],
   'examples/fail-notice-site.txt': ['notice/site 24:103'],
   'examples/fail-empty.txt': ['input/empty 1:1'],

@@ -123,6 +123,73 @@ describe('Article 74 notice: real changes fail and name what changed', () => {
   });
 });
 
+describe('Article 74 notice cut short after its citation (as real pages end)', () => {
+  const CITATION = 'با استناد به ماده ۷۴ قانون تجارت الکترونیک مصوب ۱۳۸۲/۱۰/۱۷ مجلس شورای اسلامی';
+  const noticeLine = ref.split('\n')[NOTICE_LINE - 1]!;
+  const rest = noticeLine.slice(noticeLine.indexOf(CITATION) + CITATION.length).trim();
+  /** The reference with its notice line replaced by `line`. */
+  const withNotice = (line: string) => ref.replace(noticeLine, line);
+
+  it('the citation and nothing after is notice/altered naming the site and the liability clause, not notice/missing', async () => {
+    const fs = await findings(withNotice(CITATION));
+    expect(fs.map((f) => ({ ruleId: f.ruleId, line: f.line, column: f.column, message: f.message }))).toEqual([
+      {
+        ruleId: 'notice/altered',
+        line: NOTICE_LINE,
+        // Where the missing words belong: right after «اسلامی».
+        column: CITATION.length + 1,
+        message:
+          'The Article 74 notice is altered (site, liability clause): the text is cut short: «و با عنایت به اینکه سایت {site} مصداق بستر مبادلات الکترونیکی متنی، صوتی و تص…» is missing at the end. Use the canonical wording.',
+      },
+    ]);
+  });
+
+  it('names the missing parts in Persian too', async () => {
+    const fs = await findings(withNotice(CITATION), { lang: 'fa' });
+    expect(fs[0]!.message).toContain('اطلاعیه ماده ۷۴ تغییر کرده است (نام سایت، بند مسئولیت): متن ناقص است: «و با عنایت به اینکه سایت');
+  });
+
+  it('a cut at every word boundary after the citation is notice/altered naming what is missing', async () => {
+    const words = rest.split(' ');
+    expect(words.length).toBeGreaterThan(40);
+    for (let k = 0; k < words.length; k++) {
+      const kept = [CITATION, ...words.slice(0, k)].join(' ');
+      const fs = await findings(withNotice(kept));
+      // The site is missing until its name (تیترآنلاین) is there; the liability clause is missing in every cut.
+      const parts = kept.includes('تیترآنلاین') ? 'liability clause' : 'site, liability clause';
+      const firstMissing = words[k]!.replace(/[^\p{L}\p{N}]+$/u, '');
+      const lastChar = kept.replace(/[^\p{L}\p{N}]+$/u, '').length;
+      expect(fs.map((f) => `${f.ruleId} ${f.line}:${f.column}`), kept).toEqual([`notice/altered ${NOTICE_LINE}:${lastChar + 1}`]);
+      expect(fs[0]!.message, kept).toContain(`is altered (${parts}): the text is cut short: «`);
+      // The quote starts at the first missing word (or at the site slot when the site name is missing).
+      const quote = /cut short: «([^»]*)»/u.exec(fs[0]!.message)![1]!;
+      expect(quote.startsWith(firstMissing) || (quote.startsWith('{site}') && words[k - 1] === 'سایت'), `${kept} → ${quote}`).toBe(true);
+    }
+  });
+
+  it('the opening through the article number alone («با استناد به ماده ۷۴») still says which notice it is', async () => {
+    const opening = 'با استناد به ماده ۷۴';
+    const fs = await findings(withNotice(opening));
+    expect(fs.map((f) => `${f.ruleId} ${f.line}:${f.column}`)).toEqual([`notice/altered ${NOTICE_LINE}:${opening.length + 1}`]);
+    expect(fs[0]!.message).toContain('is altered (law, approval date, approving body, site, liability clause): the text is cut short: «قانون تجارت الکترونیک مصوب');
+  });
+
+  it('fewer words than that («با استناد به») name no notice: notice/missing', async () => {
+    const fs = await findings(withNotice('با استناد به'));
+    expect(fs.map((f) => f.ruleId)).toEqual(['notice/missing']);
+  });
+
+  it('prose citing Article 74 of another law is not a notice cut short', async () => {
+    const fs = await findings(withNotice('با استناد به ماده ۷۴ قانون کار'));
+    expect(fs.map((f) => f.ruleId)).toEqual(['notice/missing']);
+  });
+
+  it('a paragraph that goes on after the citation with other words is not a copy cut short', async () => {
+    const fs = await findings(withNotice(`${CITATION} این گزارش را منتشر کرد و خبرنگاران از جزئیات آن در نشست امروز پرسیدند`));
+    expect(fs.map((f) => f.ruleId)).toEqual(['notice/missing']);
+  });
+});
+
 describe('notice/position and notice/site', () => {
   it('a notice inside the body', async () => {
     const lines = ref.split('\n');

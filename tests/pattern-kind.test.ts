@@ -43,4 +43,29 @@ describe('pattern kind', () => {
     expect(performance.now() - t).toBeLessThan(1000);
     expect(out).toEqual([]);
   });
+
+  it('a match of 100 KB is quoted in the message as its first 79 characters and «…», on one line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'manba-pattern-'));
+    writeFileSync(join(dir, 'r.yaml'), rule('[^!]+', 'forbidden'));
+    const engine = new Engine(await buildRuleSet({ extends: [join(dir, 'r.yaml')], builtins: false, rules: {} }));
+    // 100 KB of words over many lines: the quote is the first 79 characters with line breaks as spaces.
+    const line = 'کپی ممنوع است و این متن بلند ادامه دارد';
+    const text = `${Array.from({ length: 2600 }, () => line).join('\n')}!`;
+    expect(text.length).toBeGreaterThan(100_000);
+    const fs = engine.check(readPlainText('t.txt', text)).findings;
+    const expectedQuote = `${Array.from({ length: 3 }, () => line).join(' ').slice(0, 79)}…`;
+    expect(expectedQuote.length).toBe(80);
+    expect(fs.map((f) => ({ ruleId: f.ruleId, line: f.line, column: f.column, endLine: f.endLine, message: f.message }))).toEqual([
+      { ruleId: 'house/found', line: 1, column: 1, endLine: 2600, message: `Forbidden text «${expectedQuote}» (pattern [^!]+).` },
+    ]);
+    expect(fs[0]!.messages.fa).toBe(`متن ممنوع «${expectedQuote}» (الگوی [^!]+).`);
+  });
+
+  it('a match of 80 characters or fewer is quoted whole', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'manba-pattern-'));
+    writeFileSync(join(dir, 'r.yaml'), rule('ب+', 'forbidden'));
+    const engine = new Engine(await buildRuleSet({ extends: [join(dir, 'r.yaml')], builtins: false, rules: {} }));
+    const fs = engine.check(readPlainText('t.txt', `الف ${'ب'.repeat(80)} ج`)).findings;
+    expect(fs.map((f) => f.message)).toEqual([`Forbidden text «${'ب'.repeat(80)}» (pattern ب+).`]);
+  });
 });

@@ -16,7 +16,7 @@ const HOUSE = `rules:
 describe('manba rules test', () => {
   it('the built-in rules pass their own tests (tests: in the files and the .tests/ fixtures)', async () => {
     const r = await cli(['rules', 'test']);
-    expect(r.stdout).toContain('19 passed, 0 failed');
+    expect(r.stdout).toContain('20 passed, 0 failed');
     expect(r.stdout).not.toContain('✗');
     expect(r.code).toBe(0);
   });

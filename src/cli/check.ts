@@ -1,7 +1,5 @@
 /** `manba check`: options in, library calls, report out, exit code. No checking logic lives here. */
 import { createHash } from 'node:crypto';
-import { closeSync, createWriteStream, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { buildRuleSet, findConfig, loadConfig, type Config, type RuleSet } from '../config/load.js';
 import { pathRules } from '../config/paths.js';
@@ -17,6 +15,7 @@ import { availableParallelism } from 'node:os';
 import { workerPool } from '../engine/pool.js';
 import { ruleSetDigests, runEvidence } from '../engine/evidence.js';
 import { Progress } from './progress.js';
+import { openReportStream, writeReportFile, writeReportFileInChunks } from './report-file.js';
 
 /** Below this many files a run stays in one thread: starting workers costs more than it saves. */
 const WORKERS_FROM = 64;
@@ -87,21 +86,6 @@ function cacheKey(config: Config, ruleSet: RuleSet, lang: string, site: string |
     .update([VERSION, lang, site ?? '', String(reportUnused), new Date().toISOString().slice(0, 10), ruleSetSha256, registrySha256].join('\0'))
     .update(JSON.stringify({ ...config, locate: undefined }))
     .digest('hex');
-}
-
-async function writeAtomically(file: string, text: string): Promise<void> {
-  // Write beside and rename, so an interrupted run never leaves half a report in place of the old one.
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, file);
-}
-
-async function writeChunksAtomically(file: string, chunks: Iterable<string>): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  const out = createWriteStream(tmp);
-  for (const c of chunks) if (!out.write(c)) await new Promise<void>((r) => out.once('drain', () => r()));
-  await new Promise<void>((res, rej) => out.end((err?: Error | null) => (err ? rej(err) : res())));
-  await rename(tmp, file);
 }
 
 export async function runCheck(paths: string[], opts: CheckOptions, io: CliIO): Promise<number> {
@@ -202,8 +186,8 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   const sinks = streaming
     ? outputs.map((o) => {
         const ropts = { color: opts.color ?? (io.isTTY && !o.file && !io.env.NO_COLOR), showPassing: !opts.quiet };
-        const fd = o.file ? openSync(`${o.file}.${process.pid}.tmp`, 'w') : undefined;
-        const write = (text: string) => (fd !== undefined ? writeSync(fd, text) : io.stdout(text));
+        const fd = o.file ? openReportStream(o.file) : undefined;
+        const write = (text: string) => (fd !== undefined ? fd.write(text) : io.stdout(text));
         write(o.reporter.stream!.head({ name: 'manba', version: VERSION }, ropts));
         return { o, ropts, fd, write, count: 0 };
       })
@@ -262,9 +246,8 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
     for (const sink of sinks) {
       sink.write(sink.o.reporter.stream!.tail({ tool: { name: 'manba', version: VERSION }, summary: tally, run, documents: sink.count }, sink.ropts));
       if (sink.fd !== undefined) {
-        closeSync(sink.fd);
-        if (collision) unlinkSync(`${sink.o.file}.${process.pid}.tmp`);
-        else renameSync(`${sink.o.file}.${process.pid}.tmp`, sink.o.file!);
+        if (collision) sink.fd.discard();
+        else sink.fd.commit();
       }
     }
   }
@@ -277,12 +260,12 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
       const color = opts.color ?? (io.isTTY && !o.file && !io.env.NO_COLOR);
       const ropts = { color, showPassing: !opts.quiet };
       if (o.reporter.chunks) {
-        if (o.file) await writeChunksAtomically(o.file, o.reporter.chunks(report, ropts));
+        if (o.file) await writeReportFileInChunks(o.file, o.reporter.chunks(report, ropts));
         else for (const c of o.reporter.chunks(report, ropts)) io.stdout(c);
         continue;
       }
       const text = o.reporter.format(report, ropts);
-      if (o.file) await writeAtomically(o.file, text);
+      if (o.file) await writeReportFile(o.file, text);
       else io.stdout(text);
     }
   }

@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { closeSync, constants, createReadStream, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { decode, type Encoding } from './decode.js';
 import type { ReadResult } from './model.js';
@@ -17,15 +17,9 @@ export interface ReadOptions {
 
 /** Read one file into documents. Never throws: a failure is a ReadProblem. */
 export async function readPath(path: string, options: ReadOptions = {}): Promise<ReadResult[]> {
-  let data: Uint8Array;
-  try {
-    data = await readFile(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a folder' : (err as Error).message;
-    return [{ ok: false, problem: { path, ruleId: 'input/unreadable', message: `cannot read ${path}: ${why}` } }];
-  }
-  return readBytes(path, data, options);
+  const read = await readFileSnapshot(path, path, Infinity);
+  if (!read.ok) return [{ ok: false, problem: { path, ruleId: read.ruleId, message: read.message } }];
+  return readBytes(path, read.bytes, options);
 }
 
 export function readBytes(path: string, data: Uint8Array, options: ReadOptions = {}): ReadResult[] {
@@ -41,12 +35,122 @@ export function readBytes(path: string, data: Uint8Array, options: ReadOptions =
   return reader.read(path, decoded.text, options.readers ?? {});
 }
 
+/** A file's bytes as they were when it was opened, or why there are none. */
+export type FileBytes = { ok: true; bytes: Uint8Array } | { ok: false; ruleId: 'input/unreadable' | 'input/too-large'; message: string };
+
+/**
+ * Read a file found on disk, safe against what may happen to it between listing and reading: removed (or a link
+ * to nothing now), replaced by a folder or a named pipe (opened non-blocking, so a pipe with no writer cannot hang
+ * the run), or growing (only the bytes there when it was opened are read, so memory stays bounded and the run
+ * ends). `shown` is the path the messages name.
+ */
+export async function readFileSnapshot(absolute: string, shown: string, maxSize: number): Promise<FileBytes> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(absolute, constants.O_RDONLY | constants.O_NONBLOCK);
+    const info = await handle.stat();
+    const refused = refusal(info, shown, maxSize);
+    if (refused) return refused;
+    const bytes = new Uint8Array(info.size);
+    let got = 0;
+    while (got < bytes.length) {
+      const { bytesRead } = await handle.read(bytes, got, bytes.length - got, got);
+      if (bytesRead === 0) break; // shrank since it was opened
+      got += bytesRead;
+    }
+    return { ok: true, bytes: bytes.subarray(0, got) };
+  } catch (err) {
+    return { ok: false, ruleId: 'input/unreadable', message: `cannot read ${shown}: ${whyUnreadable(err as NodeJS.ErrnoException)}` };
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+/** readFileSnapshot for a worker thread, which has nothing else to do while it reads. */
+export function readFileSnapshotSync(absolute: string, shown: string, maxSize: number): FileBytes {
+  let fd: number | undefined;
+  try {
+    fd = openSync(absolute, constants.O_RDONLY | constants.O_NONBLOCK);
+    const info = fstatSync(fd);
+    const refused = refusal(info, shown, maxSize);
+    if (refused) return refused;
+    const bytes = new Uint8Array(info.size);
+    let got = 0;
+    while (got < bytes.length) {
+      const n = readSync(fd, bytes, got, bytes.length - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    return { ok: true, bytes: bytes.subarray(0, got) };
+  } catch (err) {
+    return { ok: false, ruleId: 'input/unreadable', message: `cannot read ${shown}: ${whyUnreadable(err as NodeJS.ErrnoException)}` };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function refusal(info: Stats, shown: string, maxSize: number): FileBytes | undefined {
+  if (!info.isFile()) return { ok: false, ruleId: 'input/unreadable', message: `cannot read ${shown}: ${notAFile(info)}` };
+  if (info.size > maxSize) {
+    return { ok: false, ruleId: 'input/too-large', message: `${shown} is ${(info.size / 1048576).toFixed(1)} MB, over the ${(maxSize / 1048576).toFixed(0)} MB limit; not checked (raise maxFileSize in the config or --max-file-size)` };
+  }
+  return undefined;
+}
+
+function notAFile(info: Stats): string {
+  if (info.isDirectory()) return 'is a folder';
+  if (info.isFIFO()) return 'is a named pipe (FIFO), not a file';
+  if (info.isSocket()) return 'is a socket, not a file';
+  return 'is a device, not a file';
+}
+
+/** Why a file could not be opened, in words. */
+export function whyUnreadable(e: NodeJS.ErrnoException): string {
+  switch (e.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a folder';
+    case 'ENOENT':
+      return 'no such file (removed after it was listed, or a link to nothing)';
+    case 'ELOOP':
+      return 'a loop of symbolic links';
+    case 'ENOTDIR':
+      return 'a folder on its path is no longer a folder';
+    default:
+      return e.message;
+  }
+}
+
 /**
  * Stream a line-based file (JSONL) through its reader, one line at a time, so memory stays flat however long
  * the file is. Lines must be UTF-8 (a JSONL export is); a bad byte gives a finding on that line.
  */
 export async function* readLines(path: string, reader: Reader, options: ReadOptions = {}): AsyncGenerator<ReadResult> {
-  const stream = createReadStream(path);
+  // Opened as readFileSnapshot opens: a named pipe cannot hang the run, and a file that keeps growing is read up
+  // to the size it had when opened, so the run ends.
+  let fd: number;
+  let size: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const info = fstatSync(fd);
+    size = info.size;
+    if (!info.isFile()) {
+      closeSync(fd);
+      yield { ok: false, problem: { path, ruleId: 'input/unreadable', message: `cannot read ${path}: ${notAFile(info)}` } };
+      return;
+    }
+  } catch (err) {
+    yield { ok: false, problem: { path, ruleId: 'input/unreadable', message: `cannot read ${path}: ${whyUnreadable(err as NodeJS.ErrnoException)}` } };
+    return;
+  }
+  if (size === 0) {
+    closeSync(fd);
+    yield { ok: false, problem: { path, ruleId: 'input/empty', message: `${path} is empty: there is no article to check` } };
+    return;
+  }
+  const stream = createReadStream('', { fd, start: 0, end: size - 1 });
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let line = 0;
   let offset = 0;
@@ -65,7 +169,7 @@ export async function* readLines(path: string, reader: Reader, options: ReadOpti
       yield* reader.readLine!(path, line === 1 ? text.replace(/^\uFEFF/, '') : text, at, options.readers ?? {});
     }
   } catch (err) {
-    yield { ok: false, problem: { path, ruleId: 'input/unreadable', message: `cannot read ${path}: ${(err as Error).message}` } };
+    yield { ok: false, problem: { path, ruleId: 'input/unreadable', message: `cannot read ${path}: ${whyUnreadable(err as NodeJS.ErrnoException)}` } };
     return;
   }
   if (!any) yield { ok: false, problem: { path, ruleId: 'input/empty', message: `${path} is empty: there is no article to check` } };

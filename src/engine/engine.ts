@@ -102,12 +102,30 @@ export class Engine {
   }
 }
 
+/** The most characters of found text a message quotes; a longer match is shortened with «…». */
+export const QUOTE_MAX = 80;
+
+/**
+ * Fill a message's placeholders. A plain string is text found in the document (or a rule's own pattern) and is
+ * quoted on one line, at most QUOTE_MAX characters: a pattern that matched 100 KB must not print all of it.
+ * Messages values are the tool's own words and stand as they are.
+ */
 function render(template: string, data: Observation['data'], lang: Lang): string {
   return template.replace(/\{([\w-]+)\}/g, (whole, key: string) => {
     const v = data?.[key];
     if (v === undefined) return whole;
-    return typeof v === 'string' ? v : (v as Messages)[lang];
+    return typeof v === 'string' ? quoted(v) : (v as Messages)[lang];
   });
+}
+
+function quoted(text: string): string {
+  if (text.length <= QUOTE_MAX && !/[\r\n]/.test(text)) return text;
+  const one = text.replace(/\s+/g, ' ');
+  if (one.length <= QUOTE_MAX) return one;
+  // Never cut a surrogate pair in half.
+  let cut = QUOTE_MAX - 1;
+  if (/[\ud800-\udbff]/.test(one[cut - 1]!)) cut--;
+  return `${one.slice(0, cut)}…`;
 }
 
 /** A document that could not be read becomes a result with one finding that says why. */

@@ -4,10 +4,9 @@
  * window of documents is in flight, so memory stays bounded however large the archive.
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { discover, type Input } from '../documents/discover.js';
-import { readBytes, readLines, type ReadOptions } from '../documents/read.js';
+import { readBytes, readFileSnapshot, readLines, type ReadOptions } from '../documents/read.js';
 import { readerForPath } from '../documents/readers/index.js';
 import type { ReadResult } from '../documents/model.js';
 import { sha256, type ResultCache } from './cache.js';
@@ -104,19 +103,10 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   const start = async (input: Input & { kind: 'file' }): Promise<DocumentResult[]> => {
     const abs = resolve(cwd, input.path);
     if (byPath) return byPath(input.path, abs);
-    let bytes: Uint8Array;
-    try {
-      const info = await stat(abs);
-      if (info.size > maxSize) {
-        // Never read whole into memory first.
-        return [problemResult({ path: input.path, ruleId: 'input/too-large', message: `${input.path} is ${(info.size / 1048576).toFixed(1)} MB, over the ${(maxSize / 1048576).toFixed(0)} MB limit; not checked (raise maxFileSize in the config or --max-file-size)` })];
-      }
-      bytes = await readFile(abs);
-    } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      const why = e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'is a folder' : e.message;
-      return [problemResult({ path: input.path, ruleId: 'input/unreadable', message: `cannot read ${input.path}: ${why}` })];
-    }
+    // The file may have changed since it was listed (removed, replaced, growing): one result says so.
+    const read = await readFileSnapshot(abs, input.path, maxSize);
+    if (!read.ok) return [problemResult({ path: input.path, ruleId: read.ruleId, message: read.message })];
+    const bytes = read.bytes;
     const hash = options.cache ? sha256(bytes) : '';
     const cached = options.cache?.get(input.path, hash);
     if (cached) return [cached];

@@ -2,10 +2,9 @@
  * A worker thread of `--jobs`: builds the same rule set and engine as the main thread once, then checks the
  * batches of files it is sent, reading them itself when given a path.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { buildRuleSet, loadConfig, type Config } from '../config/load.js';
 import { pathRules } from '../config/paths.js';
-import { readBytes } from '../documents/read.js';
+import { readBytes, readFileSnapshotSync } from '../documents/read.js';
 import { Engine, problemResult, type DocumentSettings, type EngineOptions } from './engine.js';
 import type { DocumentResult } from './finding.js';
 import { checkRead, DEFAULT_MAX_FILE_SIZE } from './run.js';
@@ -28,16 +27,9 @@ function setup(s: WorkerSetup) {
 function one(s: WorkerSetup, engine: Engine, settingsFor: (p: string) => DocumentSettings | undefined, file: WorkerFile): DocumentResult[] {
   let bytes = file.bytes;
   if (!bytes) {
-    try {
-      const max = s.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-      const info = statSync(file.absolute!);
-      if (info.size > max) return [problemResult({ path: file.path, ruleId: 'input/too-large', message: `${file.path} is ${(info.size / 1048576).toFixed(1)} MB, over the ${(max / 1048576).toFixed(0)} MB limit; not checked (raise maxFileSize in the config or --max-file-size)` })];
-      bytes = readFileSync(file.absolute!);
-    } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      const why = e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'is a folder' : e.message;
-      return [problemResult({ path: file.path, ruleId: 'input/unreadable', message: `cannot read ${file.path}: ${why}` })];
-    }
+    const read = readFileSnapshotSync(file.absolute!, file.path, s.maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
+    if (!read.ok) return [problemResult({ path: file.path, ruleId: read.ruleId, message: read.message })];
+    bytes = read.bytes;
   }
   return checkRead(engine, readBytes(file.path, bytes, s.read), settingsFor(file.path), sha256(bytes));
 }

@@ -22,8 +22,12 @@ const WEEKDAY = '(?:شنبه|یک ?شنبه|دو ?شنبه|سه ?شنبه|چها
 const BYLINE = new RegExp(`^(.{2,60}?)\\s*[-|،,]?\\s*(?:${WEEKDAY}(?=[\\s،,]|$)|\\d)`, 'u');
 /** Dateline: «تهران-ایرنا-», «استانبول – ایرنا –». */
 const DATELINE = /^([^\s\-:،]{2,20}(?: [^\s\-:،]{2,20}){0,2}) ?- ?([^\-:\n،]{2,30}?) ?- ?/u;
-/** Lead prefix: «خبرگزاری فارس: …», «اقتصادنیوز: …», «خبرورزشی -…». */
-const LEAD_PREFIX = /^([^\s\-:،]{2,25}(?: [^\s\-:،]{2,25}){0,2}) ?[:\-] ?/u;
+/**
+ * Lead prefix: «خبرگزاری فارس: …», «اقتصادنیوز: …», «خبرورزشی -…»: an outlet-like name of one to three words of
+ * letters only, then «:» or «-». Anything else before a colon (`body =HYPERLINK("http`, «http://», «ساعت 10:30»)
+ * is not a name and never becomes the declared source.
+ */
+const LEAD_PREFIX = /^(\p{L}[\p{L}\p{M}]{1,24}(?: \p{L}[\p{L}\p{M}]{1,24}){0,2}) ?(?::(?!\/\/)|-) ?/u;
 /** Lead: «به گزارش X،» or «به گزارش X به نقل از Y،». */
 const LEAD = /(?:^|[\s.])به گزارش ((?:[^\s،,:.]+ ){0,7}?[^\s،,:.]+?)(?: به نقل از ((?:[^\s،,:.]+ ){0,7}?[^\s،,:.]+))? ?[،,:]/u;
 

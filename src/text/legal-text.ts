@@ -35,6 +35,11 @@ export interface CompiledTemplate {
   slots: Record<string, SlotSpec>;
   /** Matches the whole text in folded text, any spacing and punctuation between words; groups capture slots. */
   exact: RegExp;
+  /**
+   * Matches the text's opening words through its first named slot («با استناد به ماده ۷۴»): the least that says
+   * which text a copy cut short is a copy of. Null when the text has no such slot.
+   */
+  opening: RegExp | null;
   /** Distinct longer words of the text with their approximate offset in it, for finding altered copies. */
   anchors: { text: string; at: number }[];
   /** Anchor indices by the hash of their word, so one pass over a document finds them all. */
@@ -96,7 +101,13 @@ export function compileTemplate(text: string, slots: Record<string, SlotSpec>, i
   const seenSlots = new Set<string>();
   const seenAnchors = new Set<string>();
   let at = 0;
-  for (const word of words) {
+  // The opening: the words through the first named slot with a value (the article number).
+  const firstSlot = words.findIndex((w) => w.slot && !w.wildcard);
+  let openingWords = firstSlot;
+  while (openingWords !== -1 && words[openingWords]?.slot === words[firstSlot]!.slot) openingWords++;
+  let openingParts = 0;
+  for (const [k, word] of words.entries()) {
+    if (k === openingWords) openingParts = parts.length;
     if (word.wildcard) {
       parts.push(`(?<${groupName(word.slot!)}>[^]{0,80}?)`);
       continue;
@@ -124,7 +135,9 @@ export function compileTemplate(text: string, slots: Record<string, SlotSpec>, i
     anchorsByHash.set(h, [...(anchorsByHash.get(h) ?? []), k]);
   });
   const dates = Object.fromEntries(Object.entries(slots).filter(([, v]) => v.type === 'date').map(([k, v]) => [k, parseNumericDate(foldText(v.value ?? '').text)]));
-  return { index, display, words, slots, exact: new RegExp(parts.join(BETWEEN), 'dgu'), anchors, anchorsByHash, foldedLength: at, dates };
+  if (openingWords === words.length) openingParts = parts.length;
+  const opening = openingParts > 0 ? new RegExp(parts.slice(0, openingParts).join(BETWEEN), 'gu') : null;
+  return { index, display, words, slots, exact: new RegExp(parts.join(BETWEEN), 'dgu'), opening, anchors, anchorsByHash, foldedLength: at, dates };
 }
 
 /** FNV-1a over UTF-16 units: a word's hash, computed the same way while scanning a document. */
@@ -174,6 +187,8 @@ export interface Difference {
   kind: DifferenceKind;
   /** The slot the difference is in, or null for the fixed wording. */
   slot: string | null;
+  /** For a text cut short: the slots missing (wholly or in part) at the end, in the text's order. */
+  missingSlots?: string[];
   expected: string;
   found: string;
   /** Original range of the found words; for a dropped phrase, an empty range where it belongs. */
@@ -215,9 +230,59 @@ export function locateText(folded: FoldedText, templates: CompiledTemplate[], bl
     const hit = anchorCluster(folded.text, t, minSimilarity);
     if (hit && (!best || hit.score > best.score)) best = { t, ...hit };
   }
-  if (!best || best.score < minSimilarity) return null;
+  if (best && best.score < minSimilarity) best = null;
+  // A copy cut short shares only its opening's anchors with the text, too few to pass minSimilarity, yet it is
+  // plainly the text: its opening words stand as written and its paragraph ends inside the text.
+  let cut: LocatedText | null = null;
+  for (const t of templates) {
+    const c = cutCopy(folded, t, blocks);
+    if (c && (!cut || c.similarity > cut.similarity)) cut = c;
+  }
+  if (cut && (!best || cut.similarity >= best.score)) return cut;
+  if (!best) return null;
   const [start, end] = widenToBlocks(folded, best.from, best.to, blocks);
   return align(folded, best.t, start, end, best.score);
+}
+
+/** How many openings are tried: a page quoting the law's opening words many times gains nothing from more. */
+const MAX_OPENINGS = 32;
+
+/**
+ * A copy of the text cut short, as pages end when a template truncates the footer: the opening words as written,
+ * then the text's words up to the end of the paragraph (every word of it matching the text), then nothing.
+ * Returns the alignment of that copy, whose last difference says what is missing at the end; null when there is
+ * none. A paragraph that goes on with other words after the opening is prose citing the same article, not a copy.
+ */
+function cutCopy(folded: FoldedText, t: CompiledTemplate, blocks: Span[]): LocatedText | null {
+  if (!t.opening) return null;
+  t.opening.lastIndex = 0;
+  let best: LocatedText | null = null;
+  for (let tries = 0; tries < MAX_OPENINGS; tries++) {
+    const m = t.opening.exec(folded.text);
+    if (!m) break;
+    if (m[0].length === 0) t.opening.lastIndex++;
+    const [start] = folded.toOriginal(m.index, m.index + m[0].length);
+    const block = blocks.find((b) => b.start <= start && start < b.end);
+    const end = block ? block.end : folded.original.length;
+    const found = wordsIn(folded, start, end);
+    // More words than the whole text has: not a shortened copy.
+    if (found.length === 0 || found.length > t.words.length) continue;
+    const ops = diffWords(t.words, found);
+    const lastFound = ops.findLastIndex((o) => o.op !== 'drop');
+    const tailDropped = ops.slice(lastFound + 1);
+    const body = ops.slice(0, lastFound + 1);
+    const unmatched = body.filter((o) => o.op !== 'match' && o.op !== 'absorb').length;
+    const lastOp = ops[lastFound];
+    // The found words are the text's own (at most one word in ten added or dropped on the way), and the last one
+    // belongs to it: the text stops there.
+    if (!tailDropped.length || !lastOp || lastOp.op === 'add' || unmatched * 10 > found.length) continue;
+    const present = new Set(ops.filter((o) => o.op === 'match').map((o) => t.words[o.e]!.skel));
+    const similarity = t.anchors.filter((a) => present.has(a.text)).length / Math.max(1, t.anchors.length);
+    const located = align(folded, t, start, end, similarity);
+    if (located.differences.at(-1)?.kind !== 'cut-short') continue;
+    if (!best || located.similarity > best.similarity) best = located;
+  }
+  return best;
 }
 
 function fromExact(folded: FoldedText, t: CompiledTemplate, m: RegExpExecArray): LocatedText {
@@ -357,6 +422,11 @@ function diffWords(exp: TemplateWord[], found: FoundWord[]): Op[] {
   while (head < exp.length && head < found.length && same(head, head)) head++;
   let tail = 0;
   while (tail < exp.length - head && tail < found.length - head && same(exp.length - 1 - tail, found.length - 1 - tail)) tail++;
+  // A tail of short words only («است») proves nothing: a copy cut short after «تصویری است» ends with the same word
+  // as the whole text. Leave it to the table, which matches a word where it first occurs.
+  let longWord = false;
+  for (let k = 1; k <= tail; k++) if (exp[exp.length - k]!.skel.length >= ANCHOR_MIN) longWord = true;
+  if (!longWord) tail = 0;
   const ops: Op[] = [];
   for (let k = 0; k < head; k++) ops.push({ op: 'match', e: k, f: k });
   ops.push(...diffMiddle(exp, found, head, exp.length - tail, head, found.length - tail));
@@ -405,7 +475,7 @@ function align(folded: FoldedText, t: CompiledTemplate, start: number, end: numb
   const flush = (nextE: number) => {
     const atEnd = nextE === -1;
     if (pendingE.length || pendingF.length) {
-      const around = { prev: t.words[lastMatchedE]?.slot ?? null, next: t.words[nextE]?.slot ?? null };
+      const around = { prev: t.words[lastMatchedE]?.slot ?? null, next: t.words[nextE]?.slot ?? null, lastMatched: lastMatchedE };
       const d = describe(t, found, pendingE, pendingF, lastMatchedF, atEnd && matchedAny, folded.original, around);
       if (d) differences.push(d);
     }
@@ -453,7 +523,7 @@ function describe(
   lastMatchedF: number,
   atEnd: boolean,
   original: string,
-  around: { prev: string | null; next: string | null },
+  around: { prev: string | null; next: string | null; lastMatched: number },
 ): Difference | null {
   const expWords = e.map((k) => t.words[k]!);
   const foundWords = f.map((k) => found[k]!);
@@ -483,6 +553,13 @@ function describe(
     const next = found[lastMatchedF + 1];
     const prev = found[lastMatchedF];
     start = end = next && !atEnd ? next.start : prev ? prev.end : 0;
+  }
+  if (kind === 'cut-short') {
+    // Everything after the last word present is missing, a site slot that absorbed nothing included.
+    const missing = t.words.slice(around.lastMatched + 1);
+    const missingSlots = [...new Set(missing.flatMap((w) => (w.slot ? [w.slot] : [])))];
+    const fullExpected = displayOf(t.display.slice(missing[0]!.displayStart, missing[missing.length - 1]!.displayEnd));
+    return { kind, slot, missingSlots, expected: fullExpected, found: foundText, start, end };
   }
   return { kind, slot, expected, found: foundText, start, end };
 }

@@ -235,7 +235,10 @@ function parseXml(xml: string): Parsed {
     const amp = bareAmpersand(xml, lastEnd, offset);
     // An element left open is best shown at its start tag, not at the end of the file.
     const open = stack[stack.length - 1];
-    if (amp !== -1) failure = { ok: false, message: '«&» starts no character reference (write &amp;)', offset: amp };
+    // saxes reads no DTD: an entity declared there (a file on disk, nested expansions) is undefined, never read.
+    const ref = /^undefined entity/.test(message) ? /^&([^\s&;<]{1,60});/.exec(xml.slice(Math.max(0, xml.lastIndexOf('&', offset)))) : null;
+    if (ref) failure = { ok: false, message: `the entity «&${ref[1]};» is not one of XML's own (&lt; &gt; &amp; &quot; &apos;); entities declared in a DTD are never expanded or read; write the text itself`, offset: xml.lastIndexOf('&', offset) };
+    else if (amp !== -1) failure = { ok: false, message: '«&» starts no character reference (write &amp;)', offset: amp };
     else if (/^unclosed tag/.test(message) && open) failure = { ok: false, message: `<${open.name}> is never closed`, offset: open.start };
     else if (/^(unexpected|unmatched) close/.test(message)) {
       // saxes has already popped the element the end tag does not match.

@@ -75,11 +75,36 @@ export const jsonlReader: Reader = {
 // ---------------------------------------------------------------------------------------------------------------
 // Files and lines
 
+/** Deeper than any CMS export nests (a few levels); the parser recurses per level, so deeper input is refused. */
+export const MAX_JSON_DEPTH = 256;
+
+/** The offset of the bracket that opens level MAX_JSON_DEPTH + 1, or -1. Strings are skipped, escapes too. */
+function tooDeepAt(source: string): number {
+  let depth = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (c === 0x22) {
+      // Skip a string: to the next unescaped quote.
+      for (i++; i < source.length && source.charCodeAt(i) !== 0x22; i++) if (source.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_JSON_DEPTH) return i;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return -1;
+}
+
+const TOO_DEEP = `arrays and objects nested more than ${MAX_JSON_DEPTH} levels deep; an export of articles nests a few`;
+
 function readJson(path: string, source: string, options: ReaderOptions): ReadResult[] {
-  const errors: ParseError[] = [];
-  const root = parseTree(source, errors, PARSE_OPTIONS);
   let lines: LineIndex | undefined;
   const position = (offset: number): Position => (lines ??= new LineIndex(source)).position(offset);
+  const deep = tooDeepAt(source);
+  if (deep !== -1) {
+    const at = position(deep);
+    return [problem(path, 'input/malformed', `${path} is not read (line ${at.line}, column ${at.column}): ${TOO_DEEP}. Nothing in the file was checked.`, at)];
+  }
+  const errors: ParseError[] = [];
+  const root = parseTree(source, errors, PARSE_OPTIONS);
   if (errors.length || !root) {
     const e = describeError(source, errors[0]);
     const at = position(e.offset);
@@ -93,11 +118,16 @@ function readJson(path: string, source: string, options: ReaderOptions): ReadRes
 }
 
 function readJsonLine(path: string, line: string, at: { offset: number; line: number }, options: ReaderOptions): ReadResult[] {
-  const errors: ParseError[] = [];
-  const root = parseTree(line, errors, PARSE_OPTIONS);
   // A line of JSON has no line breaks: a position is this line, and the column in it.
   const position = (offset: number): Position => ({ line: at.line, column: Math.max(0, Math.min(offset, line.length)) + 1 });
   const here = `${path}#${at.line}`;
+  const deep = tooDeepAt(line);
+  if (deep !== -1) {
+    const p = position(deep);
+    return [problem(here, 'input/malformed', `${path} line ${at.line} is not read (column ${p.column}): ${TOO_DEEP}. This line was not checked; the other lines were.`, p)];
+  }
+  const errors: ParseError[] = [];
+  const root = parseTree(line, errors, PARSE_OPTIONS);
   if (errors.length || !root) {
     const e = describeError(line, errors[0]);
     const p = position(e.offset);

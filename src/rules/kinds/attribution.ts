@@ -136,7 +136,7 @@ export const attribution: RuleKind<Options> = {
           const suggestions: Messages = near.length ? { en: ` (did you mean ${near.map((n) => `«${n}»`).join(', ')}?)`, fa: ` (شاید ${near.map((n) => `«${n}»`).join('، ')})` } : { en: '', fa: '' };
           report({ check: 'unknown-source', start: s, end: e, data: { source, suggestions } });
         } else {
-          for (const broken of brokenTerms(outlet, folded.text, registry)) report({ check: 'terms', start: s, end: e, data: { outlet: outlet.name.fa, term: broken, notes: outlet.terms.notes } });
+          for (const broken of brokenTerms(outlet, folded.text, registry)) report({ check: 'terms', start: s, end: e, data: { outlet: outlet.name.fa, term: broken, notes: { en: outlet.terms.notes, fa: outlet.terms.notes } } }); // the registry's words, not found text: never shortened
         }
 
         // Compare with the origin: through the registry when both names resolve, by folded name when neither does.

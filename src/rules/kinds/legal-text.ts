@@ -150,7 +150,8 @@ export const legalText: RuleKind<Options> = {
           return;
         }
         for (const d of located.differences) {
-          const what = d.slot ? slots[d.slot]!.label : WORDING;
+          // A text cut short names every part it lacks: «site, liability clause».
+          const what = d.missingSlots?.length ? joinLabels(d.missingSlots.map((n) => slots[n]!.label)) : d.slot ? slots[d.slot]!.label : WORDING;
           const change: Messages = { en: fill(CHANGE[d.kind].en, d), fa: fill(CHANGE[d.kind].fa, d) };
           report({
             check: 'altered',
@@ -179,6 +180,10 @@ export const legalText: RuleKind<Options> = {
     };
   },
 };
+
+function joinLabels(labels: Messages[]): Messages {
+  return { en: labels.map((l) => l.en).join(', '), fa: labels.map((l) => l.fa).join('، ') };
+}
 
 function fill(template: string, d: Difference): string {
   return template.replace('{expected}', d.expected).replace('{found}', d.found);

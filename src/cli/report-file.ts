@@ -1,0 +1,96 @@
+/**
+ * Writing a report file so that no run, however it ends, leaves half a report in place of the old one: the report
+ * is written beside it as `<file>.<pid>.tmp` and renamed over it when complete. A run killed outright (SIGKILL,
+ * out of memory, power cut) cannot remove its temporary; the next run that writes the same report does, once its
+ * own report is in place, for every temporary whose process is gone. A live process's temporary is never touched:
+ * another run may be writing it right now.
+ */
+import { closeSync, createWriteStream, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** Where this process writes `file` before renaming it into place. */
+export function temporaryOf(file: string): string {
+  return `${file}.${process.pid}.tmp`;
+}
+
+/** True unless the process is known to be gone (ESRCH). EPERM means it lives under another user. */
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/**
+ * Remove `<file>.<pid>.tmp` left beside `file` by processes that no longer run. Returns the paths removed.
+ * Best effort: a temporary that cannot be listed or removed stays, and the report is still written.
+ */
+export function removeStaleTemporaries(file: string): string[] {
+  const dir = dirname(file);
+  const prefix = `${basename(file)}.`;
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pid = name.slice(prefix.length, -'.tmp'.length);
+    if (!/^[1-9]\d{0,9}$/.test(pid) || alive(Number(pid))) continue;
+    try {
+      unlinkSync(join(dir, name));
+      removed.push(join(dir, name));
+    } catch {
+      // Gone already (another run cleaned it) or not ours to remove: leave it.
+    }
+  }
+  return removed;
+}
+
+/** Write the whole report text, then rename it into place. */
+export async function writeReportFile(file: string, text: string): Promise<void> {
+  const tmp = temporaryOf(file);
+  await writeFile(tmp, text);
+  await rename(tmp, file);
+  removeStaleTemporaries(file);
+}
+
+/** Write a report given in chunks (a large HTML or SARIF report), then rename it into place. */
+export async function writeReportFileInChunks(file: string, chunks: Iterable<string>): Promise<void> {
+  const tmp = temporaryOf(file);
+  const out = createWriteStream(tmp);
+  for (const c of chunks) if (!out.write(c)) await new Promise<void>((r) => out.once('drain', () => r()));
+  await new Promise<void>((res, rej) => out.end((err?: Error | null) => (err ? rej(err) : res())));
+  await rename(tmp, file);
+  removeStaleTemporaries(file);
+}
+
+/** A report written as documents are checked: `write` appends, `commit` puts it in place, `discard` drops it. */
+export interface ReportStream {
+  write(text: string): void;
+  commit(): void;
+  discard(): void;
+}
+
+export function openReportStream(file: string): ReportStream {
+  const tmp = temporaryOf(file);
+  const fd = openSync(tmp, 'w');
+  return {
+    write: (text) => void writeSync(fd, text),
+    commit: () => {
+      closeSync(fd);
+      renameSync(tmp, file);
+      removeStaleTemporaries(file);
+    },
+    discard: () => {
+      closeSync(fd);
+      unlinkSync(tmp);
+    },
+  };
+}
