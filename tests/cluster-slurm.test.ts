@@ -191,7 +191,7 @@ describe('the sbatch script run by hand, as Slurm runs it', () => {
   const step = (dir: string, args: string[], env: Record<string, string>) =>
     spawnSync('bash', [SBATCH, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, MANBA, MANBA_ARCHIVE: 'archive', MANBA_SHARDS: '3', MANBA_OUT: 'out', ...env } });
 
-  it('array tasks 1 to 3 and the merge step give the one-machine report, document for document', () => {
+  it('array tasks 1 to 3 and the merge step give the one-machine report, document for document', { timeout: 120_000 }, () => {
     const { dir, expected } = makeArchive();
     const one = oneMachine(dir);
     // Named out of order: the merged report still lists the documents as the one-machine run does.
@@ -209,7 +209,7 @@ describe('the sbatch script run by hand, as Slurm runs it', () => {
     expectFindingsAsMade(merged, expected);
   });
 
-  it('refuses a task outside the shards, a missing setting, a missing shard report and an unknown step, with exit 2', () => {
+  it('refuses a task outside the shards, a missing setting, a missing shard report and an unknown step, with exit 2', { timeout: 60_000 }, () => {
     const { dir } = makeArchive();
     const outside = step(dir, [], { SLURM_ARRAY_TASK_ID: '0' });
     expect([outside.status, outside.stderr]).toEqual([2, 'manba-audit: array task "0" is not a shard of 1-3: submit with --array=1-3 (or a part of it)\n']);
