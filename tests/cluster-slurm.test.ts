@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { positionOf, reference, ROOT } from './helpers.js';
@@ -101,18 +101,18 @@ function expectFindingsAsMade(report: Report, expected: Map<string, string[]>): 
 const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'TIMEOUT', 'NODE_FAIL', 'OUT_OF_MEMORY', 'PREEMPTED', 'BOOT_FAIL', 'DEADLINE']);
 
 /** Each job (an array's tasks each) as `id state exit`, from scontrol (no accounting database is needed). */
-function jobStates(id: string): { job: string; state: string; exit: string; reason: string }[] {
+function jobStates(id: string): { job: string; state: string; exit: string; reason: string; timeLimit: string }[] {
   const r = spawnSync('scontrol', ['show', 'job', '--oneliner', id], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`scontrol show job ${id}: ${r.stderr}`);
   return r.stdout.trim().split('\n').map((line) => {
     const field = (name: string) => new RegExp(`(?:^| )${name}=(\\S*)`).exec(line)?.[1] ?? '';
     const task = field('ArrayTaskId');
-    return { job: task ? `${field('ArrayJobId')}_${task}` : field('JobId'), state: field('JobState'), exit: field('ExitCode'), reason: field('Reason') };
+    return { job: task ? `${field('ArrayJobId')}_${task}` : field('JobId'), state: field('JobState'), exit: field('ExitCode'), reason: field('Reason'), timeLimit: field('TimeLimit') };
   });
 }
 
 /** Waits until every job named is over, at most two minutes; then cancels what is left and fails. */
-async function waitForJobs(ids: string[]): Promise<Map<string, { state: string; exit: string; reason: string }>> {
+async function waitForJobs(ids: string[]): Promise<Map<string, ReturnType<typeof jobStates>[number]>> {
   const deadline = Date.now() + 120_000;
   for (;;) {
     const states = ids.flatMap(jobStates);
@@ -131,8 +131,8 @@ function jobLogs(out: string): Record<string, string> {
   return Object.fromEntries(readdirSync(out).filter((f) => f.startsWith('slurm-')).sort().map((f) => [f, readFileSync(join(out, f), 'utf8')]));
 }
 
-function submit(dir: string, env: Record<string, string>): { shards: string; merge: string; stdout: string } {
-  const r = spawnSync('bash', [SUBMIT, 'archive', String(SHARDS), 'out'], { cwd: dir, encoding: 'utf8', env: { ...process.env, MANBA, ...env } });
+function submit(dir: string, env: Record<string, string>, sbatchOptions: string[] = []): { shards: string; merge: string; stdout: string } {
+  const r = spawnSync('bash', [SUBMIT, 'archive', String(SHARDS), 'out', ...(sbatchOptions.length ? ['--', ...sbatchOptions] : [])], { cwd: dir, encoding: 'utf8', env: { ...process.env, MANBA, ...env } });
   expect(r.status, r.stderr).toBe(0);
   const ids = /^shards job (\d+), merge job (\d+)$/m.exec(r.stdout);
   expect(ids, r.stdout).not.toBeNull();
@@ -150,12 +150,14 @@ describe.skipIf(!slurmUp)(`Slurm job array (${slurmState})`, () => {
     const one = oneMachine(dir);
     expectFindingsAsMade(one, expected);
 
-    const { shards, merge, stdout } = submit(dir, {});
+    // sbatch options reach both submissions: a time limit, and at most two shards at once instead of all three.
+    const { shards, merge, stdout } = submit(dir, {}, ['--time=10', '--array=1-3%2']);
     expect(stdout).toContain(`slurm-submit: 3 shards of archive, reports in ${dir}/out\n`);
     const states = await waitForJobs([shards, merge]);
     const logs = jobLogs(join(dir, 'out'));
     console.log(`${stdout}${[...states].map(([job, s]) => `${job} ${s.state} ${s.exit}`).join('\n')}\n${Object.entries(logs).map(([f, text]) => `${f}: ${text}`).join('')}`);
     expect([...states].map(([job, s]) => `${job} ${s.state} ${s.exit}`).sort()).toEqual([`${merge} COMPLETED 0:0`, `${shards}_1 COMPLETED 0:0`, `${shards}_2 COMPLETED 0:0`, `${shards}_3 COMPLETED 0:0`].sort());
+    expect([...states.values()].map((s) => s.timeLimit)).toEqual(['00:10:00', '00:10:00', '00:10:00', '00:10:00']);
 
     // Each task checked its own shard; together, every document once.
     const parts = [1, 2, 3].map((i) => readReport(join(dir, 'out', `shard-${i}.json`)));
@@ -163,7 +165,7 @@ describe.skipIf(!slurmUp)(`Slurm job array (${slurmState})`, () => {
     expect(parts.every((p) => p.documents.length > 0)).toBe(true);
     expect(parts.flatMap((p) => p.documents.map((d) => d.path)).sort()).toEqual(one.documents.map((d) => d.path).sort());
     const line = (p: Report) => `${p.summary.documents} documents, ${p.summary.errors} errors, 0 warnings`;
-    parts.forEach((p, i) => expect(logs[`slurm-${shards}_${i + 1}.out`]).toBe(`manba-audit: shard ${i + 1}/3 of archive on ${readFileSync('/proc/sys/kernel/hostname', 'utf8').trim()}: ${line(p)} -> ${dir}/out/shard-${i + 1}.json\n`));
+    parts.forEach((p, i) => expect(logs[`slurm-${shards}_${i + 1}.out`]).toBe(`manba-audit: shard ${i + 1}/3 of archive on ${hostname()}: ${line(p)} -> ${dir}/out/shard-${i + 1}.json\n`));
 
     const merged = readReport(join(dir, 'out', 'audit.json'));
     expectSameAudit(merged, one, 3);

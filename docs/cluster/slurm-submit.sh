@@ -23,7 +23,7 @@ shift 2
 out=manba-audit
 if [ $# -gt 0 ] && [ "$1" != -- ]; then out=$1; shift; fi
 if [ $# -gt 0 ]; then [ "$1" = -- ] || usage; shift; fi
-sbatch_options=("$@")
+sbatch_options=("$@") # empty arrays below are ${a[@]+"${a[@]}"}, for bash before 4.4 under set -u
 [[ $shards =~ ^[1-9][0-9]*$ ]] || { echo "slurm-submit: SHARDS must be a whole number of at least 1, not \"$shards\"" >&2; exit 2; }
 command -v sbatch >/dev/null || { echo "slurm-submit: sbatch not found: run this on a Slurm login node" >&2; exit 2; }
 
@@ -31,17 +31,17 @@ script="$(cd "$(dirname "$0")" && pwd)/slurm-audit.sbatch"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 array="1-$shards"
-for o in "${sbatch_options[@]}"; do [[ $o == --array=* ]] && array=${o#--array=}; done
+for o in ${sbatch_options[@]+"${sbatch_options[@]}"}; do [[ $o == --array=* ]] && array=${o#--array=}; done
 options=()
-for o in "${sbatch_options[@]}"; do [[ $o == --array=* ]] || options+=("$o"); done
+for o in ${sbatch_options[@]+"${sbatch_options[@]}"}; do [[ $o == --array=* ]] || options+=("$o"); done
 
 export MANBA_ARCHIVE="$archive" MANBA_SHARDS="$shards" MANBA_OUT="$out"
 # Every task runs here, so that each checks the same paths as given (the partition is by path).
 shards_job=$(sbatch --parsable --export=ALL --chdir="$PWD" --array="$array" --job-name=manba-audit-shards \
-  --output="$out/slurm-%A_%a.out" "${options[@]}" "$script" shard)
+  --output="$out/slurm-%A_%a.out" ${options[@]+"${options[@]}"} "$script" shard)
 shards_job=${shards_job%%;*} # --parsable prints "id;cluster" on a multi-cluster setup
 merge_job=$(sbatch --parsable --export=ALL --chdir="$PWD" --dependency="afterok:$shards_job" --kill-on-invalid-dep=yes \
-  --job-name=manba-audit-merge --output="$out/slurm-%j-merge.out" "${options[@]}" "$script" merge)
+  --job-name=manba-audit-merge --output="$out/slurm-%j-merge.out" ${options[@]+"${options[@]}"} "$script" merge)
 merge_job=${merge_job%%;*}
 echo "slurm-submit: $shards shards of $archive, reports in $out"
 echo "shards job $shards_job, merge job $merge_job"
