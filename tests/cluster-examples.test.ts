@@ -22,6 +22,15 @@ register(
 );
 const { parseWorkflow, convertWorkflowTemplate, NoOperationTraceWriter } = await import('@actions/workflow-parser');
 
+/** The first YAML block of a README section: the README shows the files' text, which must not drift from them. */
+function readmeYaml(heading: string): string {
+  const readme = readFileSync(`${ROOT}README.md`, 'utf8');
+  const section = readme.slice(readme.indexOf(`\n### ${heading}\n`));
+  const block = /\n```yaml\n([\s\S]*?)```\n/.exec(section);
+  if (!block) throw new Error(`no yaml block under ${heading}`);
+  return block[1]!;
+}
+
 type Manifest = { kind: string; metadata: { name: string }; spec: Record<string, any> };
 const manifests = (text: string) => parseAllDocuments(text).map((d) => d.toJS() as Manifest);
 
@@ -59,6 +68,12 @@ describe('the Kubernetes Indexed Job (docs/ci/audit-k8s-indexed-job.yaml)', () =
     expect(merge!.spec.template.spec.containers[0].args[0]).toContain('manba merge shard-1.json shard-2.json shard-3.json shard-4.json ');
   });
 
+  it('is what the README shows (the shards\' Job, word for word)', () => {
+    const shown = readmeYaml('In Kubernetes: an Indexed Job');
+    expect(shown.startsWith('apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: manba-audit-shards\n')).toBe(true);
+    expect(text).toContain(shown);
+  });
+
   it('a broken copy fails with the paths and messages of what is wrong', () => {
     const [shards] = manifests(text);
     const broken = structuredClone(shards!);
@@ -80,6 +95,12 @@ describe('the GitHub Actions matrix of shards (docs/ci/audit-github-matrix.yml)'
 
   it('is a workflow GitHub accepts: no error from its parser', async () => {
     expect(await workflowProblems(text)).toEqual([]);
+  });
+
+  it('is what the README shows (its jobs, word for word)', () => {
+    const shown = readmeYaml('In GitHub Actions: a matrix of shards');
+    expect(shown.startsWith('jobs:\n  shard:\n')).toBe(true);
+    expect(text).toContain(shown);
   });
 
   it('broken copies fail where they are broken: line, column and what is wrong', async () => {
