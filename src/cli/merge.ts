@@ -43,6 +43,10 @@ export async function mergeCommand(files: string[], opts: { format: string[]; fa
       });
     }
   }
+  // Shards are a partition by hash, so report by report is no order at all. A run over a folder lists its files in
+  // path order, a file's documents in the file's order: sorted by file (stable), the merge lists them as that run.
+  const fileOf = (d: DocumentResult) => d.path.split('#')[0]!;
+  documents.sort((a, b) => (fileOf(a) < fileOf(b) ? -1 : fileOf(a) > fileOf(b) ? 1 : 0));
   const runs = reports.map((r) => r.run).filter((r): r is RunEvidence => !!r);
   const run: RunEvidence | undefined = runs.length
     ? {
