@@ -49,6 +49,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Keep results in memory for the outcome (default true); a streaming run turns it off. */
   keepResults?: boolean;
+  /** The bytes to check instead of the file's (a file as --fix wrote it or --fix-dry-run would): undefined reads the file. */
+  bytesOf?: (absolutePath: string) => Uint8Array | undefined;
 }
 
 /** Checks one file's bytes; returns its documents' results. */
@@ -100,12 +102,14 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
 
   /** Start one input: read it, take it from the cache or check it. Streams and stdin are handled in order instead. */
   // Elsewhere and without a cache (which needs the bytes here), the checker reads the files itself.
-  const byPath = elsewhere && !options.cache ? options.checkPath : undefined;
+  const byPath = elsewhere && !options.cache && !options.bytesOf ? options.checkPath : undefined;
   const start = async (input: Input & { kind: 'file' }): Promise<DocumentResult[]> => {
     const abs = resolve(cwd, input.path);
     if (byPath) return byPath(input.path, abs);
     let bytes: Uint8Array;
-    try {
+    const given = options.bytesOf?.(abs);
+    if (given) bytes = given;
+    else try {
       const info = await stat(abs);
       if (info.size > maxSize) {
         // Never read whole into memory first.
@@ -124,7 +128,7 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
     if (options.cache && out.length === 1) options.cache.set(input.path, hash, out[0]!);
     return out;
   };
-  const streamed = (input: Input) => input.kind === 'file' && readerForPath(input.path)?.readLine !== undefined;
+  const streamed = (input: Input) => input.kind === 'file' && readerForPath(input.path)?.readLine !== undefined && !options.bytesOf?.(resolve(cwd, input.path));
 
   const window = Math.max(1, options.window ?? 16);
   const pending = new Map<number, Promise<DocumentResult[]>>();

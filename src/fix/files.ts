@@ -38,6 +38,8 @@ export interface FileFix {
   findings: Finding[];
   /** A unified diff of the file's text, when it changed. */
   diff?: string;
+  /** In a dry run without --fix-suggestions: the diff the suggestions would add (a person decides). */
+  suggestionDiff?: string;
   written: boolean;
   /** Why the fixed file was not written (read-only, changed on disk, a write error). */
   notWritten?: string;
@@ -73,6 +75,11 @@ export async function fixFiles(engine: Engine, args: readonly string[], options:
     const settings = options.settingsFor?.(input.path);
     const outcome = fixBytes(input.path, bytes, (read) => checkRead(engine, read, settings), options.read ?? {}, options.selection);
     const file: FileFix = { path: input.path, absolute, findings: outcome.fixed, written: false, notRewritten: outcome.notRewritten, ...(outcome.stopped ? { stopped: outcome.stopped } : {}) };
+    if (!options.write && !options.selection?.suggestions) {
+      // A dry run shows what suggestions would change too, apart: --fix never applies them.
+      const withSuggestions = fixBytes(input.path, outcome.bytes, (read) => checkRead(engine, read, settings), options.read ?? {}, { ...options.selection, suggestions: true });
+      if (withSuggestions.bytes !== outcome.bytes) file.suggestionDiff = unifiedDiff(input.path, outcome.bytes, withSuggestions.bytes, options.read);
+    }
     if (outcome.bytes !== bytes) {
       file.fixed = outcome.bytes;
       file.diff = unifiedDiff(input.path, bytes, outcome.bytes, options.read);
