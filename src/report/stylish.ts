@@ -42,7 +42,7 @@ export const stylishReporter: Reporter = {
     if (problems === 0) lines.push(green(`✓ ${tally}, no problems`));
     else lines.push((errors ? red : yellow)(`✖ ${problems} problem${problems === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}) — ${tally}`));
     if (fixable || suggestions) {
-      const parts = [...(fixable ? [`${fixable} problem${fixable === 1 ? '' : 's'} fixable with --fix`] : []), ...(suggestions ? [`${suggestions} with a suggestion (--fix-dry-run shows it, --fix-suggestions applies it)`] : [])];
+      const parts = [...(fixable ? [`${fixable} problem${fixable === 1 ? '' : 's'} fixable with --fix`] : []), ...(suggestions ? [`${suggestions} problem${suggestions === 1 ? '' : 's'} with a suggestion (--fix-dry-run shows it, --fix-suggestions applies it)`] : [])];
       lines.push(parts.join('; '));
     }
     return lines.join('\n') + '\n';

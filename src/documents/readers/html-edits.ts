@@ -32,6 +32,8 @@ function lineStart(s: string, at: number): number {
 
 export function htmlEditor(
   html: string,
+  /** The text read from the page (what fix offsets index). */
+  text: string,
   toSource: (offset: number) => number,
   elements: readonly BlockElement[],
   /** The content element's range (article, main, body), or undefined for a fragment: the whole string. */
@@ -50,7 +52,9 @@ export function htmlEditor(
     switch (op.op) {
       case 'replace': {
         const s = toSource(op.start);
-        const e = op.end > op.start ? toSource(op.end) : s;
+        // The end right after the span's last character when it is copied as is (not the whitespace up to the next tag).
+        const last = op.end > op.start ? toSource(op.end - 1) : -1;
+        const e = op.end <= op.start ? s : html[last] === text[op.end - 1] ? last + 1 : toSource(op.end);
         if (e < s || html.slice(s, e).includes('<')) return CROSSES_MARKUP;
         return { start: s, end: e, text: escapeHtml(op.text) };
       }

@@ -107,7 +107,7 @@ export function extractHtmlWithOffsets(html: string, options: { selector?: strin
     directives,
     ...(out.regionStart !== undefined ? { pageFooterStart: out.regionStart } : {}),
     directiveOffsets: offsets,
-    edit: htmlEditor(html, toSource, elements, rootElement),
+    edit: htmlEditor(html, text, toSource, elements, rootElement),
   };
 }
 

@@ -10,7 +10,7 @@ import { displayOf } from '../../text/legal-text.js';
 import { OptionError, type FixProposal, type Messages, type NoFix, type RuleKind } from '../types.js';
 import type { Outlet, Registry } from '../../sources/registry.js';
 import { scopeSchema } from './schema-parts.js';
-import { endOfDocument, inScope } from './places.js';
+import { endOfDocument, endOfFooter, inScope } from './places.js';
 
 interface Options {
   forms: string[];
@@ -150,7 +150,7 @@ export const attribution: RuleKind<Options> = {
             if (linePlaceholders.includes('site') && !site) return NO_SITE;
             const text = line.replace(/\{source\}/g, displayOf(origin.name)).replace(/\{site\}/g, site ?? '');
             const notice = facts.notice;
-            return { edits: [notice?.inFooter ? { op: 'insert-paragraph', before: notice.start, text } : { op: 'insert-paragraph', after: at, text }] };
+            return { edits: [notice?.inFooter ? { op: 'insert-paragraph', before: notice.start, text } : { op: 'insert-paragraph', after: endOfFooter(doc), text }] };
           };
           report({ check: 'missing', start: at, end: at, data: { suggestion: `«منبع: ${name}»` }, fix });
           return;

@@ -8,7 +8,7 @@ import { parseNumericDate } from '../../text/dates.js';
 import { fold, skeletonOf } from '../../text/fold.js';
 import { OptionError, type FixProposal, type Messages, type NoFix, type RuleKind } from '../types.js';
 import { messagesSchema } from './schema-parts.js';
-import { endOfDocument, inFooter } from './places.js';
+import { endOfDocument, endOfFooter, inFooter } from './places.js';
 
 interface Slot extends SlotSpec {
   label: Messages;
@@ -173,7 +173,7 @@ export const legalText: RuleKind<Options> = {
             const site = publishing();
             if (siteSlot && !site) return NO_SITE;
             const text = canonical(siteSlot ? { [siteSlot]: site } : {});
-            return text ? { edits: [{ op: 'insert-paragraph', after: at, text }] } : NO_SITE;
+            return text ? { edits: [{ op: 'insert-paragraph', after: endOfFooter(doc), text }] } : NO_SITE;
           };
           report({ check: 'missing', start: at, end: at, data: { name }, fix });
           return;
@@ -208,7 +208,7 @@ export const legalText: RuleKind<Options> = {
         if (!inTheFooter) {
           // Moved as it stands (an altered copy is rewritten by its own fix): out of the body, after the last paragraph.
           const moved = doc.text.slice(located.core.start, replaceEnd).replace(/\s+/g, ' ').trim();
-          const at = endOfDocument(doc);
+          const at = endOfFooter(doc);
           const fix: FixProposal | NoFix =
             doc.text.slice(located.start, located.end).trim() && at > replaceEnd
               ? { edits: [{ op: 'remove-paragraph', start: located.core.start, end: replaceEnd }, { op: 'insert-paragraph', after: at, text: moved }] }
