@@ -111,13 +111,14 @@ describe('manba check --fix', () => {
     expect(r.code).toBe(1);
     const left = JSON.parse(r.stdout).documents[0].findings;
     expect(left.map((f: { ruleId: string }) => f.ruleId)).toEqual(['attribution/missing']);
-    // The body ends «…بود.⏎⏎» once the footer's two lines are gone: the notice follows its last paragraph.
+    // The body ends «…بود.⏎» once the footer's two lines are gone: the notice follows its last paragraph, set apart
+    // by a blank line as the reference's footer is.
     const body = reference().replace(NOTICE_LINE, '').replace(`\n${ATTRIBUTION_LINE}`, '');
-    expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe(body.replace(/\n$/, `\n${CANONICAL}\n`));
+    expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe(body.replace(/\n$/, `\n\n${CANONICAL}\n`));
     const rest = await cli(['check', 'a.txt', '--fix', '--site', 'تیترآنلاین'], { cwd: dir });
     expect(rest.code).toBe(0);
     // The attribution goes before the notice.
-    expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe(body.replace(/\n$/, `\n${ATTRIBUTION_LINE.replace(' (ادامه)', '')}\n${CANONICAL}\n`));
+    expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe(body.replace(/\n$/, `\n\n${ATTRIBUTION_LINE.replace(' (ادامه)', '')}\n${CANONICAL}\n`));
   });
 
   it('without a known site, notice/missing has no fix and says why; --site makes it fixable', async () => {

@@ -50,7 +50,7 @@ export function lineEdit(text: string, op: FixOp): SourceEdit | CannotEdit {
     case 'insert-paragraph': {
       if ('after' in op) {
         const end = lineEnd(text, op.after);
-        return { start: end, end, text: eol + op.text };
+        return { start: end, end, text: (op.apart ? eol + eol : eol) + op.text };
       }
       const start = lineStart(text, op.before);
       return { start, end: start, text: op.text + eol };

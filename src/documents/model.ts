@@ -28,8 +28,11 @@ export interface Document {
 /** One change to a document, in offsets of Document.text; the reader writes it in its file's own terms. */
 export type FixOp =
   | { op: 'replace'; start: number; end: number; text: string }
-  /** A new paragraph after the block that ends at `after`, or before the block that starts at `before`. */
-  | { op: 'insert-paragraph'; after: number; text: string }
+  /**
+   * A new paragraph after the block that ends at `after` (`apart`: set off by a blank line, as a footer is from the
+   * article's last paragraph), or before the block that starts at `before`.
+   */
+  | { op: 'insert-paragraph'; after: number; text: string; apart?: boolean }
   | { op: 'insert-paragraph'; before: number; text: string }
   /** The paragraph [start, end) removed with its line; refused when other text shares its paragraph. */
   | { op: 'remove-paragraph'; start: number; end: number };

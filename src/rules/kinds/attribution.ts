@@ -150,7 +150,7 @@ export const attribution: RuleKind<Options> = {
             if (linePlaceholders.includes('site') && !site) return NO_SITE;
             const text = line.replace(/\{source\}/g, displayOf(origin.name)).replace(/\{site\}/g, site ?? '');
             const notice = facts.notice;
-            return { edits: [notice?.inFooter ? { op: 'insert-paragraph', before: notice.start, text } : { op: 'insert-paragraph', after: endOfFooter(doc), text }] };
+            return { edits: [notice?.inFooter ? { op: 'insert-paragraph', before: notice.start, text } : { op: 'insert-paragraph', ...endOfFooter(doc), text }] };
           };
           report({ check: 'missing', start: at, end: at, data: { suggestion: `«منبع: ${name}»` }, fix });
           return;

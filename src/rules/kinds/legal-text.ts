@@ -173,7 +173,7 @@ export const legalText: RuleKind<Options> = {
             const site = publishing();
             if (siteSlot && !site) return NO_SITE;
             const text = canonical(siteSlot ? { [siteSlot]: site } : {});
-            return text ? { edits: [{ op: 'insert-paragraph', after: endOfFooter(doc), text }] } : NO_SITE;
+            return text ? { edits: [{ op: 'insert-paragraph', ...endOfFooter(doc), text }] } : NO_SITE;
           };
           report({ check: 'missing', start: at, end: at, data: { name }, fix });
           return;
@@ -208,10 +208,10 @@ export const legalText: RuleKind<Options> = {
         if (!inTheFooter) {
           // Moved as it stands (an altered copy is rewritten by its own fix): out of the body, after the last paragraph.
           const moved = doc.text.slice(located.core.start, replaceEnd).replace(/\s+/g, ' ').trim();
-          const at = endOfFooter(doc);
+          const place = endOfFooter(doc);
           const fix: FixProposal | NoFix =
-            doc.text.slice(located.start, located.end).trim() && at > replaceEnd
-              ? { edits: [{ op: 'remove-paragraph', start: located.core.start, end: replaceEnd }, { op: 'insert-paragraph', after: at, text: moved }] }
+            doc.text.slice(located.start, located.end).trim() && place.after > replaceEnd
+              ? { edits: [{ op: 'remove-paragraph', start: located.core.start, end: replaceEnd }, { op: 'insert-paragraph', ...place, text: moved }] }
               : SHARED;
           report({ check: 'position', start: located.start, end: located.end, data: { name }, fix });
         }
