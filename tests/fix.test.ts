@@ -142,6 +142,23 @@ describe('manba check --fix', () => {
     expect(r.remaining[0]!.message).toContain('Not fixable automatically: the article does not say where it came from');
   });
 
+  it("the attribution kind's `line` option is the line a fix writes; a line without {source} is a load error", async () => {
+    const dir = tmp();
+    const rule = (line: string) =>
+      `rules:\n  - id: attribution\n    kind: attribution\n    options:\n      forms: ['منبع: {source}']\n      line: '${line}'\n    checks:\n      missing: { severity: error }\n`;
+    writeFileSync(join(dir, 'attribution.yaml'), rule('منبع: {source}'));
+    writeFileSync(join(dir, 'manba.config.yaml'), 'builtins: false\nextends: [attribution.yaml, manba:article74]\n');
+    writeFileSync(join(dir, 'a.txt'), readFileSync(`${ROOT}examples/fail-attribution-missing.txt`));
+    const r = await cli(['check', 'a.txt', '--fix'], { cwd: dir });
+    expect(r.code).toBe(0);
+    // Before the notice, naming the byline's «ایرنا».
+    expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe(readFileSync(`${ROOT}examples/fail-attribution-missing.txt`, 'utf8').replace('\nبا استناد', '\nمنبع: ایرنا\nبا استناد'));
+    writeFileSync(join(dir, 'attribution.yaml'), rule('منبع را ببینید'));
+    const bad = await cli(['check', 'a.txt'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('line «منبع را ببینید» has no {source} placeholder: the line a fix writes must name the outlet');
+  });
+
   it('a read-only file is a finding, not a crash; the file is left as it was', async () => {
     const dir = tmp();
     const path = join(dir, 'ro.txt');
