@@ -5,6 +5,7 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { fixText } from '../src/index.js';
 import { writeFixed } from '../src/fix/files.js';
+import { shardOf } from '../src/engine/run.js';
 import { cli, FIXTURES, reference, ROOT } from './helpers.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'manba-fix-'));
@@ -190,6 +191,18 @@ describe('manba check --fix', () => {
     mkdirSync(join(dir, `.a.txt.manba-fix-${process.pid}.tmp`));
     expect(await writeFixed(path, Buffer.from('after'), Buffer.from('fixed'))).toBe('it could not be written (EEXIST)');
     expect(readFileSync(path, 'utf8')).toBe('after');
+  });
+
+  it("--shard: only the shard's files are fixed, as only they are checked", async () => {
+    const dir = tmp();
+    const names = ['a.txt', 'b.txt', 'c.txt', 'd.txt', 'e.txt', 'f.txt', 'g.txt', 'h.txt'];
+    for (const n of names) copyFileSync(`${ROOT}examples/fail-notice-missing.txt`, join(dir, n));
+    const mine = names.filter((n) => shardOf(n, 3) === 0);
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.length).toBeLessThan(names.length);
+    const r = await cli(['check', ...names, '--fix', '--shard', '1/3'], { cwd: dir });
+    expect(r.code).toBe(0);
+    for (const n of names) expect(readFileSync(join(dir, n), 'utf8').includes('با استناد'), n).toBe(mine.includes(n));
   });
 
   it('usage errors exit 2', async () => {

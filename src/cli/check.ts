@@ -197,7 +197,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   // --fix / --fix-dry-run: the files are fixed (or diffed) first; the check then reports what is left.
   const fixing =
     opts.fix || opts.fixDryRun
-      ? await runFixes(engine, paths, opts, { cwd: io.cwd, read: readOptions, accept, settingsFor: (p) => byPath.settingsFor(p), ...((maxFileSize ?? config.maxFileSize) ? { maxFileSize: maxFileSize ?? config.maxFileSize } : {}), ...(fixTypes ? { types: fixTypes } : {}), lang }, io)
+      ? await runFixes(engine, paths, opts, { cwd: io.cwd, read: readOptions, accept, settingsFor: (p) => byPath.settingsFor(p), ...((maxFileSize ?? config.maxFileSize) ? { maxFileSize: maxFileSize ?? config.maxFileSize } : {}), ...(fixTypes ? { types: fixTypes } : {}), ...(shard ? { shard } : {}), signal: abort.signal, lang }, io)
       : undefined;
   /** What a document's result looks like in the report: without baselined findings, errors only with --quiet. */
   const shown = (r: DocumentResult): DocumentResult => {

@@ -115,7 +115,7 @@ export class Engine {
 
 const NO_FIX: Messages = { en: 'Not fixable automatically: {reason}.', fa: 'اصلاح خودکار ممکن نیست: {reason}.' };
 const NOT_ENCODABLE: Messages = { en: "the text has characters the file's encoding lacks", fa: 'متن نویسه‌هایی دارد که در رمزگذاری پرونده نیست' };
-const OVERLAPPING: Messages = { en: 'its changes overlap', fa: 'تغییرهای آن روی هم می‌افتند' };
+const OVERLAPPING: Messages = { en: 'its changes overlap, or there are none', fa: 'تغییرهای آن روی هم می‌افتند یا تغییری نیست' };
 
 const lineIndexes = new WeakMap<DocumentFile, LineIndex>();
 
@@ -126,6 +126,7 @@ const lineIndexes = new WeakMap<DocumentFile, LineIndex>();
  */
 function fileFix(file: DocumentFile, proposal: FixProposal | NoFix): FindingFix | NoFix {
   if ('none' in proposal) return proposal;
+  if (proposal.edits.length === 0) return { none: OVERLAPPING };
   const edits: SourceEdit[] = [];
   for (const op of proposal.edits) {
     const e = file.edit(op);

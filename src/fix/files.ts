@@ -12,7 +12,7 @@ import { discover } from '../documents/discover.js';
 import type { ReadOptions } from '../documents/read.js';
 import type { DocumentSettings, Engine } from '../engine/engine.js';
 import type { DocumentResult, Finding } from '../engine/finding.js';
-import { checkRead } from '../engine/run.js';
+import { checkRead, shardOf } from '../engine/run.js';
 import { fixBytes, type FixSelection } from './file.js';
 
 export interface FixFilesOptions {
@@ -25,6 +25,10 @@ export interface FixFilesOptions {
   selection?: FixSelection;
   /** Write the fixed files (--fix); otherwise only diff them (--fix-dry-run). */
   write: boolean;
+  /** Stop starting files (Ctrl-C): the files fixed so far stay fixed, each written whole. */
+  signal?: AbortSignal;
+  /** Fix only the files of this shard (--shard), as the check checks only them. */
+  shard?: { index: number; count: number };
 }
 
 /** What fixing did to one file. */
@@ -63,7 +67,9 @@ export async function fixFiles(engine: Engine, args: readonly string[], options:
   for (const input of await discover(args, cwd)) {
     if (input.kind === 'stdin') stdin = true;
     if (input.kind !== 'file') continue;
+    if (options.signal?.aborted) break;
     const absolute = resolve(cwd, input.path);
+    if (options.shard && shardOf(input.path, options.shard.count) !== options.shard.index - 1) continue;
     if (options.accept && options.accept(absolute, named.has(absolute)) !== true) continue;
     let bytes: Uint8Array;
     try {
