@@ -173,6 +173,11 @@ describe('manba check --fix', () => {
     expect(findings[0].message).toBe('ro.txt was not fixed: the file is read-only. Nothing in it was changed; the findings below are still there.');
     expect(r.stderr).toContain('manba: ro.txt: not fixed: the file is read-only\n');
     expect(readFileSync(path).equals(readFileSync(`${ROOT}examples/fail-notice-missing.txt`))).toBe(true);
+    // With the file's findings in a baseline, the finding that the fix was not written is still reported.
+    expect((await cli(['baseline', 'create', 'ro.txt'], { cwd: dir })).code).toBe(0);
+    const b = await cli(['check', 'ro.txt', '--fix', '--baseline', '.manba-baseline.json', '--format', 'json'], { cwd: dir });
+    expect(JSON.parse(b.stdout).documents[0].findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['fix/not-written']);
+    expect(b.code).toBe(1);
   });
 
   it('writes atomically, keeps the mode, and refuses a file that changed on disk or cannot be written', async () => {

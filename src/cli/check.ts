@@ -203,7 +203,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   const shown = (r: DocumentResult): DocumentResult => {
     let out = fixing ? fixing.annotate(r) : r;
     if (baseline && 'baseline' in baseline) {
-      const applied = applyBaseline([r], baseline.baseline);
+      const applied = applyBaseline([out], baseline.baseline);
       baselined += applied.dropped;
       out = applied.results[0]!;
     }
