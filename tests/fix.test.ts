@@ -248,6 +248,28 @@ describe('every format written back in its own terms', () => {
     expect(JSON.parse(r.stdout).documents[0].findings).toEqual([]);
   });
 
+  it('HTML: an attribution goes before the notice\'s element; a notice in the body is moved, its element removed', async () => {
+    const dir = tmp();
+    const page = readFileSync(`${ROOT}examples/html/pass-titr-article.html`, 'utf8');
+    const a0 = page.indexOf('<p class="news-source-line">');
+    const a1 = page.indexOf('</p>', a0) + '</p>\n'.length;
+    writeFileSync(join(dir, 'attr.html'), page.slice(0, a0) + page.slice(a1));
+    const n0 = page.indexOf('<p class="news-notice">');
+    const n1 = page.indexOf('</p>', n0) + '</p>\n'.length;
+    const without = page.slice(0, n0) + page.slice(n1);
+    const lead = without.indexOf('</p>', without.indexOf('<div class="news-body">')) + '</p>\n'.length;
+    writeFileSync(join(dir, 'pos.html'), without.slice(0, lead) + page.slice(n0, n1) + without.slice(lead));
+    const r = await cli(['check', 'attr.html', 'pos.html', '--fix'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const line = 'منبع خبر "ایرنا" است و موتور جستجوگر خبر تیترآنلاین در قبال محتوای آن هیچ مسئولیتی ندارد.';
+    // The new paragraph takes the notice element's place in the line; the notice follows it unchanged.
+    expect(readFileSync(join(dir, 'attr.html'), 'utf8')).toBe(page.slice(0, a0) + `<p>${line}</p>\n` + page.slice(a1));
+    // The notice's element is gone from the body; the notice, as it stood, follows the attribution's element.
+    const notice = page.slice(n0, n1).replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim();
+    const attributionEnd = without.indexOf('</p>', without.indexOf('<p class="news-source-line">')) + '</p>'.length;
+    expect(readFileSync(join(dir, 'pos.html'), 'utf8')).toBe(without.slice(0, attributionEnd) + `\n<p>${notice}</p>` + without.slice(attributionEnd));
+  });
+
   it('JSON: the body string edited with escapes, every other byte unchanged, still valid JSON', async () => {
     const dir = tmp();
     const source = readFileSync(`${ROOT}examples/json/cms-export.json`, 'utf8');
