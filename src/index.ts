@@ -32,7 +32,13 @@ export { configSchema, CONFIG_SCHEMA_ID } from './config/schema.js';
 
 export { Engine, problemResult, type EngineOptions } from './engine/engine.js';
 export { checkInputs, type RunOptions, type RunOutcome } from './engine/run.js';
-export { summarize, type Finding, type DocumentResult, type Summary } from './engine/finding.js';
+export { summarize, type Finding, type FindingFix, type FixPoint, type DocumentResult, type Summary } from './engine/finding.js';
+export type { FixOp, DocumentFile, SourceEdit } from './documents/model.js';
+
+export { fixText, type FixTextOptions, type FixTextResult } from './fix/text.js';
+export { fixBytes, MAX_PASSES, type FixSelection, type FixedFile } from './fix/file.js';
+export { applyFixes } from './fix/apply.js';
+export { fixFiles, unifiedDiff, type FileFix, type FixRun } from './fix/files.js';
 
 export { reporters, reporterNamed, type Report, type Reporter } from './report/index.js';
 export { runCli } from './cli/program.js';

@@ -30,8 +30,15 @@ describe('manba check', () => {
     expect(json.tool).toEqual({ name: 'manba', version: JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).version });
     expect(json.summary).toEqual({ documents: 1, errors: 1, warnings: 0 });
     expect(json.documents[0].path).toBe('a.txt');
-    expect(Object.keys(json.documents[0].findings[0])).toEqual(['ruleId', 'severity', 'message', 'line', 'column', 'endLine', 'endColumn', 'evidence']);
+    expect(Object.keys(json.documents[0].findings[0])).toEqual(['ruleId', 'severity', 'message', 'line', 'column', 'endLine', 'endColumn', 'evidence', 'fix']);
     expect(json.documents[0].findings[0]).toMatchObject({ ruleId: 'notice/altered', line: 24, column: 19, endLine: 24, endColumn: 21 });
+    // The fix replaces the whole notice (line 24, to the end of the file) with the canonical text; offsets in bytes.
+    const text = readFileSync(join(dir, 'a.txt'), 'utf8');
+    const notice = text.slice(text.indexOf('با استناد'));
+    expect(json.documents[0].findings[0].fix).toEqual({
+      range: { start: { line: 24, column: 1, offset: Buffer.byteLength(text.slice(0, text.indexOf('با استناد'))) }, end: { line: 24, column: notice.length + 1, offset: Buffer.byteLength(text) } },
+      text: notice.replace('ماده ۷۵', 'ماده ۷۴'),
+    });
   });
 
   it('reads standard input with -', async () => {

@@ -22,8 +22,9 @@ const WORKERS_FROM = 64;
 import type { Lang } from '../rules/types.js';
 import { VERSION } from '../version.js';
 import { EXIT, UsageError, type CliIO } from './io.js';
+import { fixSelection, runFixes, type FixOptions } from './fixing.js';
 
-export interface CheckOptions {
+export interface CheckOptions extends FixOptions {
   config?: string;
   format: string[];
   output?: string;
@@ -135,6 +136,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   const site = opts.site ?? config.site;
   const engine = new Engine(ruleSet, { lang, ...(site ? { site } : {}), ...(config.scope ? { scope: config.scope } : {}), reportUnusedSuppressions: opts.reportUnusedSuppressions ?? false });
   const byPath = pathRules(config, ruleSet, io.cwd, opts.site);
+  const fixTypes = fixSelection(opts, ruleSet, outputs.find((o) => !o.file)?.reporter.name);
 
   let changed: Set<string> | undefined;
   if (opts.changedSince) {
@@ -170,11 +172,22 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   const baseline = opts.baseline ? readBaseline(resolve(io.cwd, opts.baseline)) : undefined;
   if (baseline && 'warning' in baseline) io.stderr(`manba: warning: ${baseline.warning}\n`);
   let baselined = 0;
+  const accept = (abs: string, named: boolean): true | string => {
+    const ignored = byPath.ignored(abs);
+    if (ignored) return named ? `${ignored} (named on the command line, still not checked)` : ignored;
+    if (changed && !changed.has(abs)) return `unchanged since ${opts.changedSince}`;
+    return true;
+  };
+  // --fix / --fix-dry-run: the files are fixed (or diffed) first; the check then reports what is left.
+  const fixing =
+    opts.fix || opts.fixDryRun
+      ? await runFixes(engine, paths, opts, { cwd: io.cwd, read: readOptions, accept, settingsFor: (p) => byPath.settingsFor(p), ...((maxFileSize ?? config.maxFileSize) ? { maxFileSize: maxFileSize ?? config.maxFileSize } : {}), ...(fixTypes ? { types: fixTypes } : {}), ...(shard ? { shard } : {}), signal: abort.signal, lang }, io)
+      : undefined;
   /** What a document's result looks like in the report: without baselined findings, errors only with --quiet. */
   const shown = (r: DocumentResult): DocumentResult => {
-    let out = r;
+    let out = fixing ? fixing.annotate(r) : r;
     if (baseline && 'baseline' in baseline) {
-      const applied = applyBaseline([r], baseline.baseline);
+      const applied = applyBaseline([out], baseline.baseline);
       baselined += applied.dropped;
       out = applied.results[0]!;
     }
@@ -218,12 +231,8 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
     cwd: io.cwd,
     readStdin: io.readStdin,
     settingsFor: (p) => byPath.settingsFor(p),
-    accept: (abs, named) => {
-      const ignored = byPath.ignored(abs);
-      if (ignored) return named ? `${ignored} (named on the command line, still not checked)` : ignored;
-      if (changed && !changed.has(abs)) return `unchanged since ${opts.changedSince}`;
-      return true;
-    },
+    accept,
+    ...(fixing ? { bytesOf: fixing.bytesOf } : {}),
       ...(cache ? { cache } : {}),
       read: readOptions,
       ...((maxFileSize ?? config.maxFileSize) ? { maxFileSize: maxFileSize ?? config.maxFileSize } : {}),
@@ -274,6 +283,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   for (const s of ignoredNamed) io.stderr(`manba: ${s.path}: ${s.reason}\n`);
   const unnamed = skipped.filter((s) => !ignoredNamed.includes(s));
   if (unnamed.length) io.stderr(`manba: ${unnamed.length} file${unnamed.length === 1 ? '' : 's'} not checked (${[...new Set(unnamed.map((s) => s.reason))].join('; ')})\n`);
+  fixing?.notes();
   if (baselined) io.stderr(`manba: ${baselined} finding${baselined === 1 ? '' : 's'} already in the baseline not reported\n`);
   if (cache?.hits) io.stderr(`manba: ${cache.hits} unchanged document${cache.hits === 1 ? '' : 's'} taken from the cache\n`);
   for (const m of missing) io.stderr(`manba: ${m}\n`);

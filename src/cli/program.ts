@@ -20,6 +20,7 @@ Examples:
   $ manba check . --changed-since origin/main --format github
   $ manba baseline create archive/ && manba check archive/ --baseline .manba-baseline.json
   $ manba check article.txt --lang fa          messages in Persian
+  $ manba check articles/ --fix-dry-run         show the fixes as a diff; --fix applies them
   $ manba rules validate my-rules.yaml          check a rule file
   $ manba rules test my-rules.yaml              run a rule file's tests
   $ manba rules explain notice/altered          what a rule checks and why
@@ -69,6 +70,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option('--input-format <format>', 'the format of standard input: text, markdown, json, jsonl, … (jsonl streams)')
     .addOption(new Option('--lang <lang>', 'language of messages').choices(['fa', 'en']))
     .option('--site <name>', 'the publishing site, overriding the config (for notice/site)')
+    .option('--fix', 'repair what can be repaired safely (notice, attribution) in the files, then report what is left')
+    .option('--fix-dry-run', 'print the fixes as a unified diff per file and report what would be left; change nothing')
+    .option('--fix-type <families>', 'fix only these rule families, comma-separated: notice, attribution')
+    .option('--fix-suggestions', 'also apply suggestions (attribution/mismatch), which --fix only shows')
     .option('--color', 'force colored output')
     .option('--no-color', 'disable colored output')
     .addHelpText('after', EXAMPLES)

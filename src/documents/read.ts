@@ -32,7 +32,10 @@ export function readBytes(path: string, data: Uint8Array, options: ReadOptions =
     return [{ ok: false, problem: { path, ruleId: 'input/empty', message: `${path} is empty: there is no article to check` } }];
   }
   const reader = options.reader ?? readerForPath(path) ?? textReader;
-  return reader.read(path, decoded.text, options.readers ?? {});
+  const results = reader.read(path, decoded.text, options.readers ?? {});
+  // A fix is encoded as the rest of the file: the reader knows the text, only the bytes say the encoding.
+  for (const r of results) if (r.ok && r.document.file) r.document.file.encoding = { name: decoded.encoding, bom: decoded.bom };
+  return results;
 }
 
 /** A file's bytes as they were when it was opened, or why there are none. */
@@ -154,12 +157,16 @@ export async function* readLines(path: string, reader: Reader, options: ReadOpti
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let line = 0;
   let offset = 0;
+  let byte = 0;
   let any = false;
   try {
     for await (const text of lines) {
       line++;
-      const at = { offset, line };
+      const at = { offset, line, byte };
       offset += text.length + 1;
+      // readline drops the line break: counted as LF (a CRLF file's byte offsets in reports run one short per line;
+      // --fix reads the whole file and counts exactly).
+      byte += Buffer.byteLength(text) + 1;
       if (text.trim() === '') continue;
       any = true;
       if (text.includes('\uFFFD')) {

@@ -2,13 +2,15 @@
  * The engine runs every compiled rule over a document. The document is folded once; checkers share it, the
  * memo (declared sources…) and the facts one rule provides to another (the attribution's site, for the notice).
  */
-import type { Document, ReadProblem } from '../documents/model.js';
+import type { Document, DocumentFile, ReadProblem, SourceEdit } from '../documents/model.js';
+import { LineIndex } from '../documents/lines.js';
+import { bomLength, byteLengthIn, fitToEncoding } from '../documents/encode.js';
 import { directiveCovers, type Directive } from '../documents/directives.js';
 import type { RuleSet } from '../config/load.js';
 import type { CompiledRule } from '../rules/load.js';
-import type { DocumentContext, Lang, Messages, Observation } from '../rules/types.js';
+import type { DocumentContext, FixProposal, Lang, Messages, NoFix, Observation } from '../rules/types.js';
 import { foldText } from '../text/fold.js';
-import { byPosition, type DocumentFacts, type DocumentResult, type Finding } from './finding.js';
+import { byPosition, type DocumentFacts, type DocumentResult, type Finding, type FindingFix, type FixPoint } from './finding.js';
 
 export interface EngineOptions {
   lang?: Lang;
@@ -67,24 +69,32 @@ export class Engine {
       ...(site ? { site } : {}),
       ...(scope ? { scope } : {}),
     };
+    const observed: { rule: CompiledRule; o: Observation }[] = [];
+    for (const rule of this.order) rule.checker.check(ctx, (o) => observed.push({ rule, o }));
+    // Fixes are settled once every rule has run: a fix may need a fact a later rule found.
     const findings: Finding[] = [];
-    for (const rule of this.order) {
-      rule.checker.check(ctx, (o) => {
-        const f = this.toFinding(rule, document, o, severities);
-        if (f) findings.push(f);
-      });
+    for (const { rule, o } of observed) {
+      const fix = typeof o.fix === 'function' ? o.fix(ctx.facts) : o.fix;
+      const f = this.toFinding(rule, document, o, severities, fix);
+      if (f) findings.push(f);
     }
     if (document.directives?.length) applyDirectives(document, findings, this.knownIds(), this.options.reportUnusedSuppressions ?? false);
     const facts = reportFacts(ctx.facts, document);
     return { path: document.path, findings: findings.sort(byPosition), ...(facts ? { facts } : {}) };
   }
 
-  private toFinding(rule: CompiledRule, doc: Document, o: Observation, severities: Map<string, 'error' | 'warning' | 'off'>): Finding | null {
+  private toFinding(rule: CompiledRule, doc: Document, o: Observation, severities: Map<string, 'error' | 'warning' | 'off'>, proposal: FixProposal | NoFix | undefined): Finding | null {
     const check = rule.checks.get(o.check);
     if (!check) return null; // the rule file does not ask for this check
     const severity = severities.get(check.id);
     if (!severity || severity === 'off') return null;
     const messages = { fa: render(check.message.fa, o.data, 'fa'), en: render(check.message.en, o.data, 'en') };
+    const fix = proposal && doc.file ? fileFix(doc.file, proposal) : undefined;
+    if (fix && 'none' in fix) {
+      // Say why there is no fix, so the user knows what to do instead.
+      messages.en += ` ${NO_FIX.en.replace('{reason}', fix.none.en)}`;
+      messages.fa += ` ${NO_FIX.fa.replace('{reason}', fix.none.fa)}`;
+    }
     const start = doc.locate(o.start);
     const end = doc.locate(o.end);
     return {
@@ -98,9 +108,49 @@ export class Engine {
       endColumn: end.column,
       ...(o.evidence ? { evidence: { ...(o.evidence.expected !== undefined ? { expected: detach(o.evidence.expected) } : {}), ...(o.evidence.found !== undefined ? { found: detach(o.evidence.found) } : {}) } } : {}),
       anchor: detach(anchorText(doc.text, o.start, o.end)),
+      ...(fix && !('none' in fix) ? { fix } : {}),
     };
   }
 }
+
+const NO_FIX: Messages = { en: 'Not fixable automatically: {reason}.', fa: 'اصلاح خودکار ممکن نیست: {reason}.' };
+const NOT_ENCODABLE: Messages = { en: "the text has characters the file's encoding lacks", fa: 'متن نویسه‌هایی دارد که در رمزگذاری پرونده نیست' };
+const OVERLAPPING: Messages = { en: 'its changes overlap, or there are none', fa: 'تغییرهای آن روی هم می‌افتند یا تغییری نیست' };
+
+const lineIndexes = new WeakMap<DocumentFile, LineIndex>();
+
+/**
+ * A proposal written in the file's terms by the document's reader: its edits joined into one replacement (the text
+ * between them kept as it is, as ESLint's fixes are one range), fitted to the file's encoding, located by line,
+ * column and byte offset.
+ */
+function fileFix(file: DocumentFile, proposal: FixProposal | NoFix): FindingFix | NoFix {
+  if ('none' in proposal) return proposal;
+  if (proposal.edits.length === 0) return { none: OVERLAPPING };
+  const edits: SourceEdit[] = [];
+  for (const op of proposal.edits) {
+    const e = file.edit(op);
+    if ('none' in e) return e;
+    edits.push(e);
+  }
+  edits.sort((a, b) => a.start - b.start || a.end - b.end);
+  for (let k = 1; k < edits.length; k++) if (edits[k]!.start < edits[k - 1]!.end) return { none: OVERLAPPING };
+  let text = '';
+  edits.forEach((e, k) => (text += (k ? file.source.slice(edits[k - 1]!.end, e.start) : '') + e.text));
+  const encoding = file.encoding?.name ?? 'utf-8';
+  const fitted = fitToEncoding(text, encoding);
+  if (fitted === null) return { none: NOT_ENCODABLE };
+  let lines = lineIndexes.get(file);
+  if (!lines) lineIndexes.set(file, (lines = new LineIndex(file.source)));
+  const bom = file.encoding?.bom ? bomLength(encoding) : 0;
+  const point = (offset: number): FixPoint => {
+    const p = lines!.position(offset);
+    const byte = bom + (file.base?.byte ?? 0) + byteLengthIn(file.source.slice(0, offset), encoding);
+    return file.base ? { line: file.base.line + p.line - 1, column: p.column, offset: byte } : { line: p.line, column: p.column, offset: byte };
+  };
+  return { range: { start: point(edits[0]!.start), end: point(edits[edits.length - 1]!.end) }, text: detach(fitted), ...(proposal.suggestion ? { suggestion: true } : {}) };
+}
+
 
 /** The most characters of found text a message quotes; a longer match is shortened with «…». */
 export const QUOTE_MAX = 80;

@@ -18,6 +18,24 @@ export interface Finding {
   suppressions?: { kind: 'inSource'; justification: string }[];
   /** The original text the finding covers (or just before it, for a missing text): what a baseline fingerprints. */
   anchor?: string;
+  /** How to repair it, in the file's own terms (see src/fix/): absent when there is no safe fix. */
+  fix?: FindingFix;
+}
+
+/** A point of a fix's range in the file: 1-based line and column (UTF-16 code units, as findings), and byte offset. */
+export interface FixPoint {
+  line: number;
+  column: number;
+  /** Offset in the file's bytes (a byte-order mark included). */
+  offset: number;
+}
+
+/** [start, end) of the file replaced by `text`: written as the format writes it, in characters its encoding has. */
+export interface FindingFix {
+  range: { start: FixPoint; end: FixPoint };
+  text: string;
+  /** Shown, never applied by --fix: only --fix-suggestions applies it (a person decides). */
+  suggestion?: boolean;
 }
 
 export interface DocumentResult {

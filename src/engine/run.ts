@@ -48,6 +48,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Keep results in memory for the outcome (default true); a streaming run turns it off. */
   keepResults?: boolean;
+  /** The bytes to check instead of the file's (a file as --fix wrote it or --fix-dry-run would): undefined reads the file. */
+  bytesOf?: (absolutePath: string) => Uint8Array | undefined;
 }
 
 /** Checks one file's bytes; returns its documents' results. */
@@ -99,14 +101,19 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
 
   /** Start one input: read it, take it from the cache or check it. Streams and stdin are handled in order instead. */
   // Elsewhere and without a cache (which needs the bytes here), the checker reads the files itself.
-  const byPath = elsewhere && !options.cache ? options.checkPath : undefined;
+  const byPath = elsewhere && !options.cache && !options.bytesOf ? options.checkPath : undefined;
   const start = async (input: Input & { kind: 'file' }): Promise<DocumentResult[]> => {
     const abs = resolve(cwd, input.path);
     if (byPath) return byPath(input.path, abs);
     // The file may have changed since it was listed (removed, replaced, growing): one result says so.
-    const read = await readFileSnapshot(abs, input.path, maxSize);
-    if (!read.ok) return [problemResult({ path: input.path, ruleId: read.ruleId, message: read.message })];
-    const bytes = read.bytes;
+    let bytes: Uint8Array;
+    const given = options.bytesOf?.(abs);
+    if (given) bytes = given;
+    else {
+      const read = await readFileSnapshot(abs, input.path, maxSize);
+      if (!read.ok) return [problemResult({ path: input.path, ruleId: read.ruleId, message: read.message })];
+      bytes = read.bytes;
+    }
     const hash = options.cache ? sha256(bytes) : '';
     const cached = options.cache?.get(input.path, hash);
     if (cached) return [cached];
@@ -114,7 +121,7 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
     if (options.cache && out.length === 1) options.cache.set(input.path, hash, out[0]!);
     return out;
   };
-  const streamed = (input: Input) => input.kind === 'file' && readerForPath(input.path)?.readLine !== undefined;
+  const streamed = (input: Input) => input.kind === 'file' && readerForPath(input.path)?.readLine !== undefined && !options.bytesOf?.(resolve(cwd, input.path));
 
   const window = Math.max(1, options.window ?? 16);
   const pending = new Map<number, Promise<DocumentResult[]>>();

@@ -77,6 +77,8 @@ export const HTML_STRINGS = {
   expected: { fa: 'متن درست', en: 'Expected' },
   found: { fa: 'متن یافت‌شده', en: 'Found' },
   nothing: { fa: '(چیزی نیامده است)', en: '(nothing)' },
+  proposedFix: { fa: 'اصلاح پیشنهادی (manba check --fix)', en: 'Proposed fix (manba check --fix)' },
+  proposedSuggestion: { fa: 'پیشنهاد (manba check --fix --fix-suggestions)', en: 'Suggestion (manba check --fix --fix-suggestions)' },
   location: { fa: 'سطر {line}، ستون {column}', en: 'line {line}, column {column}' },
   error: { fa: 'خطا', en: 'error' },
   warning: { fa: 'هشدار', en: 'warning' },
@@ -346,6 +348,7 @@ function finding(f) {
     out += '<div class="evidence"><div class="side exp"><div class="lbl">' + esc(t('expected')) + '</div><p dir="auto">' + (pair[0] || '<span class="nothing">' + esc(t('nothing')) + '</span>') + '</p></div>' +
       '<div class="side fnd"><div class="lbl">' + esc(t('found')) + '</div><p dir="auto">' + (pair[1] || '<span class="nothing">' + esc(t('nothing')) + '</span>') + '</p></div></div>';
   }
+  if (f[9] >= 0) out += '<div class="side fix"><div class="lbl">' + esc(t(f[10] ? 'proposedSuggestion' : 'proposedFix')) + '</div><p dir="auto" class="fixtext">' + esc(S[f[9]]) + '</p></div>';
   return out + '</li>';
 }
 
@@ -498,7 +501,7 @@ li.finding.suppressed{opacity:.6}
 .side{border:1px solid var(--line);border-radius:6px;padding:.4rem .7rem;background:#fbfcfd}
 .side .lbl{font-size:.8rem;color:var(--muted);font-weight:600}
 .side p{margin:.2rem 0;line-height:1.9}
-.side.exp{border-inline-start:4px solid var(--ok)}.side.fnd{border-inline-start:4px solid var(--err)}
+.side.exp{border-inline-start:4px solid var(--ok)}.side.fnd{border-inline-start:4px solid var(--err)}.side.fix{border-inline-start:4px solid var(--ok);margin:.35rem 0}.fixtext{white-space:pre-wrap}
 mark{border-radius:3px;padding:0 .15rem;color:inherit}
 mark.del{background:var(--del)}mark.ins{background:var(--ins)}
 .nothing{color:var(--muted);font-style:italic}
@@ -601,6 +604,9 @@ export const htmlReporter: Reporter = {
           intern(f.evidence?.expected),
           intern(f.evidence?.found),
           f.suppressions ? intern(f.suppressions.map((s) => s.justification).join('; ')) : -1,
+          // The text a fix writes, shown beside the evidence (as the file writes it: markup and escapes included).
+          f.fix ? intern(f.fix.text.trim()) : -1,
+          f.fix?.suggestion ? 1 : 0,
         ];
       }
       const facts = d.facts;

@@ -13,6 +13,7 @@ export function findingJson(f: Finding) {
     endColumn: f.endColumn,
     ...(f.evidence ? { evidence: f.evidence } : {}),
     ...(f.suppressions?.length ? { suppressed: { reason: f.suppressions.map((x) => x.justification).join('; ') } } : {}),
+    ...(f.fix ? { fix: f.fix } : {}),
   };
 }
 

@@ -67,6 +67,26 @@ function result(path: string, f: Finding, ruleIndex: number, seen: Map<string, n
     partialFingerprints: { 'manba/v1': fingerprint(path, f, seen) },
     ...(suppressions ? { suppressions } : {}),
     ...(f.evidence ? { properties: { ...f.evidence } } : {}),
+    ...(f.fix ? { fixes: [fixOf(filePart(path), f.fix)] } : {}),
+  };
+}
+
+/** A fix as SARIF writes it: one replacement in the file, located by line and column and by bytes alike. */
+function fixOf(file: string, fix: NonNullable<Finding['fix']>): object {
+  const { start, end } = fix.range;
+  return {
+    description: { text: fix.suggestion ? 'Suggestion (a person decides): manba check --fix --fix-suggestions' : 'manba check --fix' },
+    artifactChanges: [
+      {
+        artifactLocation: artifactLocation(file),
+        replacements: [
+          {
+            deletedRegion: { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column, byteOffset: start.offset, byteLength: end.offset - start.offset },
+            insertedContent: { text: fix.text },
+          },
+        ],
+      },
+    ],
   };
 }
 

@@ -14,6 +14,8 @@ export const stylishReporter: Reporter = {
     const bold = paint(color, '1');
     const lines: string[] = [];
     let suppressed = 0;
+    let fixable = 0;
+    let suggestions = 0;
     for (const full of report.documents) {
       // Suppressed findings are counted, not listed: they are in the JSON and SARIF reports with their reasons.
       const doc = { ...full, findings: full.findings.filter((f) => !f.suppressions) };
@@ -26,7 +28,10 @@ export const stylishReporter: Reporter = {
       const width = Math.max(...doc.findings.map((f) => `${f.line}:${f.column}`.length));
       for (const f of doc.findings) {
         const sev = f.severity === 'error' ? red('error  ') : yellow('warning');
-        lines.push(`  ${dim(`${f.line}:${f.column}`.padEnd(width))}  ${sev}  ${f.message}  ${dim(f.ruleId)}`);
+        // Fixable findings are marked, as the summary counts them.
+        const mark = f.fix ? (f.fix.suggestion ? '  (suggestion)' : '  (fixable)') : '';
+        if (f.fix) f.fix.suggestion ? suggestions++ : fixable++;
+        lines.push(`  ${dim(`${f.line}:${f.column}`.padEnd(width))}  ${sev}  ${f.message}  ${dim(f.ruleId)}${dim(mark)}`);
       }
       lines.push('');
     }
@@ -36,6 +41,10 @@ export const stylishReporter: Reporter = {
     const tally = `${documents} document${documents === 1 ? '' : 's'} checked, ${documents - failing} passed${suppressed ? `, ${suppressed} finding${suppressed === 1 ? '' : 's'} suppressed in documents` : ''}`;
     if (problems === 0) lines.push(green(`✓ ${tally}, no problems`));
     else lines.push((errors ? red : yellow)(`✖ ${problems} problem${problems === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}) — ${tally}`));
+    if (fixable || suggestions) {
+      const parts = [...(fixable ? [`${fixable} problem${fixable === 1 ? '' : 's'} fixable with --fix`] : []), ...(suggestions ? [`${suggestions} problem${suggestions === 1 ? '' : 's'} with a suggestion (--fix-dry-run shows it, --fix-suggestions applies it)`] : [])];
+      lines.push(parts.join('; '));
+    }
     return lines.join('\n') + '\n';
   },
 };

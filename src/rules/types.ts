@@ -1,4 +1,5 @@
-import type { Document } from '../documents/model.js';
+import type { Document, FixOp } from '../documents/model.js';
+export type { FixOp } from '../documents/model.js';
 import type { DeclaredSource } from '../sources/declared.js';
 import type { Registry } from '../sources/registry.js';
 import type { FoldedText } from '../text/fold.js';
@@ -72,6 +73,8 @@ export interface DocumentFacts {
   /** Where the article names its origin, in priority order (set by the attribution rule). */
   declared?: (DeclaredSource & { outlet?: string })[];
   bylineDate?: BylineDate;
+  /** Where the legal notice stands and the site it names (set by the legal-text rule; used by fixes). */
+  notice?: { start: number; end: number; inFooter: boolean; site?: string };
 }
 
 export interface AttributionFact {
@@ -110,6 +113,22 @@ export interface Observation {
   /** Values for the message's {placeholders}. */
   data?: Record<string, string | Messages>;
   evidence?: { expected?: string; found?: string };
+  /**
+   * How to repair what is reported, in the document's text. A function is called once every rule has run, so a
+   * fix may use facts a later rule finds (the site the notice names, for an attribution line). `{ none }` says why
+   * there is no fix; the message then says it too.
+   */
+  fix?: FixProposal | NoFix | ((facts: DocumentFacts) => FixProposal | NoFix);
+}
+
+export interface FixProposal {
+  edits: FixOp[];
+  /** A suggestion is shown (diff, JSON, SARIF) but applied only when asked (--fix-suggestions): a person decides. */
+  suggestion?: boolean;
+}
+
+export interface NoFix {
+  none: Messages;
 }
 
 export interface Checker {

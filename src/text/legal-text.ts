@@ -207,6 +207,11 @@ export interface LocatedText {
   differences: Difference[];
   /** Share of the template's anchors found, 0..1 (1 for an exact match). */
   similarity: number;
+  /**
+   * The part a fix replaces: from the first to the last word that matches the template, widened over words that
+   * were changed at either end (not over words only added around it: those may be the article's own).
+   */
+  core: { start: number; end: number };
 }
 
 /** Blocks' original ranges, to widen a fuzzy hit to whole paragraphs. */
@@ -306,7 +311,7 @@ function fromExact(folded: FoldedText, t: CompiledTemplate, m: RegExpExecArray):
       captures[slot] = { text: displayOf(text), start: s, end: e };
     }
   }
-  return { template: t, start, end, exact: differences.length === 0, captures, differences, similarity: 1 };
+  return { template: t, start, end, exact: differences.length === 0, captures, differences, similarity: 1, core: { start, end } };
 }
 
 /**
@@ -503,15 +508,25 @@ function align(folded: FoldedText, t: CompiledTemplate, start: number, end: numb
   for (const c of Object.values(captures)) c.text = displayOf(folded.original.slice(c.start, c.end));
   const first = found[0];
   const last = found[found.length - 1];
-  return {
-    template: t,
-    start: first ? first.start : start,
-    end: last ? last.end : end,
-    exact: differences.length === 0,
-    captures,
-    differences,
-    similarity,
-  };
+  const whole = { start: first ? first.start : start, end: last ? last.end : end };
+  return { template: t, ...whole, exact: differences.length === 0, captures, differences, similarity, core: coreOf(ops, found) ?? whole };
+}
+
+/** Found words [first, last] of the matched run, widened over a change (words dropped and added) at either end. */
+function coreOf(ops: Op[], found: FoundWord[]): { start: number; end: number } | undefined {
+  const anchored = (op: Op) => op.op === 'match' || op.op === 'absorb';
+  const firstK = ops.findIndex(anchored);
+  if (firstK === -1) return undefined;
+  let lastK = ops.length - 1;
+  while (!anchored(ops[lastK]!)) lastK--;
+  const foundAt = (op: Op) => (op as { f: number }).f;
+  let from = foundAt(ops[firstK]!);
+  let to = foundAt(ops[lastK]!);
+  const lead = ops.slice(0, firstK);
+  if (lead.some((o) => o.op === 'drop') && lead.some((o) => o.op === 'add')) from = foundAt(lead.find((o) => o.op === 'add')!);
+  const tail = ops.slice(lastK + 1);
+  if (tail.some((o) => o.op === 'drop') && tail.some((o) => o.op === 'add')) to = foundAt(tail.filter((o) => o.op === 'add').pop()!);
+  return { start: found[from]!.start, end: found[to]!.end };
 }
 
 /** Turn one run of unmatched words into a difference, or null when it is only cosmetic. */

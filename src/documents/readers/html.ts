@@ -15,7 +15,8 @@
 import { parse, parseFragment, type DefaultTreeAdapterMap } from 'parse5';
 import { DecodingMode, HtmlEntityDecoder } from 'entities/decode';
 import { LineIndex } from '../lines.js';
-import type { DocumentMetadata } from '../model.js';
+import type { CannotEdit, DocumentMetadata, FixOp, SourceEdit } from '../model.js';
+import { htmlEditor, type BlockElement } from './html-edits.js';
 import { sourceLocator, TextBuilder } from '../source-map.js';
 import { findDirectives, type Directive } from '../directives.js';
 import { structureDocument } from './text.js';
@@ -58,6 +59,8 @@ export interface HtmlExtraction {
   directives: Directive[];
   /** Where the page footer's text starts in `text`, when the page has one outside the content. */
   pageFooterStart?: number;
+  /** A fix to the text as an edit of the HTML string (see html-edits.ts). */
+  edit: (op: FixOp) => SourceEdit | CannotEdit;
 }
 
 /** A selector the HTML reader cannot apply. */
@@ -86,13 +89,16 @@ export function extractHtmlWithOffsets(html: string, options: { selector?: strin
 
   const out = new Writer();
   const skip = new Set<Node>(footers);
-  walk(content, html, out, skip);
+  const elements: BlockElement[] = [];
+  walk(content, html, out, skip, false, elements);
   for (const f of footers) {
     const loc = f.sourceCodeLocation;
     out.startRegion(loc?.startOffset ?? 0, loc?.startTag?.endOffset ?? loc?.startOffset ?? 0);
-    walk(f, html, out, skip, true);
+    walk(f, html, out, skip, true, elements);
   }
   const { text, toSource } = out.build();
+  const rootLoc = isElement(content) ? content.sourceCodeLocation : undefined;
+  const rootElement = rootLoc ? blockElement(rootLoc) : undefined;
   const { directives, offsets } = directivesOf(root, html);
   return {
     text,
@@ -101,6 +107,7 @@ export function extractHtmlWithOffsets(html: string, options: { selector?: strin
     directives,
     ...(out.regionStart !== undefined ? { pageFooterStart: out.regionStart } : {}),
     directiveOffsets: offsets,
+    edit: htmlEditor(html, text, toSource, elements, rootElement),
   };
 }
 
@@ -111,8 +118,8 @@ export const htmlReader: Reader = {
     const selector = options.html?.selector;
     const bad = selector === undefined ? undefined : selectorProblem(selector);
     if (bad) return [{ ok: false, problem: { path, ruleId: 'input/unsupported', message: `${path}: the content selector «${selector}» (read.html.selector) ${bad}` } }];
-    const { text, toSource, metadata, directives, pageFooterStart } = extractHtml(html, selector === undefined ? {} : { selector });
-    return [{ ok: true, document: structureDocument({ path, format: 'html', text, locate: sourceLocator(html, toSource), metadata, directives, ...(pageFooterStart !== undefined ? { pageFooterStart } : {}) }) }];
+    const { text, toSource, metadata, directives, pageFooterStart, edit } = extractHtml(html, selector === undefined ? {} : { selector });
+    return [{ ok: true, document: structureDocument({ path, format: 'html', text, locate: sourceLocator(html, toSource), metadata, directives, ...(pageFooterStart !== undefined ? { pageFooterStart } : {}), file: { source: html, edit } }) }];
   },
 };
 
@@ -254,7 +261,7 @@ function isSpace(c: number): boolean {
  * Write the text of `root` (its children; with `self`, the element itself) in document order. Iterative, so
  * however deep a broken page nests its tags, the walk never runs out of stack.
  */
-function walk(root: ParentNode, html: string, out: Writer, skip: Set<Node>, self = false): void {
+function walk(root: ParentNode, html: string, out: Writer, skip: Set<Node>, self = false, elements?: BlockElement[]): void {
   type Frame = { node: Node; pre: number } | { exit: Element; pre: number };
   const stack: Frame[] = [];
   const pushChildren = (node: ParentNode, pre: number) => {
@@ -286,6 +293,7 @@ function walk(root: ParentNode, html: string, out: Writer, skip: Set<Node>, self
       continue;
     }
     if (BLOCKS.has(tag)) {
+      if (elements && loc) elements.push(blockElement(loc));
       out.block(start, startEnd);
       stack.push({ exit: node, pre });
     } else if (CELLS.has(tag)) out.gap(start, startEnd);
@@ -554,6 +562,11 @@ function directivesOf(root: ParentNode, html: string): { directives: Directive[]
   // Comments were collected element by element: back to document order.
   const order = offsets.map((_, k) => k).sort((x, y) => offsets[x]! - offsets[y]!);
   return { directives: order.map((k) => directives[k]!), offsets: order.map((k) => offsets[k]!) };
+}
+
+/** An element's range as fixes need it. */
+function blockElement(loc: NonNullable<Element['sourceCodeLocation']>): BlockElement {
+  return { start: loc.startOffset, end: loc.endOffset, startTagEnd: loc.startTag?.endOffset ?? loc.startOffset, endTagStart: loc.endTag?.startOffset ?? loc.endOffset };
 }
 
 function isElement(node: Node | ParentNode): node is Element {

@@ -15,7 +15,8 @@
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { findDirectives, type Directive } from '../directives.js';
 import { LineIndex, type Position } from '../lines.js';
-import type { DocumentMetadata, ReadProblem, ReadResult } from '../model.js';
+import type { CannotEdit, DocumentFile, DocumentMetadata, FixOp, ReadProblem, ReadResult, SourceEdit } from '../model.js';
+import { isEdit, lineEdit } from '../edits.js';
 import { TextBuilder } from '../source-map.js';
 import { structureDocument } from './text.js';
 import type { Reader, ReaderOptions } from './types.js';
@@ -55,13 +56,15 @@ export const jsonlReader: Reader = {
   read(path, text, options) {
     const out: ReadResult[] = [];
     let line = 0;
+    let byte = 0;
     for (let start = 0; start <= text.length; ) {
       line++;
       const nl = text.indexOf('\n', start);
       const end = nl === -1 ? text.length : nl;
       const content = text.slice(start, end > start && text.charCodeAt(end - 1) === 0x0d ? end - 1 : end);
-      if (content.trim() !== '') out.push(...readJsonLine(path, content, { offset: start, line }, options));
+      if (content.trim() !== '') out.push(...readJsonLine(path, content, { offset: start, line, byte }, options));
       if (nl === -1) break;
+      byte += Buffer.byteLength(text.slice(start, nl + 1));
       start = nl + 1;
     }
     if (out.length === 0) out.push({ ok: false, problem: { path, ruleId: 'input/empty', message: `${path} is empty: there is no article to check` } });
@@ -117,7 +120,7 @@ function readJson(path: string, source: string, options: ReaderOptions): ReadRes
   return found.items.map((item, index) => readArticle(ctx, item, found.single ? undefined : String(index), found.single ? 'the file' : `item ${index}${found.where ? ` of ${found.where}` : ''}`));
 }
 
-function readJsonLine(path: string, line: string, at: { offset: number; line: number }, options: ReaderOptions): ReadResult[] {
+function readJsonLine(path: string, line: string, at: { offset: number; line: number; byte?: number }, options: ReaderOptions): ReadResult[] {
   // A line of JSON has no line breaks: a position is this line, and the column in it.
   const position = (offset: number): Position => ({ line: at.line, column: Math.max(0, Math.min(offset, line.length)) + 1 });
   const here = `${path}#${at.line}`;
@@ -136,7 +139,7 @@ function readJsonLine(path: string, line: string, at: { offset: number; line: nu
   if (root.type !== 'object') {
     return [problem(here, 'input/no-articles', `${path} line ${at.line} holds ${kindOf(root)}, not an article object: each line of a JSONL file is one article`, position(root.offset))];
   }
-  return [readArticle({ path, source: line, position, options, format: 'jsonl' }, root, String(at.line), `line ${at.line}`)];
+  return [readArticle({ path, source: line, position, options, format: 'jsonl', base: { offset: at.offset, line: at.line, byte: at.byte ?? at.offset } }, root, String(at.line), `line ${at.line}`)];
 }
 
 function problem(path: string, ruleId: ReadProblem['ruleId'], message: string, at: Position): ReadResult {
@@ -183,6 +186,8 @@ interface Context {
   position: (offset: number) => Position;
   options: ReaderOptions;
   format: 'json' | 'jsonl';
+  /** For a JSONL line: where the line starts in the file. */
+  base?: { offset: number; line: number; byte: number };
 }
 
 /** A part of the document's text with its map to the source. */
@@ -193,6 +198,8 @@ interface Piece {
   directives: { directive: Directive; sourceOffset: number }[];
   pageFooterStart?: number;
   metadata?: DocumentMetadata;
+  /** A fix to the piece's text as an edit of the file: the string's escapes written back (see edits.ts). */
+  edit: (op: FixOp) => SourceEdit | CannotEdit;
 }
 
 /**
@@ -242,6 +249,24 @@ function readArticle(ctx: Context, item: Node, fallback: string | undefined, wha
   const text = titleText + separator + main.text;
   const locate = (offset: number): Position => ctx.position(toSource(offset));
 
+  const TITLE: CannotEdit = { none: { en: 'a fix never changes the title', fa: 'اصلاح هرگز عنوان را تغییر نمی‌دهد' } };
+  const file: DocumentFile = {
+    source: ctx.source,
+    ...(ctx.base ? { base: ctx.base } : {}),
+    // Fixes go to the body: the document's offsets less the title and the blank line before it.
+    edit(op) {
+      const at = (k: number) => k - bodyStart;
+      if ((op.op === 'insert-paragraph' ? ('after' in op ? op.after : op.before) : op.start) < bodyStart) return TITLE;
+      switch (op.op) {
+        case 'replace':
+          return main.edit({ ...op, start: at(op.start), end: at(op.end) });
+        case 'remove-paragraph':
+          return main.edit({ ...op, start: at(op.start), end: at(op.end) });
+        default:
+          return main.edit('after' in op ? { op: 'insert-paragraph', after: at(op.after), text: op.text } : { op: 'insert-paragraph', before: at(op.before), text: op.text });
+      }
+    },
+  };
   const metadata: DocumentMetadata = { ...main.metadata };
   for (const key of ['source', 'url', 'published', 'site'] as const) {
     const node = pick(item, namesFor(key, options), (n) => (n.type === 'string' && n.value.trim() !== '') || n.type === 'number');
@@ -262,6 +287,7 @@ function readArticle(ctx: Context, item: Node, fallback: string | undefined, wha
       metadata,
       directives,
       ...(main.pageFooterStart !== undefined ? { pageFooterStart: main.pageFooterStart + bodyStart } : {}),
+      file,
     }),
   };
 }
@@ -273,12 +299,15 @@ function readArticle(ctx: Context, item: Node, fallback: string | undefined, wha
 function stringPiece(ctx: Context, node: Node, isTitle: boolean): Piece {
   const decoded = decodeString(ctx.source, node);
   const looksHtml = HTML_TAG.test(decoded.text) || (isTitle && HTML_ENTITY.test(decoded.text));
+  // An edit of the string's value, written into the file: its range mapped through the escapes, its text escaped.
+  const inFile = (e: SourceEdit | CannotEdit): SourceEdit | CannotEdit => (isEdit(e) ? { start: decoded.toSource(e.start), end: decoded.toSource(e.end), text: escapeJson(e.text) } : e);
   if (!looksHtml) {
     const directives = isTitle ? [] : findDirectives(decoded.text).map((directive) => ({ directive, sourceOffset: decoded.toSource(directive.start) }));
-    return { ...decoded, directives };
+    return { ...decoded, directives, edit: (op) => inFile(lineEdit(decoded.text, op)) };
   }
   const html = extractHtmlWithOffsets(decoded.text, { fragment: true });
   return {
+    edit: (op) => inFile(html.edit(op)),
     text: html.text,
     // HTML text → the decoded string → the file.
     toSource: (offset) => decoded.toSource(html.toSource(offset)),
@@ -290,6 +319,11 @@ function stringPiece(ctx: Context, node: Node, isTitle: boolean): Piece {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Strings
+
+/** Text as it stands inside a JSON string: quotes, backslashes and control characters escaped, the rest as is. */
+export function escapeJson(text: string): string {
+  return JSON.stringify(text).slice(1, -1);
+}
 
 const SIMPLE_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 

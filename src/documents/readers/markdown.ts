@@ -9,6 +9,7 @@ import { LineIndex } from '../lines.js';
 import type { DocumentMetadata } from '../model.js';
 import { findDirectives } from '../directives.js';
 import { structureDocument } from './text.js';
+import { sameTextFile } from '../edits.js';
 import type { Reader } from './types.js';
 
 const blank = (s: string) => s.replace(/[^\r\n]/g, ' ');
@@ -29,6 +30,8 @@ export const markdownReader: Reader = {
           metadata,
           directives: findDirectives(source),
           locate: (offset) => (lines ??= new LineIndex(source)).position(offset),
+          // Syntax is blanked in place: the text's offsets are the file's, and a fix is written as plain lines.
+          file: sameTextFile(source),
         }),
       },
     ];

@@ -1,5 +1,6 @@
 import { LineIndex } from '../lines.js';
-import type { Block, Document, DocumentMetadata, Region } from '../model.js';
+import type { Block, Document, DocumentFile, DocumentMetadata, Region } from '../model.js';
+import { sameTextFile } from '../edits.js';
 import { FOOTER_CUE } from '../footer-cues.js';
 import { findDirectives, type Directive } from '../directives.js';
 import type { Reader } from './types.js';
@@ -22,7 +23,7 @@ export const textReader: Reader = {
 
 export function readPlainText(path: string, text: string): Document {
   let lines: LineIndex | undefined; // built on the first finding: a passing document never needs it
-  return structureDocument({ path, format: 'text', text, directives: findDirectives(text), locate: (offset) => (lines ??= new LineIndex(text)).position(offset) });
+  return structureDocument({ path, format: 'text', text, directives: findDirectives(text), locate: (offset) => (lines ??= new LineIndex(text)).position(offset), file: sameTextFile(text) });
 }
 
 export interface DocumentParts {
@@ -36,6 +37,8 @@ export interface DocumentParts {
   directives?: Directive[];
   /** Where a page footer starts in `text`, when the format marks one (HTML <footer>). */
   pageFooterStart?: number;
+  /** How fixes are written back into the file (absent: the format is not rewritten). */
+  file?: DocumentFile;
 }
 
 /**
@@ -61,6 +64,7 @@ export function structureDocument(parts: DocumentParts): Document {
     metadata: parts.metadata ?? {},
     ...(directives.length ? { directives } : {}),
     locate: parts.locate,
+    ...(parts.file ? { file: parts.file } : {}),
   };
 }
 

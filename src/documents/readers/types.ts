@@ -21,7 +21,7 @@ export interface Reader {
   read(path: string, text: string, options: ReaderOptions): ReadResult[];
   /**
    * For line-based formats (JSONL): read one line at a time, so a file of any size streams through. `offset` is
-   * the line's offset in the file's text and `line` its 1-based number.
+   * the line's offset in the file's text, `byte` its offset in the file's bytes, and `line` its 1-based number.
    */
-  readLine?(path: string, line: string, at: { offset: number; line: number }, options: ReaderOptions): ReadResult[];
+  readLine?(path: string, line: string, at: { offset: number; line: number; byte?: number }, options: ReaderOptions): ReadResult[];
 }

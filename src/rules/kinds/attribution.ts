@@ -7,15 +7,27 @@ import { compileForm, matchForms } from '../../text/form.js';
 import { findDeclaredSources, type DeclaredWhere } from '../../sources/declared.js';
 import { isUrl, sameOutlet } from '../../sources/compare.js';
 import { displayOf } from '../../text/legal-text.js';
-import { OptionError, type Messages, type RuleKind } from '../types.js';
+import { OptionError, type FixProposal, type Messages, type NoFix, type RuleKind } from '../types.js';
 import type { Outlet, Registry } from '../../sources/registry.js';
 import { scopeSchema } from './schema-parts.js';
-import { endOfDocument, inScope } from './places.js';
+import { endOfDocument, endOfFooter, inScope } from './places.js';
 
 interface Options {
   forms: string[];
   scope?: 'document' | 'footer';
+  line?: string;
 }
+
+/** The attribution line a fix writes, as Titr Online prints it. */
+export const DEFAULT_ATTRIBUTION_LINE = 'منبع خبر "{source}" است و موتور جستجوگر خبر {site} در قبال محتوای آن هیچ مسئولیتی ندارد.';
+
+const NO_SOURCE: NoFix = {
+  none: {
+    en: 'the article does not say where it came from (no byline, dateline, lead, front matter or source field names an outlet), and manba never guesses a source',
+    fa: 'خبر نمی‌گوید از کجا آمده است (سطر منبع، سرخط، لید، فراداده یا فیلد منبع نامی نمی‌برد) و manba منبعی را حدس نمی‌زند',
+  },
+};
+const NO_SITE: NoFix = { none: { en: 'the publishing site is not known (give --site, or site: in the config)', fa: 'سایت منتشرکننده معلوم نیست (‎--site یا site در پیکربندی را بدهید)' } };
 
 const WHERE: Record<DeclaredWhere, Messages> = {
   metadata: { en: 'in the metadata', fa: 'در فراداده' },
@@ -57,6 +69,14 @@ export const attribution: RuleKind<Options> = {
         items: { type: 'string', minLength: 3, title: 'Form', description: 'One form, e.g. «منبع: {source}».' },
       },
       scope: { ...scopeSchema, default: 'document' },
+      line: {
+        type: 'string',
+        minLength: 3,
+        default: DEFAULT_ATTRIBUTION_LINE,
+        title: 'Line a fix writes',
+        description:
+          'The attribution line `manba check --fix` adds when none is found and the article declares its source: {source} is the declared outlet, {site} the publishing site (--site or site: in the config, else the site the notice names). Without a declared source, or without a site when the line names one, there is no fix.',
+      },
     },
   },
   checks: {
@@ -99,6 +119,11 @@ export const attribution: RuleKind<Options> = {
       return compiled;
     });
     const scope = options.scope ?? 'document';
+    const line = options.line ?? DEFAULT_ATTRIBUTION_LINE;
+    const linePlaceholders = compileForm(line).placeholders;
+    if (!linePlaceholders.includes('source')) throw new OptionError(['line'], `line «${line}» has no {source} placeholder: the line a fix writes must name the outlet`);
+    const unknownInLine = linePlaceholders.find((p) => p !== 'source' && p !== 'site');
+    if (unknownInLine) throw new OptionError(['line'], `line «${line}» uses {${unknownInLine}}; it knows {source} and {site}`);
 
     return {
       provides: ['attribution'],
@@ -116,7 +141,18 @@ export const attribution: RuleKind<Options> = {
         if (!found) {
           const at = endOfDocument(doc);
           const name = declared[0] ? displayOf(declared[0].name) : 'X';
-          report({ check: 'missing', start: at, end: at, data: { suggestion: `«منبع: ${name}»` } });
+          // A line naming the outlet the article itself declares, before the notice (after the last paragraph when
+          // the notice is not in the footer). Settled after every rule ran: the notice's place and site are known then.
+          const fix = (facts: typeof ctx.facts): FixProposal | NoFix => {
+            const origin = declared[0];
+            if (!origin) return NO_SOURCE;
+            const site = ctx.site ?? facts.notice?.site;
+            if (linePlaceholders.includes('site') && !site) return NO_SITE;
+            const text = line.replace(/\{source\}/g, displayOf(origin.name)).replace(/\{site\}/g, site ?? '');
+            const notice = facts.notice;
+            return { edits: [notice?.inFooter ? { op: 'insert-paragraph', before: notice.start, text } : { op: 'insert-paragraph', ...endOfFooter(doc), text }] };
+          };
+          report({ check: 'missing', start: at, end: at, data: { suggestion: `«منبع: ${name}»` }, fix });
           return;
         }
         const [s, e] = folded.toOriginal(found.captures.source!.start, found.captures.source!.end);
@@ -154,6 +190,8 @@ export const attribution: RuleKind<Options> = {
           end: e,
           data: { attributed: source, declared: displayOf(origin.name), where: WHERE[origin.where], line: String(doc.locate(origin.start).line) },
           evidence: { expected: displayOf(origin.name), found: source },
+          // Only a suggestion: which outlet is right is for a person to decide.
+          fix: { edits: [{ op: 'replace', start: s, end: e, text: displayOf(origin.name) }], suggestion: true },
         });
       },
     };

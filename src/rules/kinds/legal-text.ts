@@ -6,9 +6,9 @@
 import { compileTemplate, locateText, placeholdersOf, type CompiledTemplate, type Difference, type SlotSpec } from '../../text/legal-text.js';
 import { parseNumericDate } from '../../text/dates.js';
 import { fold, skeletonOf } from '../../text/fold.js';
-import { OptionError, type Messages, type RuleKind } from '../types.js';
+import { OptionError, type FixProposal, type Messages, type NoFix, type RuleKind } from '../types.js';
 import { messagesSchema } from './schema-parts.js';
-import { endOfDocument, inFooter } from './places.js';
+import { endOfDocument, endOfFooter, inFooter } from './places.js';
 
 interface Slot extends SlotSpec {
   label: Messages;
@@ -29,6 +29,15 @@ const CHANGE: Record<Difference['kind'], Messages> = {
   'cut-short': { en: 'the text is cut short: «{expected}» is missing at the end', fa: 'متن ناقص است: «{expected}» در پایان نیامده است' },
 };
 const WORDING: Messages = { en: 'wording', fa: 'عبارت' };
+const NO_SITE: NoFix = { none: { en: 'the publishing site is not known (give --site, or site: in the config)', fa: 'سایت منتشرکننده معلوم نیست (‎--site یا site در پیکربندی را بدهید)' } };
+const SHARED: NoFix = { none: { en: 'the notice shares its paragraph with other text', fa: 'اطلاعیه با متن دیگری در یک بند آمده است' } };
+
+/** The sentence's closing punctuation right after a span: a fix replaces it with the span, so it is never doubled. */
+function closingPunctuation(text: string, end: number): number {
+  let k = end;
+  while (k < text.length && /[.،؛!؟?]/u.test(text[k]!)) k++;
+  return k;
+}
 
 export const legalText: RuleKind<Options> = {
   name: 'legal-text',
@@ -138,17 +147,52 @@ export const legalText: RuleKind<Options> = {
     let lastSiteSkeleton = '';
     const siteSkeleton = (site: string) => (site === lastSite ? lastSiteSkeleton : ((lastSite = site), (lastSiteSkeleton = skeletonOf(site))));
     const name = options.name;
+    /** The canonical text with its slots filled: a fix writes it whole. */
+    const canonical = (fillers: Record<string, string | undefined>): string | null => {
+      let missing = false;
+      const text = options.text.replace(/\{([a-zA-Z][\w-]*)\}/g, (_m, slot: string) => {
+        const spec = slots[slot]!;
+        const v = spec.type === 'text' || spec.type === 'date' ? spec.value : fillers[slot];
+        if (!v) missing = true;
+        return v ?? '';
+      });
+      return missing ? null : text.replace(/\s+/g, ' ').trim();
+    };
 
     return {
       uses: ['attribution'],
       check(ctx, report) {
         const doc = ctx.document;
         const located = locateText(ctx.folded, templates, doc.blocks, minSimilarity);
+        /** The site a fix writes: the publishing site when it is known, else the one the notice names. */
+        const publishing = () => ctx.site ?? ctx.facts.attribution?.site?.name;
         if (!located) {
           const at = endOfDocument(doc);
-          report({ check: 'missing', start: at, end: at, data: { name } });
+          // Added as the last paragraph of the footer, naming the publishing site; without one, no fix.
+          const fix = (): FixProposal | NoFix => {
+            const site = publishing();
+            if (siteSlot && !site) return NO_SITE;
+            const text = canonical(siteSlot ? { [siteSlot]: site } : {});
+            return text ? { edits: [{ op: 'insert-paragraph', ...endOfFooter(doc), text }] } : NO_SITE;
+          };
+          report({ check: 'missing', start: at, end: at, data: { name }, fix });
           return;
         }
+        const captured = siteSlot ? located.captures[siteSlot] : undefined;
+        const inTheFooter = inFooter(doc, located.start, ctx.scope === 'article');
+        ctx.facts.notice = { start: located.start, end: located.end, inFooter: inTheFooter, ...(captured?.text ? { site: captured.text } : {}) };
+        // The whole notice replaced by the canonical text, keeping the site it names when that site is right.
+        const replaceEnd = closingPunctuation(doc.text, located.core.end);
+        const rewrite = (): FixProposal | NoFix => {
+          const expected = publishing();
+          const keep = captured?.text && (!expected || skeletonOf(captured.text) === siteSkeleton(expected)) ? captured.text : undefined;
+          const site = keep ?? expected;
+          if (siteSlot && !site) return NO_SITE;
+          const fillers: Record<string, string | undefined> = Object.fromEntries(Object.entries(located.captures).map(([k, v]) => [k, v.text]));
+          if (siteSlot) fillers[siteSlot] = site;
+          const text = canonical(fillers);
+          return text ? { edits: [{ op: 'replace', start: located.core.start, end: replaceEnd, text }] } : NO_SITE;
+        };
         for (const d of located.differences) {
           // A text cut short names every part it lacks: «site, liability clause».
           const what = d.missingSlots?.length ? joinLabels(d.missingSlots.map((n) => slots[n]!.label)) : d.slot ? slots[d.slot]!.label : WORDING;
@@ -159,11 +203,20 @@ export const legalText: RuleKind<Options> = {
             end: d.end,
             data: { name, what, change, expected: d.expected, found: d.found },
             evidence: { expected: d.expected, found: d.found },
+            fix: rewrite,
           });
         }
-        if (!inFooter(doc, located.start, ctx.scope === 'article')) report({ check: 'position', start: located.start, end: located.end, data: { name } });
+        if (!inTheFooter) {
+          // Moved as it stands (an altered copy is rewritten by its own fix): out of the body, after the last paragraph.
+          const moved = doc.text.slice(located.core.start, replaceEnd).replace(/\s+/g, ' ').trim();
+          const place = endOfFooter(doc);
+          const fix: FixProposal | NoFix =
+            doc.text.slice(located.start, located.end).trim() && place.after > replaceEnd
+              ? { edits: [{ op: 'remove-paragraph', start: located.core.start, end: replaceEnd }, { op: 'insert-paragraph', ...place, text: moved }] }
+              : SHARED;
+          report({ check: 'position', start: located.start, end: located.end, data: { name }, fix });
+        }
         if (siteSlot) {
-          const captured = located.captures[siteSlot];
           const expected = ctx.site ?? ctx.facts.attribution?.site?.name;
           const from: Messages = ctx.site ? { en: 'as set by site: in the config or --site', fa: 'طبق site در پیکربندی یا ‎--site' } : { en: 'as named in the attribution footer', fa: 'طبق سطر منبع خبر' };
           if (expected && captured && skeletonOf(captured.text) !== siteSkeleton(expected)) {
@@ -173,6 +226,8 @@ export const legalText: RuleKind<Options> = {
               end: captured.end,
               data: { name, expected, found: captured.text, from },
               evidence: { expected, found: captured.text },
+              // Only the site's name is replaced.
+              fix: { edits: [{ op: 'replace', start: captured.start, end: captured.end, text: expected }] },
             });
           }
         }

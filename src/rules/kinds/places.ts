@@ -26,3 +26,17 @@ export function inScope(doc: Document, scope: 'document' | 'footer', offset: num
   if (articleOnly && inPageFooter(doc, offset)) return false;
   return scope === 'document' || inFooter(doc, offset, articleOnly);
 }
+
+/**
+ * Where a fix adds a footer paragraph: after the article's last footer block (its attribution, its notice), or,
+ * when the article has none, after the last block of the document (which may stand in the page's own footer).
+ */
+export function endOfFooter(doc: Document): { after: number; apart: boolean } {
+  const pageFooter = doc.regions.find((r) => r.name === 'page-footer')?.start ?? Infinity;
+  let end = -1;
+  for (const b of doc.blocks) if (b.kind === 'footer' && b.start < pageFooter) end = b.end;
+  if (end !== -1) return { after: end, apart: false };
+  // After the article's last paragraph: a blank line sets the footer apart (and closes a quote the paragraph left open).
+  const last = doc.blocks[doc.blocks.length - 1];
+  return { after: endOfDocument(doc), apart: last?.kind !== 'footer' };
+}
