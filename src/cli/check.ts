@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, createWriteStream, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { buildRuleSet, findConfig, loadConfig, type Config, type RuleSet } from '../config/load.js';
 import { pathRules } from '../config/paths.js';
 import { changedSince } from '../documents/changed.js';
@@ -317,7 +317,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   const unnamed = skipped.filter((s) => !ignoredNamed.includes(s));
   if (unnamed.length) io.stderr(`manba: ${unnamed.length} file${unnamed.length === 1 ? '' : 's'} not checked (${[...new Set(unnamed.map((s) => s.reason))].join('; ')})\n`);
   if (exemptions.baselined) io.stderr(`manba: ${exemptions.baselined} finding${exemptions.baselined === 1 ? '' : 's'} already in the baseline not reported\n`);
-  if (exemptions.waived) io.stderr(`manba: ${exemptions.waived} finding${exemptions.waived === 1 ? '' : 's'} waived (${waivers!.file})\n`);
+  if (exemptions.waived) io.stderr(`manba: ${exemptions.waived} finding${exemptions.waived === 1 ? '' : 's'} waived (${relative(io.cwd, waivers!.file)})\n`);
   if (recorder) io.stderr(`manba: recorded as run ${recorder.runId} in ${opts.record}\n`);
   if (cache?.hits) io.stderr(`manba: ${cache.hits} unchanged document${cache.hits === 1 ? '' : 's'} taken from the cache\n`);
   for (const m of missing) io.stderr(`manba: ${m}\n`);

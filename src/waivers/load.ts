@@ -88,32 +88,36 @@ export async function loadWaivers(file: string, options: { knownRules: Iterable<
   const { parsed, problems } = parseYaml(file, text);
   if (!parsed) throw new ConfigError(problems);
   if (parsed.data === null || parsed.data === undefined) throw new ConfigError([{ file, line: 1, column: 1, message: 'the waiver file is empty; it needs a waivers: list' }]);
+  // Schema problems and the checks below are reported together, every one at its place.
   const invalid = validateYaml(parsed, waiverFileSchema);
-  if (invalid.length) throw new ConfigError(invalid);
+  const list = (parsed.data as { waivers?: unknown }).waivers;
+  if (!Array.isArray(list)) throw new ConfigError(invalid);
   const known = [...options.knownRules];
   const families = new Set(known.map((id) => id.split('/')[0]!));
   const out: Waiver[] = [];
-  const errors: FileProblem[] = [];
+  const errors: FileProblem[] = [...invalid];
   const at = (path: (string | number)[], key = false) => ({ file, ...parsed.spot(path, key) });
-  (parsed.data as { waivers: RawWaiver[] }).waivers.forEach((w, k) => {
+  const dateShaped = (v: unknown): v is string => typeof v === 'string' && /^[0-9۰-۹]{4}[-/][0-9۰-۹]{1,2}[-/][0-9۰-۹]{1,2}$/.test(v);
+  (list as RawWaiver[]).forEach((w, k) => {
+    if (typeof w !== 'object' || w === null) return;
     const here = ['waivers', k];
-    if (!known.includes(w.rule) && !families.has(w.rule)) {
+    if (typeof w.rule === 'string' && !known.includes(w.rule) && !families.has(w.rule)) {
       const guess = didYouMean(w.rule, [...known, ...families]);
       errors.push({ ...at([...here, 'rule']), message: `waivers.${k}.rule: no rule of this run is "${w.rule}"`, hint: guess ? `did you mean "${guess}"?` : 'give a rule id (notice/missing) or a family (notice); manba rules list shows them' });
     }
-    if (!w.paths && !w.urls && !w.outlet && !w.sha256) {
+    if (w.paths === undefined && w.urls === undefined && w.outlet === undefined && w.sha256 === undefined) {
       errors.push({ ...at(here), message: `waivers.${k} covers no documents: give paths, urls, outlet or sha256` });
     }
-    if (w.outlet && options.registry && !options.registry.byId(w.outlet)) {
+    if (typeof w.outlet === 'string' && options.registry && !options.registry.byId(w.outlet)) {
       const guess = didYouMean(w.outlet, options.registry.outlets.map((o) => o.id));
       errors.push({ ...at([...here, 'outlet']), message: `waivers.${k}.outlet: no outlet with the id "${w.outlet}" in the registry`, hint: guess ? `did you mean "${guess}"?` : 'manba sources list shows the ids' });
     }
-    const approved = parseWaiverDate(w.approved);
-    const expires = parseWaiverDate(w.expires);
-    if (!approved) errors.push({ ...at([...here, 'approved']), message: `waivers.${k}.approved: "${w.approved}" is no date in the ISO or the Jalali calendar` });
-    if (!expires) errors.push({ ...at([...here, 'expires']), message: `waivers.${k}.expires: "${w.expires}" is no date in the ISO or the Jalali calendar` });
+    const approved = dateShaped(w.approved) ? parseWaiverDate(w.approved) : undefined;
+    const expires = dateShaped(w.expires) ? parseWaiverDate(w.expires) : undefined;
+    if (dateShaped(w.approved) && !approved) errors.push({ ...at([...here, 'approved']), message: `waivers.${k}.approved: "${w.approved}" is no date in the ISO or the Jalali calendar` });
+    if (dateShaped(w.expires) && !expires) errors.push({ ...at([...here, 'expires']), message: `waivers.${k}.expires: "${w.expires}" is no date in the ISO or the Jalali calendar` });
     if (approved && expires && expires < approved) errors.push({ ...at([...here, 'expires']), message: `waivers.${k}.expires (${expires}) is before it was approved (${approved})` });
-    if (!approved || !expires) return;
+    if (!approved || !expires || errors.length) return;
     const spot = parsed.spot(here);
     out.push({
       file,
@@ -132,7 +136,7 @@ export async function loadWaivers(file: string, options: { knownRules: Iterable<
       ...(w.sha256 ? { sha256: w.sha256.toLowerCase() } : {}),
     });
   });
-  if (errors.length) throw new ConfigError(errors.sort((a, b) => a.line - b.line || a.column - b.column));
+  if (errors.length) throw new ConfigError([...new Map(errors.map((e) => [`${e.line}:${e.column}:${e.message}`, e])).values()].sort((a, b) => a.line - b.line || a.column - b.column));
   return { file, waivers: out, base: options.base ?? dirname(file) };
 }
 
