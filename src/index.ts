@@ -32,6 +32,7 @@ export { configSchema, CONFIG_SCHEMA_ID } from './config/schema.js';
 export { waiverFileSchema, WAIVER_FILE_SCHEMA_ID } from './waivers/schema.js';
 export { loadWaivers, type Waiver, type WaiverSet } from './waivers/load.js';
 export { Exemptions, type ExemptedResult } from './engine/exemptions.js';
+export { runEvidence, type RunEvidence } from './engine/evidence.js';
 export { Recorder, startRecording, sinceLastRun, openLedger, LedgerError, listRuns, diffRuns, runsToCompare, trend, type RunInfo, type RunDiff, type TrendPoint } from './ledger/index.js';
 
 export { Engine, problemResult, type EngineOptions } from './engine/engine.js';

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -276,5 +277,27 @@ describe('schema migrations', () => {
     };
     expect(schema('audits.db')).toEqual(schema('fresh.db'));
     expect(schema('audits.db').version).toBe(SCHEMA_VERSION);
+  });
+});
+
+const CHROMIUM = '/usr/bin/chromium';
+describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('history pages in a real browser (Chromium)', () => {
+  it('the diff page runs its toggle under its CSP: Persian right to left, English left to right with #lang=en', { timeout: 90_000 }, async () => {
+    const { dir } = await twoAudits();
+    await cli(['history', 'diff', '--db', 'audits.db', '--format', 'html', '--output', 'diff.html'], { cwd: dir });
+    const dom = async (hash: string) => {
+      const profile = mkdtempSync(join(tmpdir(), 'manba-history-chromium-'));
+      const { stdout } = await promisify(execFile)(CHROMIUM, ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`, '--dump-dom', `file://${join(dir, 'diff.html')}${hash}`], { maxBuffer: 16 * 1024 * 1024, timeout: 60_000 });
+      rmSync(profile, { recursive: true, force: true });
+      return stdout.replace(/<script\b[^>]*>[^]*?<\/script>/g, '');
+    };
+    const fa = await dom('');
+    expect(fa).toMatch(/<html lang="fa" dir="rtl">/);
+    expect(fa).toContain('<h2 data-i18n="byDocument">بر پایهٔ سند و قاعده</h2>');
+    const en = await dom('#lang=en');
+    expect(en).toMatch(/<html lang="en" dir="ltr">/);
+    expect(en).toContain('<h2 data-i18n="byDocument">By document and rule</h2>');
+    expect(en).toContain(`<span data-lang="en" dir="ltr">${ALTERED_76}</span>`);
+    expect(en).toMatch(/<span data-lang="fa" dir="rtl" hidden="">/);
   });
 });

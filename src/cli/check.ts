@@ -203,8 +203,8 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   // --record: the audit database gets every result as the reports do. A database that cannot be used does not stop
   // the run: the reports are written, then the run exits 2.
   const recording = opts.record ? startRecording(resolve(io.cwd, opts.record), runEvidence(ruleSet, config, startedAt, settings), 'check') : undefined;
-  if (recording?.error) io.stderr(`manba: ${recording.error}; the run is not recorded\n`);
-  const recorder = recording?.recorder;
+  const openError = recording?.error;
+  if (openError) io.stderr(`manba: ${openError}; the run is not recorded\n`);
   const tally = { documents: 0, errors: 0, warnings: 0 };
   let collision: string | undefined;
   const sinks = streaming
@@ -229,7 +229,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
       onResult: (r) => {
         progress?.tick(r);
         const exempted = exemptions.apply(r);
-        recorder?.add(exempted.result, exempted.baselined);
+        recording?.add(exempted.result, exempted.baselined);
         if (!streaming) return;
         if (outputs.some((o) => o.file && resolve(io.cwd, r.path.split('#')[0]!) === o.file)) collision = r.path;
         const d = shown(exempted);
@@ -257,7 +257,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
       ...(opts.verbose ? { onSkippedExtension: (p: string) => io.stderr(`manba: skipped ${p}: no reader for its extension\n`) } : {}),
     });
   } catch (err) {
-    recorder?.close(); // the run stays unfinished in the database; history ignores it
+    recording?.close(); // the run stays unfinished in the database; history ignores it
     throw err;
   } finally {
     progress?.done();
@@ -270,7 +270,8 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   }
   await cache?.save();
   const run = runEvidence(ruleSet, config, startedAt, { ...settings, interrupted });
-  recorder?.finish(run, interrupted);
+  recording?.finish(run, interrupted);
+  if (recording?.error && recording.error !== openError) io.stderr(`manba: ${recording.error}\n`);
   // Expired waivers (and, when asked, unused ones) are findings about the waiver file, after the documents.
   const closing = exemptions.closing(opts.reportUnusedWaivers ?? false);
   let summary = tally;
@@ -295,7 +296,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   if (!streaming) {
     const reported = results.map(shown);
     if (closing) reported.push(closing);
-    const sinceLast = recorder && outputs.some((o) => o.reporter.name === 'html') ? sinceLastRun(recorder.file, recorder.runId) : undefined;
+    const sinceLast = recording?.finished && outputs.some((o) => o.reporter.name === 'html') ? sinceLastRun(recording.file, recording.runId!) : undefined;
     const report: Report = { tool: { name: 'manba', version: VERSION }, documents: reported, summary: summarize(reported), run, ...(sinceLast ? { sinceLast } : {}) };
     summary = report.summary;
     for (const o of outputs) {
@@ -318,7 +319,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   if (unnamed.length) io.stderr(`manba: ${unnamed.length} file${unnamed.length === 1 ? '' : 's'} not checked (${[...new Set(unnamed.map((s) => s.reason))].join('; ')})\n`);
   if (exemptions.baselined) io.stderr(`manba: ${exemptions.baselined} finding${exemptions.baselined === 1 ? '' : 's'} already in the baseline not reported\n`);
   if (exemptions.waived) io.stderr(`manba: ${exemptions.waived} finding${exemptions.waived === 1 ? '' : 's'} waived (${relative(io.cwd, waivers!.file)})\n`);
-  if (recorder) io.stderr(`manba: recorded as run ${recorder.runId} in ${opts.record}\n`);
+  if (recording?.finished) io.stderr(`manba: recorded as run ${recording.runId} in ${opts.record}\n`);
   if (cache?.hits) io.stderr(`manba: ${cache.hits} unchanged document${cache.hits === 1 ? '' : 's'} taken from the cache\n`);
   for (const m of missing) io.stderr(`manba: ${m}\n`);
   if (interrupted) {

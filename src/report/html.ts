@@ -742,7 +742,8 @@ function sinceLastSection(since: SinceLast, lang: Lang): string {
 
 /**
  * The language toggle of pages rendered without the report's script (manba history): flips lang and dir, fills
- * each [data-i18n] element from the page's strings, shows the [data-lang] text of the chosen language.
+ * each [data-i18n] element from the page's strings, shows the [data-lang] text of the chosen language. The
+ * language is kept in the address (#lang=en), as in the audit report.
  */
 const TOGGLE = String.raw`(function () {
 'use strict';
@@ -754,7 +755,9 @@ function apply() {
   Array.prototype.forEach.call(document.querySelectorAll('[data-lang]'), function (el) { el.hidden = el.getAttribute('data-lang') !== lang; });
   if (T.title) document.title = T.title[lang];
 }
-document.getElementById('lang-toggle').addEventListener('click', function () { lang = lang === 'fa' ? 'en' : 'fa'; apply(); });
+document.getElementById('lang-toggle').addEventListener('click', function () { lang = lang === 'fa' ? 'en' : 'fa'; apply(); history.replaceState(null, '', '#lang=' + lang); });
+var m = /(?:^#|&)lang=(fa|en)\b/.exec(location.hash);
+if (m && m[1] !== lang) { lang = m[1]; apply(); }
 })();`;
 const TOGGLE_CSP = `default-src 'none'; script-src 'sha256-${createHash('sha256').update(TOGGLE).digest('base64')}'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`;
 
