@@ -6,6 +6,11 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { APPLICATION_ID, SCHEMA_VERSION } from '../src/ledger/database.js';
+import { startRecording } from '../src/ledger/index.js';
+import { runEvidence } from '../src/engine/evidence.js';
+import { buildRuleSet } from '../src/config/load.js';
+import { readPlainText } from '../src/documents/readers/text.js';
+import { builtinEngine } from './helpers.js';
 import { cli, FIXTURES, positionOf, reference, ROOT } from './helpers.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'manba-history-'));
@@ -245,6 +250,30 @@ describe('bad database files', () => {
     const none = await cli(['history', 'diff', '--db', 'audits.db', '--from', '7'], { cwd: dir });
     expect(none.stderr).toBe('manba: no run 7 in the database (manba history runs lists them)\n');
     expect((await cli(['history', 'diff', '--db', 'audits.db', '--from', 'last'], { cwd: dir })).stderr).toBe('manba: --from takes a run number (manba history runs lists them), not "last"\n');
+  });
+});
+
+describe('a write that fails midway', () => {
+  it('ends recording with an error naming the file; the run stays unfinished and history ignores it', async () => {
+    const dir = tmp();
+    const file = join(dir, 'audits.db');
+    const config = { extends: [], builtins: true, rules: {} };
+    const evidence = runEvidence(await buildRuleSet(config), config, new Date(), { lang: 'en' });
+    const recording = startRecording(file, evidence, 'check');
+    expect(recording.error).toBeUndefined();
+    const engine = await builtinEngine();
+    recording.add(engine.check(readPlainText('a.txt', altered('۷۵'))));
+    // Another program breaks the database under the run.
+    const other = new Database(file);
+    other.exec('DROP TABLE findings');
+    other.close();
+    recording.add(engine.check(readPlainText('b.txt', reference())));
+    recording.finish(evidence, false);
+    expect(recording.finished).toBe(false);
+    expect(recording.error).toBe(`${file}: recording failed: no such table: findings; the run is not complete in the database`);
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare('SELECT status FROM runs').all()).toEqual([{ status: 'recording' }]);
+    db.close();
   });
 });
 
