@@ -65,7 +65,7 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX findings_by_document ON findings(document_id);
   `,
-  // v2: the waiver that exempted a finding (who approved it, until when), kept once per run.
+  // v2: the waiver that exempted a finding (who approved it, until when), kept once per run; documents by run and path.
   `
   CREATE TABLE waivers (
     id INTEGER PRIMARY KEY,
@@ -79,6 +79,9 @@ export const MIGRATIONS: readonly string[] = [
     expires TEXT NOT NULL
   );
   ALTER TABLE findings ADD COLUMN waiver_id INTEGER REFERENCES waivers(id);
+  -- A document of one run is found by its path (the diff asks whether a later run checked it).
+  CREATE INDEX documents_by_run_path ON documents(run_id, path);
+  DROP INDEX documents_by_run;
   `,
 ];
 

@@ -132,12 +132,12 @@ export interface RunDiff {
   byOutlet: ({ outlet: string } & ChangeTotals)[];
 }
 
-type FindingRow = [path: string, url: string | null, outlet: string | null, site: string | null, rule: string, severity: number, line: number, col: number, en: number, fa: number, fingerprint: Buffer, exemption: number];
+type FindingRow = [path: string, url: string | null, outlet: string | null, site: string | null, rule: string, severity: number, line: number, col: number, en: number, fa: number, fingerprint: string, exemption: number];
 
 function findingsOf(db: Db, runId: number): FindingRow[] {
   return db
     .prepare(
-      `SELECT d.path, d.url, d.outlet, d.site, r.text, f.severity, f.line, f.col, f.message_en, f.message_fa, f.fingerprint, f.exemption
+      `SELECT d.path, d.url, d.outlet, d.site, r.text, f.severity, f.line, f.col, f.message_en, f.message_fa, hex(f.fingerprint), f.exemption
        FROM findings f JOIN documents d ON d.id = f.document_id JOIN texts r ON r.id = f.rule WHERE d.run_id = ?`,
     )
     .raw()
@@ -155,10 +155,16 @@ export function diffRuns(db: Db, from: RunInfo, to: RunInfo): RunDiff {
     if (t === undefined) textCache.set(id, (t = textStmt.get(id) as string));
     return t;
   };
-  const key = (r: FindingRow) => r[10].toString('latin1');
+  const key = (r: FindingRow) => r[10];
   const before = new Map<string, FindingRow>();
   for (const r of findingsOf(db, from.id)) if (counts(r[11])) before.set(key(r), r);
-  const checkedNow = new Set(db.prepare('SELECT path FROM documents WHERE run_id = ?').pluck().all(to.id) as string[]);
+  const checkedStmt = db.prepare('SELECT 1 FROM documents WHERE run_id = ? AND path = ?').pluck();
+  const checked = new Map<string, boolean>();
+  const checkedNow = (path: string) => {
+    let c = checked.get(path);
+    if (c === undefined) checked.set(path, (c = checkedStmt.get(to.id, path) !== undefined));
+    return c;
+  };
   const docs = new Map<string, DocumentChanges>();
   const docOf = (r: FindingRow, run: RunInfo) => {
     let d = docs.get(r[0]);
@@ -177,9 +183,10 @@ export function diffRuns(db: Db, from: RunInfo, to: RunInfo): RunDiff {
     else if (was) docOf(r, to).exempted.push(change(r));
     if (was) seen.add(k);
   }
-  for (const [k, r] of before) if (!seen.has(k) && checkedNow.has(r[0])) docOf(r, from).resolved.push(change(r));
-  let notChecked = 0;
-  for (const p of db.prepare('SELECT path FROM documents WHERE run_id = ?').pluck().all(from.id) as string[]) if (!checkedNow.has(p)) notChecked++;
+  for (const [k, r] of before) if (!seen.has(k) && checkedNow(r[0])) docOf(r, from).resolved.push(change(r));
+  const notChecked = (
+    db.prepare('SELECT count(*) AS n FROM documents a WHERE a.run_id = ? AND NOT EXISTS (SELECT 1 FROM documents b WHERE b.run_id = ? AND b.path = a.path)').get(from.id, to.id) as { n: number }
+  ).n;
 
   const byRule = (a: ChangedFinding, b: ChangedFinding) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : a.line - b.line || a.column - b.column);
   const documents = [...docs.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
