@@ -142,3 +142,6 @@ for (const size of sizes) {
   console.log(`CLI ${String(size).padStart(6)} files: 2 jobs give ${(perJobs[2] / perJobs[1]).toFixed(2)}x the documents/s of 1 job`);
   rmSync(dir, { recursive: true, force: true });
 }
+
+// The audit database (check --record, history diff) at the largest archive size: bench/history.mjs.
+if (sizes.length) spawnSync(process.execPath, [new URL('./history.mjs', import.meta.url).pathname, String(Math.max(...sizes))], { stdio: 'inherit' });

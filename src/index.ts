@@ -29,6 +29,11 @@ export { parseBylineDate, type BylineDate } from './text/jalali.js';
 
 export { findConfig, loadConfig, buildRuleSet, type Config, type RuleSet } from './config/load.js';
 export { configSchema, CONFIG_SCHEMA_ID } from './config/schema.js';
+export { waiverFileSchema, WAIVER_FILE_SCHEMA_ID } from './waivers/schema.js';
+export { loadWaivers, type Waiver, type WaiverSet } from './waivers/load.js';
+export { Exemptions, type ExemptedResult } from './engine/exemptions.js';
+export { runEvidence, type RunEvidence } from './engine/evidence.js';
+export { Recorder, startRecording, sinceLastRun, openLedger, LedgerError, listRuns, diffRuns, runsToCompare, trend, type RunInfo, type RunDiff, type TrendPoint } from './ledger/index.js';
 
 export { Engine, problemResult, type EngineOptions } from './engine/engine.js';
 export { checkInputs, type RunOptions, type RunOutcome } from './engine/run.js';

@@ -1,10 +1,13 @@
 /** `manba check`: options in, library calls, report out, exit code. No checking logic lives here. */
 import { createHash } from 'node:crypto';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { buildRuleSet, findConfig, loadConfig, type Config, type RuleSet } from '../config/load.js';
 import { pathRules } from '../config/paths.js';
 import { changedSince } from '../documents/changed.js';
-import { applyBaseline, readBaseline } from '../engine/baseline.js';
+import { readBaseline } from '../engine/baseline.js';
+import { Exemptions, type ExemptedResult } from '../engine/exemptions.js';
+import { waiversOf } from '../waivers/load.js';
+import { sinceLastRun, startRecording } from '../ledger/index.js';
 import { ResultCache } from '../engine/cache.js';
 import { Engine } from '../engine/engine.js';
 import { summarize, type DocumentResult } from '../engine/finding.js';
@@ -49,6 +52,8 @@ export interface CheckOptions extends FixOptions {
   progress?: boolean;
   stdin?: boolean;
   inputFormat?: string;
+  record?: string;
+  reportUnusedWaivers?: boolean;
 }
 
 const ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1256'] as const;
@@ -137,6 +142,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   const engine = new Engine(ruleSet, { lang, ...(site ? { site } : {}), ...(config.scope ? { scope: config.scope } : {}), reportUnusedSuppressions: opts.reportUnusedSuppressions ?? false });
   const byPath = pathRules(config, ruleSet, io.cwd, opts.site);
   const fixTypes = fixSelection(opts, ruleSet, outputs.find((o) => !o.file)?.reporter.name);
+  const waivers = await waiversOf(config, ruleSet, io.cwd);
 
   let changed: Set<string> | undefined;
   if (opts.changedSince) {
@@ -171,7 +177,6 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   const streaming = outputs.every((o) => o.reporter.stream);
   const baseline = opts.baseline ? readBaseline(resolve(io.cwd, opts.baseline)) : undefined;
   if (baseline && 'warning' in baseline) io.stderr(`manba: warning: ${baseline.warning}\n`);
-  let baselined = 0;
   const accept = (abs: string, named: boolean): true | string => {
     const ignored = byPath.ignored(abs);
     if (ignored) return named ? `${ignored} (named on the command line, still not checked)` : ignored;
@@ -183,17 +188,28 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
     opts.fix || opts.fixDryRun
       ? await runFixes(engine, paths, opts, { cwd: io.cwd, read: readOptions, accept, settingsFor: (p) => byPath.settingsFor(p), ...((maxFileSize ?? config.maxFileSize) ? { maxFileSize: maxFileSize ?? config.maxFileSize } : {}), ...(fixTypes ? { types: fixTypes } : {}), ...(shard ? { shard } : {}), signal: abort.signal, lang }, io)
       : undefined;
-  /** What a document's result looks like in the report: without baselined findings, errors only with --quiet. */
-  const shown = (r: DocumentResult): DocumentResult => {
-    let out = fixing ? fixing.annotate(r) : r;
-    if (baseline && 'baseline' in baseline) {
-      const applied = applyBaseline([out], baseline.baseline);
-      baselined += applied.dropped;
-      out = applied.results[0]!;
-    }
+  // Suppressed, waived or baselined: decided once per result, in one place (engine/exemptions.ts), after the
+  // fixing phase has said what it did to the document (fix/not-written findings, fixes applied).
+  const exemptions = new Exemptions({ ...(baseline && 'baseline' in baseline ? { baseline: baseline.baseline } : {}), ...(waivers ? { waivers } : {}), cwd: io.cwd });
+  const annotated = new WeakMap<DocumentResult, DocumentResult>();
+  const decide = (r: DocumentResult): ExemptedResult => {
+    if (!fixing) return exemptions.apply(r);
+    let a = annotated.get(r);
+    if (!a) annotated.set(r, (a = fixing.annotate(r)));
+    return exemptions.apply(a);
+  };
+  /** What a document's result looks like in the report: waivers marked, without baselined findings, errors only with --quiet. */
+  const shown = (r: DocumentResult | ExemptedResult): DocumentResult => {
+    const out = exemptions.shown('result' in r ? r : decide(r));
     return opts.quiet ? { ...out, findings: out.findings.filter((f) => f.severity === 'error') } : out;
   };
   const startedAt = new Date();
+  const settings = { lang, ...(site ? { site } : {}), ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}) };
+  // --record: the audit database gets every result as the reports do. A database that cannot be used does not stop
+  // the run: the reports are written, then the run exits 2.
+  const recording = opts.record ? startRecording(resolve(io.cwd, opts.record), runEvidence(ruleSet, config, startedAt, settings), 'check') : undefined;
+  const openError = recording?.error;
+  if (openError) io.stderr(`manba: ${openError}; the run is not recorded\n`);
   const tally = { documents: 0, errors: 0, warnings: 0 };
   let collision: string | undefined;
   const sinks = streaming
@@ -217,9 +233,11 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
       onTotal: (n) => progress?.start(n),
       onResult: (r) => {
         progress?.tick(r);
+        const exempted = decide(r);
+        recording?.add(exempted.result, exempted.baselined);
         if (!streaming) return;
         if (outputs.some((o) => o.file && resolve(io.cwd, r.path.split('#')[0]!) === o.file)) collision = r.path;
-        const d = shown(r);
+        const d = shown(exempted);
         const t = summarize([d]);
         tally.documents++;
         tally.errors += t.errors;
@@ -239,6 +257,9 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
       ...(stdinPath ? { stdinPath } : {}),
       ...(opts.verbose ? { onSkippedExtension: (p: string) => io.stderr(`manba: skipped ${p}: no reader for its extension\n`) } : {}),
     });
+  } catch (err) {
+    recording?.close(); // the run stays unfinished in the database; history ignores it
+    throw err;
   } finally {
     progress?.done();
     await pool?.close();
@@ -249,9 +270,20 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
     if (o.file && hit) collision = hit.path;
   }
   await cache?.save();
-  const run = runEvidence(ruleSet, config, startedAt, { lang, ...(site ? { site } : {}), ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}), interrupted });
+  const run = runEvidence(ruleSet, config, startedAt, { ...settings, interrupted });
+  recording?.finish(run, interrupted);
+  if (recording?.error && recording.error !== openError) io.stderr(`manba: ${recording.error}\n`);
+  // Expired waivers (and, when asked, unused ones) are findings about the waiver file, after the documents.
+  const closing = exemptions.closing(opts.reportUnusedWaivers ?? false);
   let summary = tally;
   if (streaming) {
+    if (closing) {
+      const t = summarize([closing]);
+      tally.documents++;
+      tally.errors += t.errors;
+      tally.warnings += t.warnings;
+      for (const sink of sinks) sink.write(sink.o.reporter.stream!.document(closing, sink.count++, sink.ropts));
+    }
     for (const sink of sinks) {
       sink.write(sink.o.reporter.stream!.tail({ tool: { name: 'manba', version: VERSION }, summary: tally, run, documents: sink.count }, sink.ropts));
       if (sink.fd !== undefined) {
@@ -263,7 +295,9 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   if (collision) throw new UsageError(`a report file is one of the documents being checked (${collision}); refusing to overwrite it`);
   if (!streaming) {
     const reported = results.map(shown);
-    const report: Report = { tool: { name: 'manba', version: VERSION }, documents: reported, summary: summarize(reported), run };
+    if (closing) reported.push(closing);
+    const sinceLast = recording?.finished && outputs.some((o) => o.reporter.name === 'html') ? sinceLastRun(recording.file, recording.runId!) : undefined;
+    const report: Report = { tool: { name: 'manba', version: VERSION }, documents: reported, summary: summarize(reported), run, ...(sinceLast ? { sinceLast } : {}) };
     summary = report.summary;
     for (const o of outputs) {
       const color = opts.color ?? (io.isTTY && !o.file && !io.env.NO_COLOR);
@@ -284,7 +318,9 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   const unnamed = skipped.filter((s) => !ignoredNamed.includes(s));
   if (unnamed.length) io.stderr(`manba: ${unnamed.length} file${unnamed.length === 1 ? '' : 's'} not checked (${[...new Set(unnamed.map((s) => s.reason))].join('; ')})\n`);
   fixing?.notes();
-  if (baselined) io.stderr(`manba: ${baselined} finding${baselined === 1 ? '' : 's'} already in the baseline not reported\n`);
+  if (exemptions.baselined) io.stderr(`manba: ${exemptions.baselined} finding${exemptions.baselined === 1 ? '' : 's'} already in the baseline not reported\n`);
+  if (exemptions.waived) io.stderr(`manba: ${exemptions.waived} finding${exemptions.waived === 1 ? '' : 's'} waived (${relative(io.cwd, waivers!.file)})\n`);
+  if (recording?.finished) io.stderr(`manba: recorded as run ${recording.runId} in ${opts.record}\n`);
   if (cache?.hits) io.stderr(`manba: ${cache.hits} unchanged document${cache.hits === 1 ? '' : 's'} taken from the cache\n`);
   for (const m of missing) io.stderr(`manba: ${m}\n`);
   if (interrupted) {
@@ -292,7 +328,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
     io.stderr(`manba: interrupted after ${done} document${done === 1 ? '' : 's'}; the report covers those only\n`);
     return EXIT.interrupted;
   }
-  if (missing.length) return EXIT.usage;
+  if (missing.length || recording?.error) return EXIT.usage;
   // What counts is what is reported: with --quiet, warnings are neither shown nor counted.
   const all = summary;
   if (all.errors > 0) return EXIT.findings;

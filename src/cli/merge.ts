@@ -3,13 +3,13 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { RunEvidence } from '../engine/evidence.js';
-import { summarize, type DocumentResult, type Finding } from '../engine/finding.js';
+import { summarize, type DocumentResult, type Finding, type Suppression, type WaiverRef } from '../engine/finding.js';
 import { reporterNamed, reporters, type Report } from '../report/index.js';
 import { EXIT, UsageError, type CliIO } from './io.js';
 
 interface JsonReport {
   tool: Report['tool'];
-  documents: (Omit<DocumentResult, 'findings'> & { findings: (Omit<Finding, 'messages' | 'suppressions'> & { suppressed?: { reason: string } })[] })[];
+  documents: (Omit<DocumentResult, 'findings'> & { findings: (Omit<Finding, 'messages' | 'suppressions'> & { suppressed?: { reason: string }; waived?: WaiverRef })[] })[];
   run?: RunEvidence;
 }
 
@@ -39,7 +39,10 @@ export async function mergeCommand(files: string[], opts: { format: string[]; fa
       documents.push({
         ...d,
         // A JSON report holds the message in its run's language only; both languages get it.
-        findings: d.findings.map(({ suppressed, ...f }) => ({ ...f, messages: { fa: f.message, en: f.message }, ...(suppressed ? { suppressions: [{ kind: 'inSource' as const, justification: suppressed.reason }] } : {}) })),
+        findings: d.findings.map(({ suppressed, waived, ...f }) => {
+          const suppressions: Suppression[] = [...(suppressed ? [{ kind: 'inSource' as const, justification: suppressed.reason }] : []), ...(waived ? [{ kind: 'external' as const, justification: waived.reason, waiver: waived }] : [])];
+          return { ...f, messages: { fa: f.message, en: f.message }, ...(suppressions.length ? { suppressions } : {}) };
+        }),
       });
     }
   }

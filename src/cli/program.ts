@@ -8,6 +8,7 @@ import { baselineCreateCommand, baselinePruneCommand } from './baseline.js';
 import { mergeCommand } from './merge.js';
 import { explainCommand, listCommand, testCommand, validateCommand } from './rules.js';
 import { sourcesListCommand, sourcesShowCommand } from './sources.js';
+import { registerHistoryCommands } from './history.js';
 import { EXIT, UsageError, type CliIO } from './io.js';
 
 const EXAMPLES = `
@@ -54,6 +55,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option('--fail-on <severity>', 'exit 1 on findings of this severity or worse: error (default) or warning')
     .option('--report-unused-suppressions', 'report manba-disable comments that suppress nothing')
     .option('--baseline <file>', 'report only findings not in this baseline (see manba baseline create)')
+    .option('--record <audits.db>', 'record the run in an audit database (SQLite) for manba history')
+    .option('--report-unused-waivers', 'report waivers (the config\'s waivers: file) that covered no finding')
     .option('--cache', 'skip documents unchanged since the last run with the same rules (cache in .manba-cache)')
     .option('--cache-location <file>', 'where the cache lives (default .manba-cache)')
     .option('--changed-since <ref>', 'check only files changed since a git ref, and untracked ones (for pull requests)')
@@ -164,6 +167,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .action(async (name: string, opts: { config?: string; format?: string }) => {
       exitCode = await sourcesShowCommand(name, opts, io);
     });
+
+  registerHistoryCommands(program, io, (code) => (exitCode = code));
 
   try {
     await program.parseAsync(argv, { from: 'user' });

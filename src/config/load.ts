@@ -30,6 +30,8 @@ export interface Config {
   read?: ReaderOptions;
   overrides?: { files: string[]; rules?: Record<string, 'off' | 'warn' | 'warning' | 'error'>; site?: string; scope?: 'article' | 'page' }[];
   scope?: 'article' | 'page';
+  /** The waiver file, relative to the config file (see src/waivers/). */
+  waivers?: string;
   /** Position of a key or value in the config file, for errors found after validation. */
   locate?: (path: (string | number)[], key?: boolean) => { line: number; column: number };
 }
@@ -73,6 +75,7 @@ export async function loadConfig(file: string): Promise<Config> {
     ...(raw.encoding ? { encoding: raw.encoding } : {}),
     ...(raw.read ? { read: raw.read } : {}),
     ...(raw.scope ? { scope: raw.scope } : {}),
+    ...(raw.waivers ? { waivers: raw.waivers } : {}),
   };
   if (raw.site) config.site = raw.site;
   if (raw.lang) config.lang = raw.lang;

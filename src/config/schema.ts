@@ -103,6 +103,12 @@ export const configSchema: Record<string, unknown> = {
       description: 'Registry files (like rules/sources.yaml) that add outlets or override built-in ones by id, relative to this config file.',
       items: { type: 'string', minLength: 1, title: 'Registry file', description: 'A path to a registry file (YAML).' },
     },
+    waivers: {
+      type: 'string',
+      minLength: 1,
+      title: 'Waiver file',
+      description: 'A YAML file of approved exceptions (rule, what it covers, reason, approvedBy, approved, expires), relative to this config file; see rules/schemas/waivers.schema.json. manba only reads it.',
+    },
     builtins: { type: 'boolean', default: true, title: 'Built-in rules', description: 'Load manba:recommended, the built-in rules (default true). Set false to run only what extends names.' },
     rules: {
       type: 'object',

@@ -80,7 +80,8 @@ export class Engine {
     }
     if (document.directives?.length) applyDirectives(document, findings, this.knownIds(), this.options.reportUnusedSuppressions ?? false);
     const facts = reportFacts(ctx.facts, document);
-    return { path: document.path, findings: findings.sort(byPosition), ...(facts ? { facts } : {}) };
+    const url = document.metadata.url;
+    return { path: document.path, format: document.format, ...(url ? { url: detach(url) } : {}), findings: findings.sort(byPosition), ...(facts ? { facts } : {}) };
   }
 
   private toFinding(rule: CompiledRule, doc: Document, o: Observation, severities: Map<string, 'error' | 'warning' | 'off'>, proposal: FixProposal | NoFix | undefined): Finding | null {

@@ -14,8 +14,11 @@ export interface Finding {
   endColumn: number;
   /** Expected against found, where the rule compared texts. */
   evidence?: { expected?: string; found?: string };
-  /** Set when an in-document directive suppresses the finding: it stays in JSON and SARIF, and does not count. */
-  suppressions?: { kind: 'inSource'; justification: string }[];
+  /**
+   * Set when the finding is exempted: by a directive in the document (inSource) or by an approved waiver
+   * (external). It stays in JSON, SARIF, CSV and HTML, and does not count. See engine/exemptions.ts.
+   */
+  suppressions?: Suppression[];
   /** The original text the finding covers (or just before it, for a missing text): what a baseline fingerprints. */
   anchor?: string;
   /** How to repair it, in the file's own terms (see src/fix/): absent when there is no safe fix. */
@@ -38,8 +41,27 @@ export interface FindingFix {
   suggestion?: boolean;
 }
 
+export type Suppression = { kind: 'inSource'; justification: string } | { kind: 'external'; justification: string; waiver: WaiverRef };
+
+/** The waiver that exempts a finding, as reports show it: where it is written, who approved it, until when. */
+export interface WaiverRef {
+  file: string;
+  line: number;
+  column: number;
+  rule: string;
+  reason: string;
+  approvedBy: string;
+  /** ISO dates (YYYY-MM-DD), whatever calendar the file wrote them in. */
+  approved: string;
+  expires: string;
+}
+
 export interface DocumentResult {
   path: string;
+  /** The reader that produced the document (text, markdown, html, json, feed), when one did. */
+  format?: string;
+  /** The page the document was published at, when its format states one (JSON url field, feed link, canonical). */
+  url?: string;
   findings: Finding[];
   /** What the checks learned about the document, for audits (absent when there is nothing to say). */
   facts?: DocumentFacts;

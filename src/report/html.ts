@@ -1,7 +1,8 @@
 import { skeletonOf } from '../text/fold.js';
 import { createHash } from 'node:crypto';
 import type { Lang } from '../rules/types.js';
-import type { Report, Reporter, ReporterOptions } from './types.js';
+import type { Suppression } from '../engine/finding.js';
+import type { Report, Reporter, ReporterOptions, SinceLast } from './types.js';
 
 /**
  * A self-contained HTML report for people auditing an archive: summary, findings by rule, outlet and site (tables and
@@ -87,6 +88,14 @@ export const HTML_STRINGS = {
   legendWarnings: { fa: 'هشدار', en: 'warnings' },
   legendPassing: { fa: 'اسناد بدون ایراد', en: 'passing documents' },
   legendFailing: { fa: 'اسناد دارای ایراد', en: 'failing documents' },
+  waivedBy: { fa: 'معاف: {reason}', en: 'waived: {reason}' },
+  sinceLast: { fa: 'تغییرات از ممیزی پیشین', en: 'Since the last audit' },
+  sinceLastNote: { fa: 'در مقایسه با اجرای {run} در {date}', en: 'Compared with run {run} of {date}' },
+  sinceLastFirst: { fa: 'این نخستین ممیزی ثبت‌شده است؛ چیزی برای مقایسه نیست.', en: 'This is the first recorded audit; there is nothing to compare it with.' },
+  newFindings: { fa: 'یافته‌های تازه', en: 'New findings' },
+  resolvedFindings: { fa: 'یافته‌های برطرف‌شده', en: 'Resolved findings' },
+  persistingFindings: { fa: 'یافته‌های پابرجا', en: 'Persisting findings' },
+  moreRows: { fa: 'و {count} ردیف دیگر (همه در manba history diff)', en: 'and {count} more (all of them in manba history diff)' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 /** The page script. A raw string: no backticks and no `${` inside. Kept constant so its CSP hash is computed once. */
@@ -138,7 +147,7 @@ function outletLabel(i) {
   return st.lang === 'fa' ? '\u2068' + o.name + '\u2069 (' + o.id + ')' : o.id + ' (\u2068' + o.name + '\u2069)';
 }
 function siteLabel(i) { return i < 0 ? t('unknown') : SI[i]; }
-/** A document: [path, outlet, site, date, errors, warnings, findings]; a finding: [rule, error?, line, column, fa, en, expected, found, suppressed]. */
+/** A document: [path, outlet, site, date, errors, warnings, findings]; a finding: [rule, error?, line, column, fa, en, expected, found, suppressed, waived?, fix text, suggestion?]. */
 function activeRules(d) {
   var seen = {}, out = [];
   for (var k = 0; k < d[6].length; k++) { var f = d[6][k]; if (f[8] < 0 && !seen[f[0]]) { seen[f[0]] = 1; out.push(R[f[0]]); } }
@@ -341,14 +350,14 @@ function renderEvidence() {
 function finding(f) {
   var sev = f[1] ? 'error' : 'warning', out = '<li class="finding ' + sev + (f[8] >= 0 ? ' suppressed' : '') + '"><div class="fhead"><span class="badge ' + (f[1] ? 'bad' : 'warn') + '">' +
     esc(t(sev)) + '</span> <code>' + esc(R[f[0]]) + '</code> <span class="loc">' + esc(t('location', { line: nf(f[2]), column: nf(f[3]) })) + '</span>';
-  if (f[8] >= 0) out += ' <span class="badge dim">' + esc(t('suppressedBy', { reason: S[f[8]] })) + '</span>';
+  if (f[8] >= 0) out += ' <span class="badge dim">' + esc(t(f[9] ? 'waivedBy' : 'suppressedBy', { reason: S[f[8]] })) + '</span>';
   out += '</div><p class="msg" dir="auto">' + esc(S[st.lang === 'fa' ? f[4] : f[5]]) + '</p>';
   if (f[6] >= 0 || f[7] >= 0) {
     var pair = diff(f[6] >= 0 ? S[f[6]] : '', f[7] >= 0 ? S[f[7]] : '');
     out += '<div class="evidence"><div class="side exp"><div class="lbl">' + esc(t('expected')) + '</div><p dir="auto">' + (pair[0] || '<span class="nothing">' + esc(t('nothing')) + '</span>') + '</p></div>' +
       '<div class="side fnd"><div class="lbl">' + esc(t('found')) + '</div><p dir="auto">' + (pair[1] || '<span class="nothing">' + esc(t('nothing')) + '</span>') + '</p></div></div>';
   }
-  if (f[9] >= 0) out += '<div class="side fix"><div class="lbl">' + esc(t(f[10] ? 'proposedSuggestion' : 'proposedFix')) + '</div><p dir="auto" class="fixtext">' + esc(S[f[9]]) + '</p></div>';
+  if (f[10] >= 0) out += '<div class="side fix"><div class="lbl">' + esc(t(f[11] ? 'proposedSuggestion' : 'proposedFix')) + '</div><p dir="auto" class="fixtext">' + esc(S[f[10]]) + '</p></div>';
   return out + '</li>';
 }
 
@@ -360,6 +369,7 @@ function applyLang() {
   Array.prototype.forEach.call(document.querySelectorAll('[data-i18n]'), function (el) { el.textContent = t(el.getAttribute('data-i18n')); });
   Array.prototype.forEach.call(document.querySelectorAll('[data-i18n-placeholder]'), function (el) { el.placeholder = t(el.getAttribute('data-i18n-placeholder')); });
   Array.prototype.forEach.call(document.querySelectorAll('[data-i18n-label]'), function (el) { el.setAttribute('aria-label', t(el.getAttribute('data-i18n-label'))); });
+  Array.prototype.forEach.call(document.querySelectorAll('[data-lang]'), function (el) { el.hidden = el.getAttribute('data-lang') !== st.lang; });
   $('meta').textContent = t('generatedBy', { tool: D.tool.name, version: D.tool.version });
   $('f-rule').innerHTML = '<option value="-1">' + esc(t('allRules')) + '</option>' + R.map(function (r, i) {
     return '<option value="' + i + '"' + (i === st.rule ? ' selected' : '') + '>' + esc(r) + '</option>';
@@ -506,11 +516,18 @@ mark{border-radius:3px;padding:0 .15rem;color:inherit}
 mark.del{background:var(--del)}mark.ins{background:var(--ins)}
 .nothing{color:var(--muted);font-style:italic}
 .empty{color:var(--muted)}
+.change-new{color:var(--err)}.change-resolved{color:var(--ok)}
+[hidden]{display:none!important}
 noscript p{background:#fff3cd;border:1px solid #e6c96b;padding:.75rem 1rem;border-radius:6px}
 @media print{header button,.controls,.pager{display:none}section{break-inside:auto;border:0}.tablewrap{max-height:none;overflow:visible}}
 `;
 
-const escapeHtml = (s: string): string =>
+/** A suppression as the page shows it: the reason, and for a waiver who approved it and until when. */
+function suppressionText(x: Suppression): string {
+  return x.kind === 'external' ? `${x.justification} (${x.waiver.approvedBy}, ${x.waiver.approved} → ${x.waiver.expires})` : x.justification;
+}
+
+export const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;'));
 
 /** JSON safe inside `<script type="application/json">`: no `<` at all (so no `</script>` and no `<!--`), nor `>`, `&`, U+2028/9. */
@@ -603,7 +620,8 @@ export const htmlReporter: Reporter = {
           intern(f.messages?.en ?? f.message),
           intern(f.evidence?.expected),
           intern(f.evidence?.found),
-          f.suppressions ? intern(f.suppressions.map((s) => s.justification).join('; ')) : -1,
+          f.suppressions ? intern(f.suppressions.map(suppressionText).join('; ')) : -1,
+          f.suppressions?.some((x) => x.kind === 'external') ? 1 : 0,
           // The text a fix writes, shown beside the evidence (as the file writes it: markup and escapes included).
           f.fix ? intern(f.fix.text.trim()) : -1,
           f.fix?.suggestion ? 1 : 0,
@@ -675,6 +693,7 @@ export const htmlReporter: Reporter = {
       '\n',
       aggregate('site', 'bySite'),
       '\n',
+      report.sinceLast ? sinceLastSection(report.sinceLast, lang) : '',
       `<section id="documents">${h2('documentsTable')}<div class="controls">`,
       `<label><span data-i18n="search">${s('search')}</span><input type="search" id="f-q" autocomplete="off" data-i18n-placeholder="searchPlaceholder" placeholder="${s('searchPlaceholder')}"></label>`,
       `<label><span data-i18n="ruleFilter">${s('ruleFilter')}</span><select id="f-rule"></select></label>`,
@@ -691,3 +710,84 @@ export const htmlReporter: Reporter = {
     ].join('');
   },
 };
+
+/** Rows shown per list in the since-the-last-audit section; the rest is counted (history diff has them all). */
+const SINCE_LAST_ROWS = 500;
+
+/** Text in both languages, one shown at a time by the language toggle. */
+export function bilingual(m: { fa: string; en: string }, lang: Lang): string {
+  return `<span data-lang="fa" dir="rtl"${lang === 'fa' ? '' : ' hidden'}>${escapeHtml(m.fa)}</span><span data-lang="en" dir="ltr"${lang === 'en' ? '' : ' hidden'}>${escapeHtml(m.en)}</span>`;
+}
+
+/** "Since the last audit": new and resolved findings against the previous recorded run, rendered here (no script). */
+function sinceLastSection(since: SinceLast, lang: Lang): string {
+  const s = (key: keyof typeof HTML_STRINGS) => escapeHtml(HTML_STRINGS[key][lang]);
+  const fill = (key: keyof typeof HTML_STRINGS, v: Record<string, string>) =>
+    bilingual({ fa: HTML_STRINGS[key].fa.replace(/\{(\w+)\}/g, (m, n: string) => v[n] ?? m), en: HTML_STRINGS[key].en.replace(/\{(\w+)\}/g, (m, n: string) => v[n] ?? m) }, lang);
+  if (!since.from) return `<section id="since-last"><h2 data-i18n="sinceLast">${s('sinceLast')}</h2><p class="note" data-i18n="sinceLastFirst">${s('sinceLastFirst')}</p></section>\n`;
+  const list = (key: 'newFindings' | 'resolvedFindings', cls: string, items: SinceLast['new']) => {
+    const rows = items.slice(0, SINCE_LAST_ROWS).map(
+      (f) =>
+        `<tr><td class="path"><bdi>${escapeHtml(f.path)}</bdi></td><td><code>${escapeHtml(f.ruleId)}</code></td><td class="num">${f.line}:${f.column}</td><td dir="auto">${bilingual(f.message, lang)}</td></tr>`,
+    );
+    const more = items.length > SINCE_LAST_ROWS ? `<p class="note">${fill('moreRows', { count: String(items.length - SINCE_LAST_ROWS) })}</p>` : '';
+    return (
+      `<h3 class="${cls}"><span data-i18n="${key}">${s(key)}</span>: ${items.length}</h3>` +
+      (items.length
+        ? `<div class="tablewrap"><table><thead><tr><th scope="col" data-i18n="path">${s('path')}</th><th scope="col" data-i18n="rule">${s('rule')}</th><th scope="col" class="num">#</th><th scope="col" data-i18n="findings">${s('findings')}</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>${more}`
+        : `<p class="empty" data-i18n="noFindings">${s('noFindings')}</p>`)
+    );
+  };
+  return (
+    `<section id="since-last"><h2 data-i18n="sinceLast">${s('sinceLast')}</h2><p class="note">${fill('sinceLastNote', { run: String(since.from.id), date: since.from.startedAt.slice(0, 10) })}</p>` +
+    list('newFindings', 'change-new', since.new) +
+    list('resolvedFindings', 'change-resolved', since.resolved) +
+    '</section>\n'
+  );
+}
+
+/**
+ * The language toggle of pages rendered without the report's script (manba history): flips lang and dir, fills
+ * each [data-i18n] element from the page's strings, shows the [data-lang] text of the chosen language. The
+ * language is kept in the address (#lang=en), as in the audit report.
+ */
+const TOGGLE = String.raw`(function () {
+'use strict';
+var T = JSON.parse(document.getElementById('manba-i18n').textContent), root = document.documentElement, lang = root.lang;
+function apply() {
+  root.lang = lang; root.dir = lang === 'fa' ? 'rtl' : 'ltr';
+  Array.prototype.forEach.call(document.querySelectorAll('[data-i18n]'), function (el) { var e = T[el.getAttribute('data-i18n')]; if (e) el.textContent = e[lang]; });
+  Array.prototype.forEach.call(document.querySelectorAll('[data-i18n-label]'), function (el) { var e = T[el.getAttribute('data-i18n-label')]; if (e) el.setAttribute('aria-label', e[lang]); });
+  Array.prototype.forEach.call(document.querySelectorAll('[data-lang]'), function (el) { el.hidden = el.getAttribute('data-lang') !== lang; });
+  if (T.title) document.title = T.title[lang];
+}
+document.getElementById('lang-toggle').addEventListener('click', function () { lang = lang === 'fa' ? 'en' : 'fa'; apply(); history.replaceState(null, '', '#lang=' + lang); });
+var m = /(?:^#|&)lang=(fa|en)\b/.exec(location.hash);
+if (m && m[1] !== lang) { lang = m[1]; apply(); }
+})();`;
+const TOGGLE_CSP = `default-src 'none'; script-src 'sha256-${createHash('sha256').update(TOGGLE).digest('base64')}'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`;
+
+/**
+ * A self-contained page in the report's style, rendered here (no data to render in the browser): the report's
+ * header, styles, CSP and language toggle around `body`. `strings` are the page's own UI strings (title among
+ * them); elements marked data-i18n="key" are switched by the toggle.
+ */
+export function staticPage(o: { lang: Lang; tool: Report['tool']; strings: Record<string, { fa: string; en: string }>; body: string }): string {
+  const strings: Record<string, { fa: string; en: string }> = { toggle: HTML_STRINGS.toggle, toggleLabel: HTML_STRINGS.toggleLabel, ...o.strings };
+  const s = (key: string) => escapeHtml(strings[key]?.[o.lang] ?? key);
+  const generated = { fa: HTML_STRINGS.generatedBy.fa.replace('{tool}', o.tool.name).replace('{version}', o.tool.version), en: HTML_STRINGS.generatedBy.en.replace('{tool}', o.tool.name).replace('{version}', o.tool.version) };
+  return [
+    '<!DOCTYPE html>\n',
+    `<html lang="${o.lang}" dir="${o.lang === 'fa' ? 'rtl' : 'ltr'}">\n<head>\n<meta charset="utf-8">\n`,
+    `<meta http-equiv="Content-Security-Policy" content="${TOGGLE_CSP}">\n`,
+    '<meta name="referrer" content="no-referrer">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n',
+    `<meta name="generator" content="${escapeHtml(`${o.tool.name} ${o.tool.version}`)}">\n`,
+    `<title>${s('title')}</title>\n<style>${CSS}</style>\n</head>\n<body>\n`,
+    `<header><h1 data-i18n="title">${s('title')}</h1><p class="meta">${bilingual(generated, o.lang)}</p>`,
+    `<button type="button" id="lang-toggle" data-i18n="toggle" data-i18n-label="toggleLabel" aria-label="${s('toggleLabel')}">${s('toggle')}</button></header>\n`,
+    `<main>\n${o.body}</main>\n`,
+    `<script type="application/json" id="manba-i18n">${jsonForScript(strings)}</script>\n`,
+    `<script>${TOGGLE}</script>\n`,
+    '</body>\n</html>\n',
+  ].join('');
+}

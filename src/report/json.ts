@@ -12,9 +12,16 @@ export function findingJson(f: Finding) {
     endLine: f.endLine,
     endColumn: f.endColumn,
     ...(f.evidence ? { evidence: f.evidence } : {}),
-    ...(f.suppressions?.length ? { suppressed: { reason: f.suppressions.map((x) => x.justification).join('; ') } } : {}),
+    ...(f.suppressions?.some((x) => x.kind === 'inSource') ? { suppressed: { reason: f.suppressions.filter((x) => x.kind === 'inSource').map((x) => x.justification).join('; ') } } : {}),
+    ...waivedJson(f),
     ...(f.fix ? { fix: f.fix } : {}),
   };
+}
+
+/** A waived finding: the waiver that waives it (where it is written, who approved it, until when). */
+function waivedJson(f: Finding) {
+  const s = f.suppressions?.find((x) => x.kind === 'external');
+  return s?.kind === 'external' ? { waived: s.waiver } : {};
 }
 
 /** A document as the JSON formats write it. */

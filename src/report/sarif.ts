@@ -106,15 +106,21 @@ function fingerprint(path: string, f: Finding, seen: Map<string, number>): strin
 }
 
 /** Suppressions, when a finding carries them (read defensively: only SARIF's kinds, a justification if any). */
-function suppressionsOf(f: Finding): { kind: string; justification?: string }[] | undefined {
+function suppressionsOf(f: Finding): { kind: string; justification?: string; status?: string; properties?: object }[] | undefined {
   const raw: unknown = f.suppressions;
   if (!Array.isArray(raw)) return undefined;
-  const out: { kind: string; justification?: string }[] = [];
+  const out: { kind: string; justification?: string; status?: string; properties?: object }[] = [];
   for (const s of raw as unknown[]) {
     if (typeof s !== 'object' || s === null) continue;
     const { kind, justification } = s as { kind?: unknown; justification?: unknown };
     if (kind !== 'inSource' && kind !== 'external') continue;
-    out.push({ kind, ...(typeof justification === 'string' && justification !== '' ? { justification } : {}) });
+    // A waiver is an approved external suppression: who approved it and until when go in its properties.
+    const waiver = kind === 'external' ? (s as { waiver?: { approvedBy: string; approved: string; expires: string; file: string; line: number } }).waiver : undefined;
+    out.push({
+      kind,
+      ...(typeof justification === 'string' && justification !== '' ? { justification } : {}),
+      ...(waiver ? { status: 'accepted', properties: { approvedBy: waiver.approvedBy, approved: waiver.approved, expires: waiver.expires, waiverFile: waiver.file, waiverLine: waiver.line } } : {}),
+    });
   }
   return out;
 }

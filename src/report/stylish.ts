@@ -16,10 +16,11 @@ export const stylishReporter: Reporter = {
     let suppressed = 0;
     let fixable = 0;
     let suggestions = 0;
+    let waived = 0;
     for (const full of report.documents) {
-      // Suppressed findings are counted, not listed: they are in the JSON and SARIF reports with their reasons.
+      // Suppressed and waived findings are counted, not listed: JSON, SARIF, CSV and HTML give them with their reasons.
       const doc = { ...full, findings: full.findings.filter((f) => !f.suppressions) };
-      suppressed += full.findings.length - doc.findings.length;
+      for (const f of full.findings) if (f.suppressions) f.suppressions.some((x) => x.kind === 'external') ? waived++ : suppressed++;
       if (doc.findings.length === 0) {
         if (showPassing) lines.push(`${green('✓')} ${doc.path}`);
         continue;
@@ -38,7 +39,7 @@ export const stylishReporter: Reporter = {
     const { documents, errors, warnings } = report.summary;
     const problems = errors + warnings;
     const failing = report.documents.filter((d) => d.findings.some((f) => !f.suppressions)).length;
-    const tally = `${documents} document${documents === 1 ? '' : 's'} checked, ${documents - failing} passed${suppressed ? `, ${suppressed} finding${suppressed === 1 ? '' : 's'} suppressed in documents` : ''}`;
+    const tally = `${documents} document${documents === 1 ? '' : 's'} checked, ${documents - failing} passed${suppressed ? `, ${suppressed} finding${suppressed === 1 ? '' : 's'} suppressed in documents` : ''}${waived ? `, ${waived} waived` : ''}`;
     if (problems === 0) lines.push(green(`✓ ${tally}, no problems`));
     else lines.push((errors ? red : yellow)(`✖ ${problems} problem${problems === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}) — ${tally}`));
     if (fixable || suggestions) {

@@ -7,6 +7,24 @@ export interface Report {
   documents: DocumentResult[];
   summary: Summary;
   run?: RunEvidence;
+  /** With --record: what changed since the previous recorded audit (the HTML report shows it). */
+  sinceLast?: SinceLast;
+}
+
+/** New and resolved findings against the previous recorded run; `from` is absent when there was none. */
+export interface SinceLast {
+  from?: { id: number; startedAt: string };
+  new: SinceLastFinding[];
+  resolved: SinceLastFinding[];
+}
+
+export interface SinceLastFinding {
+  path: string;
+  ruleId: string;
+  severity: 'error' | 'warning';
+  line: number;
+  column: number;
+  message: { en: string; fa: string };
 }
 
 export interface ReporterOptions {

@@ -1,0 +1,255 @@
+/**
+ * Reading the audit database: the runs, what changed between two runs, and the trend over all of them. Only
+ * complete runs are compared. A finding is the same finding in two runs when its fingerprint is the same (the
+ * baseline fingerprint: document path, rule, the text it is about, its occurrence; not its line).
+ *
+ * What counts: findings that are not suppressed in the document nor waived. Baselined findings count: a baseline
+ * keeps old findings out of CI reports, it does not make the documents compliant.
+ */
+import type { Db } from './database.js';
+import { EXEMPTION } from './database.js';
+
+export interface RunInfo {
+  id: number;
+  command: string;
+  manbaVersion: string;
+  startedAt: string;
+  finishedAt?: string;
+  status: 'recording' | 'complete' | 'interrupted';
+  site?: string;
+  ruleSetSha256: string;
+  registrySha256: string;
+  settings: Record<string, unknown>;
+  documents: number;
+  errors: number;
+  warnings: number;
+}
+
+interface RunRow {
+  id: number;
+  command: string;
+  manba_version: string;
+  started_at: string;
+  finished_at: string | null;
+  status: RunInfo['status'];
+  site: string | null;
+  rule_set_sha256: string;
+  registry_sha256: string;
+  settings: string;
+  documents: number;
+  errors: number;
+  warnings: number;
+}
+
+const toInfo = (r: RunRow): RunInfo => ({
+  id: r.id,
+  command: r.command,
+  manbaVersion: r.manba_version,
+  startedAt: r.started_at,
+  ...(r.finished_at ? { finishedAt: r.finished_at } : {}),
+  status: r.status,
+  ...(r.site ? { site: r.site } : {}),
+  ruleSetSha256: r.rule_set_sha256,
+  registrySha256: r.registry_sha256,
+  settings: JSON.parse(r.settings) as Record<string, unknown>,
+  documents: r.documents,
+  errors: r.errors,
+  warnings: r.warnings,
+});
+
+/** Every run, oldest first, whatever its status. */
+export function listRuns(db: Db): RunInfo[] {
+  return (db.prepare('SELECT * FROM runs ORDER BY id').all() as RunRow[]).map(toInfo);
+}
+
+export class HistoryError extends Error {}
+
+function runById(db: Db, id: number): RunInfo {
+  const row = db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+  if (!row) throw new HistoryError(`no run ${id} in the database (manba history runs lists them)`);
+  if (row.status !== 'complete') throw new HistoryError(`run ${id} is ${row.status === 'recording' ? 'still recording, or was cut off' : 'interrupted'}; only complete runs are compared`);
+  return toInfo(row);
+}
+
+/**
+ * The runs to compare: `to` defaults to the last complete run, `from` to the complete run before `to` made for
+ * the same site (audits of different sites can share a database without being compared with each other).
+ */
+export function runsToCompare(db: Db, from?: number, to?: number): { from: RunInfo; to: RunInfo } {
+  const complete = (db.prepare("SELECT * FROM runs WHERE status = 'complete' ORDER BY id").all() as RunRow[]).map(toInfo);
+  const toRun = to !== undefined ? runById(db, to) : complete.at(-1);
+  if (!toRun) throw new HistoryError('the database holds no complete run yet');
+  const fromRun = from !== undefined ? runById(db, from) : previousRun(db, toRun);
+  if (!fromRun) throw new HistoryError(`run ${toRun.id} is the first complete run${toRun.site ? ` for ${toRun.site}` : ''}; there is nothing to compare it with`);
+  return { from: fromRun, to: toRun };
+}
+
+/** The complete run before `run` made for the same site, if any. */
+export function previousRun(db: Db, run: RunInfo): RunInfo | undefined {
+  const row = db.prepare("SELECT * FROM runs WHERE status = 'complete' AND id < ? AND site IS ? ORDER BY id DESC LIMIT 1").get(run.id, run.site ?? null) as RunRow | undefined;
+  return row ? toInfo(row) : undefined;
+}
+
+export interface ChangedFinding {
+  ruleId: string;
+  severity: 'error' | 'warning';
+  line: number;
+  column: number;
+  message: { en: string; fa: string };
+}
+
+export interface DocumentChanges {
+  path: string;
+  url?: string;
+  outlet?: string;
+  site?: string;
+  /** Counts in `to` and not in `from`. */
+  new: ChangedFinding[];
+  /** Counted in `from`; gone from the document in `to`. */
+  resolved: ChangedFinding[];
+  /** Counts in both. */
+  persisting: ChangedFinding[];
+  /** Counted in `from`; still there in `to` but waived or suppressed. */
+  exempted: ChangedFinding[];
+}
+
+export interface ChangeTotals {
+  new: number;
+  resolved: number;
+  persisting: number;
+  exempted: number;
+}
+
+export interface RunDiff {
+  from: RunInfo;
+  to: RunInfo;
+  totals: ChangeTotals;
+  /** Documents of `from` that `to` did not check: their findings are neither resolved nor persisting. */
+  notChecked: number;
+  /** Documents with any change or any persisting finding, by path; findings by rule, then position. */
+  documents: DocumentChanges[];
+  bySite: ({ site: string } & ChangeTotals)[];
+  byOutlet: ({ outlet: string } & ChangeTotals)[];
+}
+
+type FindingRow = [path: string, url: string | null, outlet: string | null, site: string | null, rule: string, severity: number, line: number, col: number, en: number, fa: number, fingerprint: string, exemption: number];
+
+function findingsOf(db: Db, runId: number): FindingRow[] {
+  return db
+    .prepare(
+      `SELECT d.path, d.url, d.outlet, d.site, r.text, f.severity, f.line, f.col, f.message_en, f.message_fa, hex(f.fingerprint), f.exemption
+       FROM findings f JOIN documents d ON d.id = f.document_id JOIN texts r ON r.id = f.rule WHERE d.run_id = ?`,
+    )
+    .raw()
+    .all(runId) as FindingRow[];
+}
+
+const counts = (e: number) => e === EXEMPTION.none || e === EXEMPTION.baselined;
+
+/** What changed from one complete run to another. */
+export function diffRuns(db: Db, from: RunInfo, to: RunInfo): RunDiff {
+  const textStmt = db.prepare('SELECT text FROM texts WHERE id = ?').pluck();
+  const textCache = new Map<number, string>();
+  const text = (id: number) => {
+    let t = textCache.get(id);
+    if (t === undefined) textCache.set(id, (t = textStmt.get(id) as string));
+    return t;
+  };
+  const key = (r: FindingRow) => r[10];
+  const before = new Map<string, FindingRow>();
+  for (const r of findingsOf(db, from.id)) if (counts(r[11])) before.set(key(r), r);
+  const checkedStmt = db.prepare('SELECT 1 FROM documents WHERE run_id = ? AND path = ?').pluck();
+  const checked = new Map<string, boolean>();
+  const checkedNow = (path: string) => {
+    let c = checked.get(path);
+    if (c === undefined) checked.set(path, (c = checkedStmt.get(to.id, path) !== undefined));
+    return c;
+  };
+  const docs = new Map<string, DocumentChanges>();
+  const docOf = (r: FindingRow, run: RunInfo) => {
+    let d = docs.get(r[0]);
+    if (!d) {
+      const site = r[3] ?? run.site;
+      docs.set(r[0], (d = { path: r[0], ...(r[1] ? { url: r[1] } : {}), ...(r[2] ? { outlet: r[2] } : {}), ...(site ? { site } : {}), new: [], resolved: [], persisting: [], exempted: [] }));
+    }
+    return d;
+  };
+  const change = (r: FindingRow): ChangedFinding => ({ ruleId: r[4], severity: r[5] === 2 ? 'error' : 'warning', line: r[6], column: r[7], message: { en: text(r[8]), fa: text(r[9]) } });
+  const seen = new Set<string>();
+  for (const r of findingsOf(db, to.id)) {
+    const k = key(r);
+    const was = before.get(k);
+    if (counts(r[11])) docOf(r, to)[was ? 'persisting' : 'new'].push(change(r));
+    else if (was) docOf(r, to).exempted.push(change(r));
+    if (was) seen.add(k);
+  }
+  for (const [k, r] of before) if (!seen.has(k) && checkedNow(r[0])) docOf(r, from).resolved.push(change(r));
+  const notChecked = (
+    db.prepare('SELECT count(*) AS n FROM documents a WHERE a.run_id = ? AND NOT EXISTS (SELECT 1 FROM documents b WHERE b.run_id = ? AND b.path = a.path)').get(from.id, to.id) as { n: number }
+  ).n;
+
+  const byRule = (a: ChangedFinding, b: ChangedFinding) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : a.line - b.line || a.column - b.column);
+  const documents = [...docs.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const totals: ChangeTotals = { new: 0, resolved: 0, persisting: 0, exempted: 0 };
+  const sites = new Map<string, ChangeTotals>();
+  const outlets = new Map<string, ChangeTotals>();
+  const add = (m: Map<string, ChangeTotals>, k: string, d: DocumentChanges) => {
+    let t = m.get(k);
+    if (!t) m.set(k, (t = { new: 0, resolved: 0, persisting: 0, exempted: 0 }));
+    t.new += d.new.length;
+    t.resolved += d.resolved.length;
+    t.persisting += d.persisting.length;
+    t.exempted += d.exempted.length;
+  };
+  for (const d of documents) {
+    for (const list of [d.new, d.resolved, d.persisting, d.exempted]) list.sort(byRule);
+    add(sites, d.site ?? '', d);
+    add(outlets, d.outlet ?? '', d);
+    totals.new += d.new.length;
+    totals.resolved += d.resolved.length;
+    totals.persisting += d.persisting.length;
+    totals.exempted += d.exempted.length;
+  }
+  const ordered = <K extends string>(m: Map<string, ChangeTotals>, name: K) =>
+    [...m.entries()].sort((a, b) => b[1].new - a[1].new || b[1].resolved - a[1].resolved || (a[0] < b[0] ? -1 : 1)).map(([k, t]) => ({ [name]: k, ...t }) as { [P in K]: string } & ChangeTotals);
+  return { from, to, totals, notChecked, documents, bySite: ordered(sites, 'site'), byOutlet: ordered(outlets, 'outlet') };
+}
+
+export interface TrendPoint {
+  run: RunInfo;
+  documents: number;
+  /** Documents without a finding that counts. */
+  compliant: number;
+  /** compliant / documents (1 for an empty run). */
+  compliantShare: number;
+  /** Findings that count, by rule family (notice, attribution, byline, input…). */
+  byFamily: Record<string, number>;
+  /** By source outlet id ('' for documents whose outlet is not known): documents, non-compliant ones, findings. */
+  byOutlet: Record<string, { documents: number; failing: number; findings: number }>;
+}
+
+/** Per complete run, oldest first. */
+export function trend(db: Db): TrendPoint[] {
+  const runs = (db.prepare("SELECT * FROM runs WHERE status = 'complete' ORDER BY id").all() as RunRow[]).map(toInfo);
+  const docs = db.prepare('SELECT coalesce(outlet, \'\'), count(*), sum(errors + warnings > 0), sum(errors + warnings) FROM documents WHERE run_id = ? GROUP BY 1').raw();
+  const families = db
+    .prepare(
+      `SELECT CASE WHEN instr(r.text, '/') > 0 THEN substr(r.text, 1, instr(r.text, '/') - 1) ELSE r.text END, count(*)
+       FROM findings f JOIN documents d ON d.id = f.document_id JOIN texts r ON r.id = f.rule
+       WHERE d.run_id = ? AND f.exemption IN (${EXEMPTION.none}, ${EXEMPTION.baselined}) GROUP BY 1 ORDER BY 1`,
+    )
+    .raw();
+  return runs.map((run) => {
+    let documents = 0;
+    let failing = 0;
+    const byOutlet: TrendPoint['byOutlet'] = {};
+    for (const [outlet, n, bad, findings] of docs.all(run.id) as [string, number, number, number][]) {
+      documents += n;
+      failing += bad;
+      byOutlet[outlet] = { documents: n, failing: bad, findings };
+    }
+    const byFamily: Record<string, number> = {};
+    for (const [family, n] of families.all(run.id) as [string, number][]) byFamily[family] = n;
+    return { run, documents, compliant: documents - failing, compliantShare: documents ? (documents - failing) / documents : 1, byFamily, byOutlet };
+  });
+}
