@@ -4,13 +4,14 @@ import { closeSync, createWriteStream, openSync, renameSync, unlinkSync, writeSy
 import { rename, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { buildRuleSet, findConfig, loadConfig, type Config, type RuleSet } from '../config/load.js';
-import { pathRules } from '../config/paths.js';
+import { pathRules, type PathRules } from '../config/paths.js';
 import { changedSince } from '../documents/changed.js';
 import { applyBaseline, readBaseline } from '../engine/baseline.js';
 import { ResultCache } from '../engine/cache.js';
 import { Engine } from '../engine/engine.js';
 import { summarize, type DocumentResult } from '../engine/finding.js';
-import { checkInputs } from '../engine/run.js';
+import { checkInputs, type RunOutcome } from '../engine/run.js';
+import type { ReadOptions } from '../documents/read.js';
 import { reporterNamed, reporters, type Report, type Reporter } from '../report/index.js';
 import { readers } from '../documents/readers/index.js';
 import { availableParallelism } from 'node:os';
@@ -118,10 +119,6 @@ export async function runCheck(paths: string[], opts: CheckOptions, io: CliIO): 
 }
 
 async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: AbortController): Promise<number> {
-  const outputs = outputsOf(opts, io.cwd);
-  const maxWarnings = opts.maxWarnings === undefined ? -1 : Number(opts.maxWarnings);
-  if (!Number.isInteger(maxWarnings) || maxWarnings < -1) throw new UsageError(`--max-warnings takes a whole number, not "${opts.maxWarnings}"`);
-  if (opts.failOn && opts.failOn !== 'error' && opts.failOn !== 'warning') throw new UsageError(`--fail-on takes error or warning, not "${opts.failOn}"`);
   if (opts.stdin && !paths.includes('-')) paths = [...paths, '-'];
   if (paths.length === 0) throw new UsageError('no paths given: name files, folders or globs to check, or - for standard input');
   let shard: { index: number; count: number } | undefined;
@@ -140,9 +137,106 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
     if (!reader) throw new UsageError(`unknown input format "${opts.inputFormat}"; known: ${readers.map((r) => r.format).join(', ')}`);
     stdinPath ??= `<stdin>${reader.extensions[0]}`;
   }
-  if (opts.encoding && !(ENCODINGS as readonly string[]).includes(opts.encoding)) throw new UsageError(`--encoding takes one of ${ENCODINGS.join(', ')}, not "${opts.encoding}"`);
   const maxFileSize = opts.maxFileSize === undefined ? undefined : Number(opts.maxFileSize);
   if (maxFileSize !== undefined && !(Number.isInteger(maxFileSize) && maxFileSize > 0)) throw new UsageError(`--max-file-size takes a number of bytes, not "${opts.maxFileSize}"`);
+
+  // The files named, walked and read: one source of documents (the crawler in crawl.ts is another).
+  return checkDocuments(opts, io, abort, shard ? { shard: `${shard.index}/${shard.count}` } : {}, async ({ config, configFile, ruleSet, engine, lang, site, byPath, readOptions, onResult, keepResults }) => {
+    let changed: Set<string> | undefined;
+    if (opts.changedSince) {
+      const c = changedSince(opts.changedSince, io.cwd);
+      if ('error' in c) throw new UsageError(c.error);
+      changed = c.files;
+    }
+    const cache = opts.cache ? new ResultCache(resolve(io.cwd, opts.cacheLocation ?? '.manba-cache'), cacheKey(config, ruleSet, lang, site, opts.reportUnusedSuppressions ?? false)) : undefined;
+    if (cache?.warning) io.stderr(`manba: warning: ${cache.warning}\n`);
+
+    // Workers pay off on archives, not on a handful of files: below WORKERS_FROM documents the run stays in-process.
+    const jobs = jobsWanted ?? availableParallelism();
+    let pool: ReturnType<typeof workerPool> | undefined;
+    const checkerFor = (files: number) => {
+      // Workers pay off on archives, not on a handful of files, unless --jobs asks for them.
+      if (jobs < 2 || (jobsWanted === undefined && files < WORKERS_FROM)) return undefined;
+      pool = workerPool(jobs, {
+        ...(configFile ? { configFile } : {}),
+        cwd: io.cwd,
+        engine: { lang, ...(site ? { site } : {}), ...(config.scope ? { scope: config.scope } : {}), reportUnusedSuppressions: opts.reportUnusedSuppressions ?? false },
+        read: readOptions,
+        ...((maxFileSize ?? config.maxFileSize) ? { maxFileSize: maxFileSize ?? config.maxFileSize } : {}),
+        ...(opts.site ? { forceSite: opts.site } : {}),
+      }, timeoutSeconds ? { timeoutMs: timeoutSeconds * 1000 } : {});
+      return pool.checker;
+    };
+    const progress = opts.progress === true || (opts.progress === undefined && io.stderrIsTTY) ? new Progress(io) : undefined;
+    let outcome: RunOutcome;
+    try {
+      outcome = await checkInputs(engine, paths, {
+        ...(shard ? { shard } : {}),
+        checkerFor,
+        checkPath: (p, abs) => pool!.checkPath(p, abs),
+        // Enough in flight that every worker always has a batch queued (see BATCH in engine/pool.ts).
+        window: jobs > 1 ? jobs * 128 : 16,
+        signal: abort.signal,
+        onTotal: (n) => progress?.start(n),
+        onResult: (r) => {
+          progress?.tick(r);
+          onResult(r);
+        },
+        keepResults,
+        ...(io.readStdinLines ? { stdinLines: io.readStdinLines } : {}),
+      cwd: io.cwd,
+      readStdin: io.readStdin,
+      settingsFor: (p) => byPath.settingsFor(p),
+      accept: (abs, named) => {
+        const ignored = byPath.ignored(abs);
+        if (ignored) return named ? `${ignored} (named on the command line, still not checked)` : ignored;
+        if (changed && !changed.has(abs)) return `unchanged since ${opts.changedSince}`;
+        return true;
+      },
+        ...(cache ? { cache } : {}),
+        read: readOptions,
+        ...((maxFileSize ?? config.maxFileSize) ? { maxFileSize: maxFileSize ?? config.maxFileSize } : {}),
+        ...(stdinPath ? { stdinPath } : {}),
+        ...(opts.verbose ? { onSkippedExtension: (p: string) => io.stderr(`manba: skipped ${p}: no reader for its extension\n`) } : {}),
+      });
+    } finally {
+      progress?.done();
+      await pool?.close();
+    }
+    await cache?.save();
+    return { ...outcome, notes: cache?.hits ? [`${cache.hits} unchanged document${cache.hits === 1 ? '' : 's'} taken from the cache`] : [] };
+  });
+}
+
+/** What every run shares, whatever its documents come from: the config, rule set and engine, and how to read. */
+export interface SourceContext {
+  config: Config;
+  configFile?: string;
+  ruleSet: RuleSet;
+  engine: Engine;
+  lang: Lang;
+  site?: string;
+  byPath: PathRules;
+  readOptions: ReadOptions;
+  /** Give each document's result here as soon as it is checked: streaming reports write it, the tally counts it. */
+  onResult: (r: DocumentResult) => void;
+  /** Whether the outcome must hold the results (false when every report streams). */
+  keepResults: boolean;
+}
+
+/** A source of documents checks them and says how it went; `notes` are told on standard error after the report. */
+export type DocumentSource = (ctx: SourceContext) => Promise<RunOutcome & { notes?: string[] }>;
+
+/**
+ * The run around a source of documents: config, rule set and engine in; reports (streamed or whole), the notes
+ * on standard error and the exit code out. `manba check` and `manba crawl` differ only in their source.
+ */
+export async function checkDocuments(opts: CheckOptions, io: CliIO, abort: AbortController, settings: { shard?: string }, source: DocumentSource): Promise<number> {
+  const outputs = outputsOf(opts, io.cwd);
+  const maxWarnings = opts.maxWarnings === undefined ? -1 : Number(opts.maxWarnings);
+  if (!Number.isInteger(maxWarnings) || maxWarnings < -1) throw new UsageError(`--max-warnings takes a whole number, not "${opts.maxWarnings}"`);
+  if (opts.failOn && opts.failOn !== 'error' && opts.failOn !== 'warning') throw new UsageError(`--fail-on takes error or warning, not "${opts.failOn}"`);
+  if (opts.encoding && !(ENCODINGS as readonly string[]).includes(opts.encoding)) throw new UsageError(`--encoding takes one of ${ENCODINGS.join(', ')}, not "${opts.encoding}"`);
 
   const configFile = opts.config ? resolve(io.cwd, opts.config) : findConfig(io.cwd);
   const config: Config = configFile ? await loadConfig(configFile) : { extends: [], builtins: true, rules: {} };
@@ -151,34 +245,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   const site = opts.site ?? config.site;
   const engine = new Engine(ruleSet, { lang, ...(site ? { site } : {}), ...(config.scope ? { scope: config.scope } : {}), reportUnusedSuppressions: opts.reportUnusedSuppressions ?? false });
   const byPath = pathRules(config, ruleSet, io.cwd, opts.site);
-
-  let changed: Set<string> | undefined;
-  if (opts.changedSince) {
-    const c = changedSince(opts.changedSince, io.cwd);
-    if ('error' in c) throw new UsageError(c.error);
-    changed = c.files;
-  }
-  const cache = opts.cache ? new ResultCache(resolve(io.cwd, opts.cacheLocation ?? '.manba-cache'), cacheKey(config, ruleSet, lang, site, opts.reportUnusedSuppressions ?? false)) : undefined;
-  if (cache?.warning) io.stderr(`manba: warning: ${cache.warning}\n`);
-
   const readOptions = { ...((opts.encoding ?? config.encoding) ? { encoding: (opts.encoding ?? config.encoding) as (typeof ENCODINGS)[number] } : {}), readers: config.read ?? {} };
-  // Workers pay off on archives, not on a handful of files: below WORKERS_FROM documents the run stays in-process.
-  const jobs = jobsWanted ?? availableParallelism();
-  let pool: ReturnType<typeof workerPool> | undefined;
-  const checkerFor = (files: number) => {
-    // Workers pay off on archives, not on a handful of files, unless --jobs asks for them.
-    if (jobs < 2 || (jobsWanted === undefined && files < WORKERS_FROM)) return undefined;
-    pool = workerPool(jobs, {
-      ...(configFile ? { configFile } : {}),
-      cwd: io.cwd,
-      engine: { lang, ...(site ? { site } : {}), ...(config.scope ? { scope: config.scope } : {}), reportUnusedSuppressions: opts.reportUnusedSuppressions ?? false },
-      read: readOptions,
-      ...((maxFileSize ?? config.maxFileSize) ? { maxFileSize: maxFileSize ?? config.maxFileSize } : {}),
-      ...(opts.site ? { forceSite: opts.site } : {}),
-    }, timeoutSeconds ? { timeoutMs: timeoutSeconds * 1000 } : {});
-    return pool.checker;
-  };
-  const progress = opts.progress === true || (opts.progress === undefined && io.stderrIsTTY) ? new Progress(io) : undefined;
   // When every format can be written as documents are checked (json, jsonl, csv, compact), nothing is kept: an
   // archive of any size streams through. Formats that need totals first (stylish, sarif, junit, html, …) keep the
   // results, never the articles.
@@ -208,55 +275,33 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
         return { o, ropts, fd, write, count: 0 };
       })
     : [];
-  let outcome: Awaited<ReturnType<typeof checkInputs>>;
-  try {
-    outcome = await checkInputs(engine, paths, {
-      ...(shard ? { shard } : {}),
-      checkerFor,
-      checkPath: (p, abs) => pool!.checkPath(p, abs),
-      // Enough in flight that every worker always has a batch queued (see BATCH in engine/pool.ts).
-      window: jobs > 1 ? jobs * 128 : 16,
-      signal: abort.signal,
-      onTotal: (n) => progress?.start(n),
-      onResult: (r) => {
-        progress?.tick(r);
-        if (!streaming) return;
-        if (outputs.some((o) => o.file && resolve(io.cwd, r.path.split('#')[0]!) === o.file)) collision = r.path;
-        const d = shown(r);
-        const t = summarize([d]);
-        tally.documents++;
-        tally.errors += t.errors;
-        tally.warnings += t.warnings;
-        for (const sink of sinks) sink.write(sink.o.reporter.stream!.document(d, sink.count++, sink.ropts));
-      },
-      ...(streaming ? { keepResults: false } : {}),
-      ...(io.readStdinLines ? { stdinLines: io.readStdinLines } : {}),
-    cwd: io.cwd,
-    readStdin: io.readStdin,
-    settingsFor: (p) => byPath.settingsFor(p),
-    accept: (abs, named) => {
-      const ignored = byPath.ignored(abs);
-      if (ignored) return named ? `${ignored} (named on the command line, still not checked)` : ignored;
-      if (changed && !changed.has(abs)) return `unchanged since ${opts.changedSince}`;
-      return true;
+  const outcome = await source({
+    config,
+    ...(configFile ? { configFile } : {}),
+    ruleSet,
+    engine,
+    lang,
+    ...(site ? { site } : {}),
+    byPath,
+    readOptions,
+    keepResults: !streaming,
+    onResult: (r) => {
+      if (!streaming) return;
+      if (outputs.some((o) => o.file && resolve(io.cwd, r.path.split('#')[0]!) === o.file)) collision = r.path;
+      const d = shown(r);
+      const t = summarize([d]);
+      tally.documents++;
+      tally.errors += t.errors;
+      tally.warnings += t.warnings;
+      for (const sink of sinks) sink.write(sink.o.reporter.stream!.document(d, sink.count++, sink.ropts));
     },
-      ...(cache ? { cache } : {}),
-      read: readOptions,
-      ...((maxFileSize ?? config.maxFileSize) ? { maxFileSize: maxFileSize ?? config.maxFileSize } : {}),
-      ...(stdinPath ? { stdinPath } : {}),
-      ...(opts.verbose ? { onSkippedExtension: (p: string) => io.stderr(`manba: skipped ${p}: no reader for its extension\n`) } : {}),
-    });
-  } finally {
-    progress?.done();
-    await pool?.close();
-  }
+  });
   const { results, missing, skipped, interrupted } = outcome;
   for (const o of outputs) {
     const hit = results.find((r) => resolve(io.cwd, r.path.split('#')[0]!) === o.file);
     if (o.file && hit) collision = hit.path;
   }
-  await cache?.save();
-  const run = runEvidence(ruleSet, config, startedAt, { lang, ...(site ? { site } : {}), ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}), interrupted });
+  const run = runEvidence(ruleSet, config, startedAt, { lang, ...(site ? { site } : {}), ...settings, interrupted });
   let summary = tally;
   if (streaming) {
     for (const sink of sinks) {
@@ -292,7 +337,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   const unnamed = skipped.filter((s) => !ignoredNamed.includes(s));
   if (unnamed.length) io.stderr(`manba: ${unnamed.length} file${unnamed.length === 1 ? '' : 's'} not checked (${[...new Set(unnamed.map((s) => s.reason))].join('; ')})\n`);
   if (baselined) io.stderr(`manba: ${baselined} finding${baselined === 1 ? '' : 's'} already in the baseline not reported\n`);
-  if (cache?.hits) io.stderr(`manba: ${cache.hits} unchanged document${cache.hits === 1 ? '' : 's'} taken from the cache\n`);
+  for (const note of outcome.notes ?? []) io.stderr(`manba: ${note}\n`);
   for (const m of missing) io.stderr(`manba: ${m}\n`);
   if (interrupted) {
     const done = streaming ? tally.documents : results.length;
