@@ -13,7 +13,7 @@ import { summarize, type DocumentResult } from '../engine/finding.js';
 import { checkInputs, type RunOutcome } from '../engine/run.js';
 import type { ReadOptions } from '../documents/read.js';
 import { reporterNamed, reporters, type Report, type Reporter } from '../report/index.js';
-import { readers } from '../documents/readers/index.js';
+import { readerForPath, readers } from '../documents/readers/index.js';
 import { availableParallelism } from 'node:os';
 import { workerPool } from '../engine/pool.js';
 import { ruleSetDigests, runEvidence } from '../engine/evidence.js';
@@ -141,7 +141,9 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   if (maxFileSize !== undefined && !(Number.isInteger(maxFileSize) && maxFileSize > 0)) throw new UsageError(`--max-file-size takes a number of bytes, not "${opts.maxFileSize}"`);
 
   // The files named, walked and read: one source of documents (the crawler in crawl.ts is another).
-  return checkDocuments(opts, io, abort, shard ? { shard: `${shard.index}/${shard.count}` } : {}, async ({ config, configFile, ruleSet, engine, lang, site, byPath, readOptions, onResult, keepResults }) => {
+  // A WARC's pages carry where they were fetched: the CSV report then has the columns for it, as a crawl's does.
+  const retrieval = paths.some((p) => readerForPath(p)?.stream !== undefined);
+  return checkDocuments(opts, io, abort, { ...(shard ? { settings: { shard: `${shard.index}/${shard.count}` } } : {}), ...(retrieval ? { retrieval } : {}) }, async ({ config, configFile, ruleSet, engine, lang, site, byPath, readOptions, onResult, keepResults }) => {
     let changed: Set<string> | undefined;
     if (opts.changedSince) {
       const c = changedSince(opts.changedSince, io.cwd);
@@ -230,8 +232,10 @@ export type DocumentSource = (ctx: SourceContext) => Promise<RunOutcome & { note
 /**
  * The run around a source of documents: config, rule set and engine in; reports (streamed or whole), the notes
  * on standard error and the exit code out. `manba check` and `manba crawl` differ only in their source.
+ * `kind.settings` go into the report's run evidence; `kind.retrieval` says documents come from the web (reports
+ * such as CSV then add the retrieval's columns).
  */
-export async function checkDocuments(opts: CheckOptions, io: CliIO, abort: AbortController, settings: { shard?: string }, source: DocumentSource): Promise<number> {
+export async function checkDocuments(opts: CheckOptions, io: CliIO, abort: AbortController, kind: { settings?: Record<string, unknown>; retrieval?: boolean }, source: DocumentSource): Promise<number> {
   const outputs = outputsOf(opts, io.cwd);
   const maxWarnings = opts.maxWarnings === undefined ? -1 : Number(opts.maxWarnings);
   if (!Number.isInteger(maxWarnings) || maxWarnings < -1) throw new UsageError(`--max-warnings takes a whole number, not "${opts.maxWarnings}"`);
@@ -268,7 +272,7 @@ export async function checkDocuments(opts: CheckOptions, io: CliIO, abort: Abort
   let collision: string | undefined;
   const sinks = streaming
     ? outputs.map((o) => {
-        const ropts = { color: opts.color ?? (io.isTTY && !o.file && !io.env.NO_COLOR), showPassing: !opts.quiet };
+        const ropts = { color: opts.color ?? (io.isTTY && !o.file && !io.env.NO_COLOR), showPassing: !opts.quiet, ...(kind.retrieval ? { retrieval: true } : {}) };
         const fd = o.file ? openSync(`${o.file}.${process.pid}.tmp`, 'w') : undefined;
         const write = (text: string) => (fd !== undefined ? writeSync(fd, text) : io.stdout(text));
         write(o.reporter.stream!.head({ name: 'manba', version: VERSION }, ropts));
@@ -301,7 +305,7 @@ export async function checkDocuments(opts: CheckOptions, io: CliIO, abort: Abort
     const hit = results.find((r) => resolve(io.cwd, r.path.split('#')[0]!) === o.file);
     if (o.file && hit) collision = hit.path;
   }
-  const run = runEvidence(ruleSet, config, startedAt, { lang, ...(site ? { site } : {}), ...settings, interrupted });
+  const run = runEvidence(ruleSet, config, startedAt, { lang, ...(site ? { site } : {}), ...kind.settings, interrupted });
   let summary = tally;
   if (streaming) {
     for (const sink of sinks) {
@@ -320,7 +324,7 @@ export async function checkDocuments(opts: CheckOptions, io: CliIO, abort: Abort
     summary = report.summary;
     for (const o of outputs) {
       const color = opts.color ?? (io.isTTY && !o.file && !io.env.NO_COLOR);
-      const ropts = { color, showPassing: !opts.quiet };
+      const ropts = { color, showPassing: !opts.quiet, ...(kind.retrieval ? { retrieval: true } : {}) };
       if (o.reporter.chunks) {
         if (o.file) await writeChunksAtomically(o.file, o.reporter.chunks(report, ropts));
         else for (const c of o.reporter.chunks(report, ropts)) io.stdout(c);

@@ -29,6 +29,20 @@ export function reasonPhrase(status: number, given?: string): string {
   return given?.trim() || REASONS[status] || '';
 }
 
+/** Where and when a document was retrieved from the web: reports carry it beside the document's findings. */
+export interface Retrieval {
+  /** The URL asked for (the document is reported by it). */
+  url: string;
+  /** The URL the page came from, after redirects. */
+  finalUrl: string;
+  /** The final response's HTTP status (absent when there was no response). */
+  status?: number;
+  /** When the request was sent (ISO 8601, UTC). */
+  fetchedAt: string;
+  /** The WARC record that holds the response (or manba's record of why there is none), when a WARC was written. */
+  warcRecordId?: string;
+}
+
 export interface HttpPage {
   /** What the page is reported as: the URL the crawl asked for. */
   url: string;
