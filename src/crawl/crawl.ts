@@ -83,6 +83,19 @@ export interface CrawlOutcome {
 
 type Role = 'start' | 'page' | 'listing';
 
+/** What a listing (sitemap, index, feed) named: queued when its turn comes. */
+interface Listed {
+  entries: Entry[];
+  base: string;
+  role: Role;
+  wasStart: boolean;
+}
+
+interface Visited {
+  pages: CrawledPage[];
+  listing?: Listed;
+}
+
 interface Item {
   url: string;
   role: Role;
@@ -172,16 +185,26 @@ export async function crawl(starts: readonly URL[], settings: CrawlSettings, eve
   };
   for (const u of starts) enqueue(u, 'start');
 
-  // Results leave in the order their URLs were found, whatever finishes first.
-  const finished = new Map<number, CrawledPage[]>();
+  // Results leave in the order their URLs were found, whatever finishes first; a listing's entries are queued
+  // at its turn too, so the order of pages (and what --limit keeps) never depends on which answer came first.
+  const finished = new Map<number, Visited>();
   let nextOut = 0;
-  const finish = (item: Item, pages: CrawledPage[]) => {
-    finished.set(item.seq, pages);
+  const finish = (item: Item, visited: Visited) => {
+    finished.set(item.seq, visited);
     while (finished.has(nextOut)) {
-      for (const p of finished.get(nextOut)!) {
+      const v = finished.get(nextOut)!;
+      for (const p of v.pages) {
         stats.pages++;
         if (p.read.some((r) => !r.ok && r.problem.ruleId.startsWith('fetch/'))) stats.failed++;
         events.onPage(p);
+      }
+      if (v.listing) {
+        if (v.listing.wasStart) pagesQueued--; // a listing, not a page: its entries may take its place
+        for (const e of v.listing.entries) {
+          const url = normalizeUrl(e.url, v.listing.base);
+          if (url) enqueue(url, v.listing.role);
+          else notHttp++;
+        }
       }
       finished.delete(nextOut++);
     }
@@ -303,7 +326,7 @@ export async function crawl(starts: readonly URL[], settings: CrawlSettings, eve
   /** A finding the WARC's responses do not show by themselves is written as a metadata record, so a re-check gives it too. */
   const recorded = async (problem: ReadProblem, retrieval: Retrieval): Promise<CrawledPage> => {
     if (settings.warc) {
-      const id = await settings.warc.finding(problem.path, problem, new Date(retrieval.fetchedAt), retrieval.warcRecordId);
+      const id = await settings.warc.finding(problem, retrieval);
       retrieval = { ...retrieval, warcRecordId: id };
     }
     return { read: [{ ok: false, problem }], retrieval };
@@ -323,7 +346,12 @@ export async function crawl(starts: readonly URL[], settings: CrawlSettings, eve
     return true;
   };
 
-  const visit = async (item: Item): Promise<CrawledPage[] | undefined> => {
+  const visit = async (item: Item): Promise<Visited | undefined> => {
+    const pages = await visitPages(item);
+    if (!pages) return undefined;
+    return Array.isArray(pages) ? { pages } : { pages: [], listing: pages };
+  };
+  const visitPages = async (item: Item): Promise<CrawledPage[] | Listed | undefined> => {
     const url = new URL(item.url);
     const got = await fetchFollowing(url);
     if (signal?.aborted) return undefined;
@@ -345,19 +373,9 @@ export async function crawl(starts: readonly URL[], settings: CrawlSettings, eve
       if (item.role === 'start' && !gz) return [pageOf(got)]; // e.g. XHTML served as XML
       return [await recorded({ path: url.href, ruleId: 'input/unsupported', message: `${url.href} is neither a sitemap nor a feed${listing.root ? ` (its root element is <${listing.root}>)` : ''}` }, got.retrieval)];
     }
-    if (item.role === 'start') pagesQueued--; // it is a listing, not a page: its entries may take its place
-    if (listing.kind === 'sitemap-index') {
-      for (const e of listing.sitemaps) if (keep(e)) enqueueUrl(e.url, got.finalUrl, 'listing');
-    } else {
-      if (listing.kind === 'feed') feedItemsWithoutLink += listing.withoutLink;
-      for (const e of listing.pages) if (keep(e)) enqueueUrl(e.url, got.finalUrl, 'page');
-    }
-    return [];
-  };
-  const enqueueUrl = (text: string, base: string, role: Role) => {
-    const u = normalizeUrl(text, base);
-    if (u) enqueue(u, role);
-    else notHttp++;
+    if (listing.kind === 'feed') feedItemsWithoutLink += listing.withoutLink;
+    const index = listing.kind === 'sitemap-index';
+    return { entries: (index ? listing.sitemaps : listing.pages).filter(keep), base: got.finalUrl, role: index ? 'listing' : 'page', wasStart: item.role === 'start' };
   };
 
   // Enough tasks that every host can have its share in flight; the gate keeps each host's share.
@@ -372,12 +390,12 @@ export async function crawl(starts: readonly URL[], settings: CrawlSettings, eve
         active++;
         visit(item)
           .then(
-            (pages) => {
-              if (pages) finish(item, pages);
+            (visited) => {
+              if (visited) finish(item, visited);
             },
             (err: unknown) => {
               // A bug here must not lose the page: it is reported, and the crawl goes on.
-              finish(item, [{ read: [{ ok: false, problem: { path: item.url, ruleId: 'fetch/http', message: `${item.url}: could not be fetched (${(err as Error).message})` } }], retrieval: { url: item.url, finalUrl: item.url, fetchedAt: new Date().toISOString() } }]);
+              finish(item, { pages: [{ read: [{ ok: false, problem: { path: item.url, ruleId: 'fetch/http', message: `${item.url}: could not be fetched (${(err as Error).message})` } }], retrieval: { url: item.url, finalUrl: item.url, fetchedAt: new Date().toISOString() } }] });
             },
           )
           .finally(() => {
@@ -393,7 +411,7 @@ export async function crawl(starts: readonly URL[], settings: CrawlSettings, eve
   const interrupted = !!signal?.aborted;
   if (interrupted) {
     // What finished is reported, in order, even past a page cut off by the interrupt (resume fetches that one).
-    for (const k of [...finished.keys()].sort((a, b) => a - b)) for (const p of finished.get(k)!) {
+    for (const k of [...finished.keys()].sort((a, b) => a - b)) for (const p of finished.get(k)!.pages) {
       stats.pages++;
       events.onPage(p);
     }

@@ -11,7 +11,8 @@
  */
 import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { WARCRecord, WARCSerializer } from 'warcio';
-import { FINDING_FIELD, MESSAGE_FIELD } from '../documents/readers/warc.js';
+import { FINAL_URI_FIELD, FINDING_FIELD, MESSAGE_FIELD, STATUS_FIELD } from '../documents/readers/warc.js';
+import type { Retrieval } from '../documents/http-page.js';
 import type { ReadProblem } from '../documents/model.js';
 import type { Exchange } from './fetch.js';
 
@@ -88,8 +89,17 @@ export class WarcWriter {
   }
 
   /** Why a page could not be had: a metadata record that `manba check` replays as the same finding. */
-  async finding(url: string, problem: ReadProblem, date: Date, concurrentTo?: string): Promise<string> {
-    const body = `${FINDING_FIELD}: ${problem.ruleId}\r\n${MESSAGE_FIELD}: ${problem.message.replace(/[\r\n]+/g, ' ')}\r\n`;
+  async finding(problem: ReadProblem, retrieval: Retrieval): Promise<string> {
+    const url = retrieval.url;
+    const date = new Date(retrieval.fetchedAt);
+    const concurrentTo = retrieval.warcRecordId;
+    const fields: [string, string | undefined][] = [
+      [FINDING_FIELD, problem.ruleId],
+      [MESSAGE_FIELD, problem.message.replace(/[\r\n]+/g, ' ')],
+      [FINAL_URI_FIELD, retrieval.finalUrl],
+      [STATUS_FIELD, retrieval.status === undefined ? undefined : String(retrieval.status)],
+    ];
+    const body = fields.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}: ${v}\r\n`).join('');
     const record = WARCRecord.create(
       {
         url,

@@ -22,6 +22,9 @@ import type { Reader } from './types.js';
 /** A manba metadata record: the finding for a page that could not be had. */
 export const FINDING_FIELD = 'manba-finding';
 export const MESSAGE_FIELD = 'manba-message';
+/** Where the crawl got to (after redirects) and the last HTTP status it saw, when it saw one. */
+export const FINAL_URI_FIELD = 'manba-final-uri';
+export const STATUS_FIELD = 'manba-http-status';
 
 /** Discovery resources: fetched to find pages, kept as evidence, never checked as pages. */
 function isDiscovery(url: string, contentType: string | undefined): boolean {
@@ -74,7 +77,15 @@ export async function* warcPages(file: string, shownAs: string, options: HttpRea
         end = parser.offset + parser.recordLength;
         if (ruleId && /^(fetch|input)\//.test(ruleId)) {
           const problem: ReadProblem = { path: target, ruleId: ruleId as ReadProblem['ruleId'], message: fields.get(MESSAGE_FIELD) ?? ruleId };
-          yield { result: { ok: false, problem }, retrieval: { url: target, finalUrl: target, fetchedAt: record.warcDate ?? '', warcRecordId: record.warcHeader('WARC-Record-ID') ?? '' }, end };
+          const status = Number(fields.get(STATUS_FIELD));
+          const retrieval: Retrieval = {
+            url: target,
+            finalUrl: fields.get(FINAL_URI_FIELD) ?? target,
+            ...(Number.isInteger(status) && status > 0 ? { status } : {}),
+            fetchedAt: record.warcDate ?? '',
+            warcRecordId: record.warcHeader('WARC-Record-ID') ?? '',
+          };
+          yield { result: { ok: false, problem }, retrieval, end };
         }
         continue;
       }
