@@ -100,6 +100,16 @@ describe('the charset of a page', () => {
   });
 });
 
+describe('a body kept chunked in a WARC by another tool', () => {
+  it('is de-chunked before it is read', () => {
+    const html = Buffer.from('<!DOCTYPE html><p>منبع: ایرنا</p>');
+    const chunked = Buffer.concat([Buffer.from('a\r\n'), html.subarray(0, 10), Buffer.from('\r\n'), Buffer.from(`${(html.length - 10).toString(16)};ext=1\r\n`), html.subarray(10), Buffer.from('\r\n0\r\n\r\n')]);
+    const header = (name: string) => ({ 'content-type': 'text/html; charset=utf-8', 'transfer-encoding': 'chunked' })[name];
+    const read = readHttpPage({ url: 'http://h/c', status: 200, header, raw: chunked });
+    expect(read[0]!.ok && read[0]!.document.text).toBe('منبع: ایرنا');
+  });
+});
+
 describe('sitemaps and feeds', () => {
   it('lists a sitemap index\'s sitemaps and a sitemap\'s pages with their dates', () => {
     const index = readListing('http://h/sitemap.xml', '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc> http://h/a.xml </loc><lastmod>2024-07-20</lastmod></sitemap><sitemap><loc>http://h/b.xml.gz</loc></sitemap></sitemapindex>');
@@ -134,11 +144,11 @@ describe('politeness per host', () => {
     let most = 0;
     await Promise.all(
       Array.from({ length: 8 }, async () => {
-        const leave = await gate.enter('h');
+        const turn = await gate.enter('h');
         most = Math.max(most, ++inside);
         await new Promise((r) => setTimeout(r, 5));
         inside--;
-        leave();
+        turn.leave();
       }),
     );
     expect(most).toBe(2);

@@ -220,17 +220,20 @@ describe('interrupting and resuming a crawl', () => {
 
 describe('politeness defaults', () => {
   it('waits a second between requests to a host by default', async () => {
-    const from = site.hits.length;
     const paths = ['/many/11', '/many/12'];
-    const r = await cli(['crawl', ...paths.map((p) => `${site.base}${p}`), '--no-progress', '--format', 'json']);
+    const warc = join(dir, 'polite.warc.gz');
+    const r = await cli(['crawl', ...paths.map((p) => `${site.base}${p}`), '--warc', warc, '--no-progress', '--format', 'json']);
     expect(r.code).toBe(0);
-    // robots.txt was read before (one per crawl process: this crawl reads it again), then the two pages.
-    const mine = site.hits.slice(from);
-    expect(mine.map((h) => h.path)).toEqual(['/robots.txt', ...paths]);
-    // Lower bounds only: a request never starts less than a second after the previous one started (the
-    // server sees it a little after it starts, so a millisecond of slack).
-    expect(mine[1]!.at - mine[0]!.at).toBeGreaterThanOrEqual(990);
-    expect(mine[2]!.at - mine[1]!.at).toBeGreaterThanOrEqual(990);
+    // When each request was started, as the crawler recorded it (WARC-Date): robots.txt, then the two pages, each
+    // at least a second after the one before. (The server's clock would also count its neighbours' delays.)
+    const started: [string, number][] = [];
+    for await (const record of new WARCParser(createReadStream(warc))) {
+      if (record.warcType === 'request') started.push([new URL(record.warcTargetURI!).pathname, Date.parse(record.warcDate!)]);
+      await record.skipFully();
+    }
+    expect(started.map(([p]) => p)).toEqual(['/robots.txt', ...paths]);
+    expect(started[1]![1] - started[0]![1]).toBeGreaterThanOrEqual(1000);
+    expect(started[2]![1] - started[1]![1]).toBeGreaterThanOrEqual(1000);
   }, 15_000);
 
   it('matches robots.txt groups by the product token of --user-agent', async () => {
@@ -239,6 +242,15 @@ describe('politeness defaults', () => {
     // Not disallowed for legaldesk (only for manba), so it is fetched: the site has no such page.
     expect(findingsByPath(r.stdout)).toEqual({ [url]: ['fetch/http 1:1'] });
     expect(site.hits.filter((h) => h.path === '/drafts/tomorrow').map((h) => h.userAgent)).toEqual(['legaldesk/2.0 (+mailto:legal@example.ir)']);
+  });
+});
+
+describe('progress', () => {
+  it('shows pages checked, fetched, queued, failed and the request rate on standard error with --progress', async () => {
+    const r = await cli(['crawl', `${site.base}/news/titr-article`, `${site.base}/news/gone`, '--progress', '--rate', '0', '--format', 'json']);
+    expect(r.code).toBe(1);
+    // The last redraw: both pages checked; robots.txt and the two pages fetched; the 404 failed.
+    expect(r.stderr.split('\r').at(-1)).toMatch(/^2 pages checked {2}3 fetched {2}0 queued {2}1 failed {2}\d+\.\d requests\/s {2}\d+\.\ds\u001b\[K\n/);
   });
 });
 

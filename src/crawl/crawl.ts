@@ -8,6 +8,7 @@
  * Memory: a page's bytes live from its response until it is read; the crawl keeps URLs (what was seen, what is
  * queued) and the results of pages that finished before an earlier, slower page, never the site.
  */
+import { setMaxListeners } from 'node:events';
 import robotsParserModule from 'robots-parser';
 import { readHttpPage, mediaType, undoContentEncoding, type HttpReadOptions, type Retrieval } from '../documents/http-page.js';
 import type { ReadProblem, ReadResult } from '../documents/model.js';
@@ -158,6 +159,8 @@ export async function crawl(starts: readonly URL[], settings: CrawlSettings, eve
   let notHttp = 0;
   let feedItemsWithoutLink = 0;
   const signal = settings.signal;
+  // Every request in flight and every request waiting its turn listens for Ctrl-C: more than Node's default ten.
+  if (signal) setMaxListeners(0, signal);
 
   const enqueue = (url: URL, role: Role): void => {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
@@ -247,12 +250,12 @@ export async function crawl(starts: readonly URL[], settings: CrawlSettings, eve
   /** One URL with retries: 429 and 5xx wait (Retry-After, else a doubling backoff) and try again. */
   const fetchWithRetries = async (url: URL): Promise<Exchange> => {
     for (let attempt = 0; ; attempt++) {
-      const leave = await gate.enter(url.host, signal);
+      const turn = await gate.enter(url.host, signal);
       let ex: Exchange;
       try {
-        ex = await fetchOnce(url, { userAgent: settings.userAgent, timeoutMs: settings.timeoutMs, maxBytes: settings.maxBody, ...(signal ? { signal } : {}) });
+        ex = await fetchOnce(url, { userAgent: settings.userAgent, timeoutMs: settings.timeoutMs, maxBytes: settings.maxBody, startedAt: new Date(turn.at), ...(signal ? { signal } : {}) });
       } finally {
-        leave();
+        turn.leave();
       }
       if (signal?.aborted) return ex;
       stats.fetched++;
@@ -394,6 +397,8 @@ export async function crawl(starts: readonly URL[], settings: CrawlSettings, eve
               if (visited) finish(item, visited);
             },
             (err: unknown) => {
+              // Interrupted while waiting its turn: not done, not reported (a resumed crawl fetches it).
+              if (signal?.aborted) return;
               // A bug here must not lose the page: it is reported, and the crawl goes on.
               finish(item, { pages: [{ read: [{ ok: false, problem: { path: item.url, ruleId: 'fetch/http', message: `${item.url}: could not be fetched (${(err as Error).message})` } }], retrieval: { url: item.url, finalUrl: item.url, fetchedAt: new Date().toISOString() } }] });
             },

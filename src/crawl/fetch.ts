@@ -46,6 +46,8 @@ export interface FetchSettings {
   /** Largest body read as sent; the rest is not read. */
   maxBytes: number;
   signal?: AbortSignal;
+  /** When the request was let go (the politeness gate's time), recorded as its start; default now. */
+  startedAt?: Date;
 }
 
 /** Get one URL (http: or https: only; the caller checks). Never throws: a failure is in the exchange. */
@@ -59,7 +61,7 @@ export function fetchOnce(url: URL, settings: FetchSettings): Promise<Exchange> 
     ['Connection', 'keep-alive'],
   ];
   const request: ExchangeRequest = { method: 'GET', url: url.href, line: `GET ${url.pathname}${url.search} HTTP/1.1`, headers };
-  const startedAt = new Date();
+  const startedAt = settings.startedAt ?? new Date();
   return new Promise<Exchange>((resolvePromise) => {
     let settled = false;
     const done = (e: Omit<Exchange, 'request' | 'startedAt'>) => {

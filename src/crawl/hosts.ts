@@ -48,8 +48,8 @@ export class HostGate {
     s.nextAt = Math.max(s.nextAt, Date.now() + ms);
   }
 
-  /** Wait for a turn at the host; call the returned function when the request is done. */
-  async enter(host: string, signal?: AbortSignal): Promise<() => void> {
+  /** Wait for a turn at the host: `at` is when it was given; call `leave` when the request is done. */
+  async enter(host: string, signal?: AbortSignal): Promise<{ at: number; leave: () => void }> {
     const s = this.state(host);
     for (;;) {
       if (signal?.aborted) throw new Error('aborted');
@@ -58,15 +58,22 @@ export class HostGate {
         s.active++;
         s.nextAt = now + this.interval(s);
         let left = false;
-        return () => {
+        const leave = () => {
           if (left) return;
           left = true;
           s.active--;
           this.wake(s);
         };
+        return { at: now, leave };
       }
       await new Promise<void>((resolve) => {
-        s.waiting.push(resolve);
+        const wake = () => {
+          signal?.removeEventListener('abort', wake);
+          resolve();
+        };
+        s.waiting.push(wake);
+        // Ctrl-C wakes every waiter, which then gives up.
+        signal?.addEventListener('abort', wake, { once: true });
         if (s.active < this.limits.concurrency) this.schedule(s, Math.max(0, s.nextAt - now));
       });
     }

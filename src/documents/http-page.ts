@@ -87,7 +87,9 @@ export function readHttpPage(page: HttpPage, options: HttpReadOptions = {}): Rea
     return problem(url, 'fetch/http', `${where} answered HTTP ${page.status}${phrase ? ` ${phrase}` : ''}; there is no page to check`);
   }
   const max = options.maxBody ?? DEFAULT_MAX_BODY;
-  const body = undoContentEncoding(page.raw, page.header('content-encoding'), max);
+  // A WARC written by another tool (wget, for one) may keep the chunked transfer coding in the record.
+  const raw = /chunked/i.test(page.header('transfer-encoding') ?? '') ? (dechunk(page.raw) ?? page.raw) : page.raw;
+  const body = undoContentEncoding(raw, page.header('content-encoding'), max);
   if (page.truncated || body === 'too-large') {
     return problem(url, 'fetch/too-large', `${where}: the page is larger than ${formatBytes(max)} (decompressed); it was not read past that (raise --max-size)`);
   }
@@ -149,8 +151,30 @@ export function declaredCharset(body: Uint8Array, contentType: string | undefine
 
 const SAME_AS_DETECTED: Record<string, Encoding> = { 'utf-8': 'utf-8', utf8: 'utf-8', 'windows-1256': 'windows-1256', 'cp1256': 'windows-1256' };
 
+/** The body of a chunked message, or undefined when it is not one (a body already de-chunked). */
+export function dechunk(raw: Uint8Array): Uint8Array | undefined {
+  const parts: Uint8Array[] = [];
+  let at = 0;
+  for (;;) {
+    const eol = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).indexOf('\r\n', at);
+    if (eol === -1) return undefined;
+    const size = parseInt(Buffer.from(raw.subarray(at, eol)).toString('latin1').split(';')[0]!.trim(), 16);
+    if (!Number.isInteger(size) || size < 0) return undefined;
+    if (size === 0) return Buffer.concat(parts);
+    const start = eol + 2;
+    if (start + size > raw.length) return undefined;
+    parts.push(raw.subarray(start, start + size));
+    at = start + size + 2;
+  }
+}
+
 function decodePage(body: Uint8Array, contentType: string | undefined, forced?: Encoding): { ok: true; text: string } | { ok: false; message: string; line?: number; column?: number } {
-  const charset = forced ?? declaredCharset(body, contentType);
+  if (forced) {
+    // --encoding: the user knows better than the page.
+    const decoded = decode(body, forced);
+    return decoded.ok ? { ok: true, text: decoded.text } : { ok: false, message: decoded.message, ...(decoded.line ? { line: decoded.line, column: decoded.column ?? 1 } : {}) };
+  }
+  const charset = declaredCharset(body, contentType);
   if (charset && !SAME_AS_DETECTED[charset] && !/^utf-16/.test(charset)) {
     if (!iconv.encodingExists(charset)) return { ok: false, message: `the page declares the charset «${charset}», which manba cannot decode` };
     return { ok: true, text: iconv.decode(Buffer.from(body), charset) };
