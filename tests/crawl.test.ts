@@ -5,7 +5,8 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, createReadStream, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WARCParser } from 'warcio';
@@ -207,9 +208,18 @@ describe('interrupting and resuming a crawl', () => {
     expect(partial.run.settings.interrupted).toBe(true);
     expect(partial.documents.map((d) => d.path)).toEqual(urls.slice(0, 2));
 
+    // A record cut short at the end (as a kill mid-write would leave) is reported by check, and removed by --resume.
+    const whole = statSync(warc).size;
+    appendFileSync(warc, gzipSync(Buffer.from('WARC/1.1\r\nWARC-Type: response\r\nContent-Length: 500\r\n\r\n' + 'x'.repeat(500))).subarray(0, 40));
+    const broken = await cli(['check', warc, '--format', 'json']);
+    expect(findingsByPath(broken.stdout)).toEqual({ [urls[0]!]: [], [urls[1]!]: [], [warc]: ['input/malformed 1:1'] });
+    expect(documents(broken).find((d) => d.path === warc)!.findings[0]!.message).toMatch(/ends with 40 bytes that are not a whole record, after \d+ whole records \(a crawl cut short\?\); the records before them were read$/);
+
     const resumed = await cli(['crawl', ...urls, '--concurrency', '1', '--warc', warc, '--resume', '--format', 'json', ...FAST]);
     expect(resumed.code).toBe(0);
+    expect(resumed.stderr).toContain('the cut-off record was removed and the crawl goes on after the last whole one');
     expect(resumed.stderr).toContain('manba: resumed: 2 pages taken from');
+    expect(statSync(warc).size).toBeGreaterThan(whole);
     expect(documents(resumed).map((d) => d.path)).toEqual(urls);
     // The pages the WARC held were not fetched again; the one cut off was.
     expect([site.count('/many/1'), site.count('/many/2'), site.count('/hold/1')]).toEqual([1, 1, 2]);

@@ -13,7 +13,7 @@
  *
  * The file is streamed record by record (warcio's parser); a WARC of any size is read in bounded memory.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { WARCParser, type WARCRecord } from 'warcio';
 import { mediaType, readHttpPage, type HttpReadOptions, type Retrieval } from '../http-page.js';
 import type { ReadProblem, ReadResult } from '../model.js';
@@ -127,6 +127,12 @@ export async function* warcPages(file: string, shownAs: string, options: HttpRea
     }
   } catch (err) {
     yield { end, broken: `${shownAs} ends in the middle of a record after ${records} whole records (${(err as Error).message}); the records before it were read` };
+    return;
+  }
+  // warcio stops quietly at a record cut short (a crawl killed mid-write): say so, never silently.
+  const size = statSync(file).size;
+  if (end < size) {
+    yield { end, broken: `${shownAs} ends with ${size - end} bytes that are not a whole record, after ${records} whole records (a crawl cut short?); the records before them were read` };
     return;
   }
   yield { end };
