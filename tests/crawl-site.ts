@@ -151,6 +151,10 @@ export async function startSite(): Promise<TestSite> {
         return send(404, 'text/html', '<html><body>not here</body></html>');
       case '/news/changing':
         return html(example(version.changing === 1 ? 'pass-titr-article.html' : 'fail-notice-altered-article.html'));
+      case '/moved-away':
+        return send(301, undefined, '', { Location: 'http://elsewhere.example/news/1' });
+      case '/empty-sitemap.xml':
+        return send(200, 'application/xml', urlset([]));
       case '/files/report.pdf':
         return send(200, 'application/pdf', Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n'));
       default:

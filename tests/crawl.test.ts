@@ -298,6 +298,14 @@ describe('usage errors', () => {
     expect(readFileSync(kept, 'utf8')).toBe('evidence');
   });
 
+  it('does not follow a redirect off the crawl\'s hosts, and says when a sitemap lists nothing', async () => {
+    const moved = `${site.base}/moved-away`;
+    const r = await cli(['crawl', moved, `${site.base}/empty-sitemap.xml`, '--format', 'json', ...FAST]);
+    expect(findingsByPath(r.stdout)).toEqual({ [moved]: ['fetch/redirects 1:1'] });
+    expect(documents(r)[0]!.findings[0]!.message).toBe(`${moved} redirects to http://elsewhere.example/news/1, off the hosts of this crawl (add --allow-host elsewhere.example to follow it)`);
+    expect(r.stderr).toContain(`manba: ${site.base}/empty-sitemap.xml lists no pages\n`);
+  });
+
   it('reads URLs from --urls, one a line, # comments left out', async () => {
     const list = join(dir, 'urls.txt');
     writeFileSync(list, `# the legal desk's list\n${site.base}/news/titr-article\n\n${site.base}/news/gone\n`);

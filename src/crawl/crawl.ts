@@ -145,7 +145,10 @@ export function retryAfterMs(value: string | undefined, now = Date.now()): numbe
 
 export async function crawl(starts: readonly URL[], settings: CrawlSettings, events: CrawlEvents): Promise<CrawlOutcome> {
   const gate = new HostGate({ concurrency: settings.concurrency, rate: settings.rate });
-  const allowed = new Set([...starts.map((u) => u.host), ...settings.allowHosts.map((h) => h.toLowerCase())]);
+  // A host and its www. twin are one site: example.ir redirecting to www.example.ir stays in the crawl.
+  const siteOf = (host: string) => host.toLowerCase().replace(/^www\./, '');
+  const allowedSites = new Set([...starts.map((u) => siteOf(u.host)), ...settings.allowHosts.map(siteOf)]);
+  const allowed = { has: (host: string) => allowedSites.has(siteOf(host)), size: allowedSites.size };
   const token = robotsToken(settings.userAgent);
   const stats: CrawlStats = { fetched: 0, queued: 0, failed: 0, pages: 0 };
   const seen = new Set<string>();
@@ -158,6 +161,7 @@ export async function crawl(starts: readonly URL[], settings: CrawlSettings, eve
   let overLimit = 0;
   let notHttp = 0;
   let feedItemsWithoutLink = 0;
+  const emptyListings: string[] = [];
   const signal = settings.signal;
   // Every request in flight and every request waiting its turn listens for Ctrl-C: more than Node's default ten.
   if (signal) setMaxListeners(0, signal);
@@ -226,7 +230,8 @@ export async function crawl(starts: readonly URL[], settings: CrawlSettings, eve
   };
   const loadRobots = async (url: URL): Promise<{ allows: (url: string) => boolean; why: string }> => {
     const robotsUrl = new URL('/robots.txt', url.origin);
-    const got = await fetchFollowing(robotsUrl, false);
+    // robots.txt is read wherever it redirects (RFC 9309 §2.3.1.2), and is not itself subject to robots.txt.
+    const got = await fetchFollowing(robotsUrl, { robots: false, anyHost: true });
     if (!got.ok) {
       // RFC 9309 §2.3.1.4: a robots.txt that cannot be reached means the site may not be crawled at all.
       return { allows: () => false, why: `${robotsUrl.href} could not be read (${got.problem.message}); without it the site is not crawled (RFC 9309)` };
@@ -276,7 +281,7 @@ export async function crawl(starts: readonly URL[], settings: CrawlSettings, eve
   const recordId = (ex: Exchange) => (ex as Exchange & { ids?: { requestId: string; responseId?: string } }).ids;
 
   /** Follow redirects (each hop checked: http(s) only, allowed hosts, robots.txt, no loops, at most maxRedirects). */
-  const fetchFollowing = async (start: URL, obeyRobots = true): Promise<Got> => {
+  const fetchFollowing = async (start: URL, how: { robots: boolean; anyHost: boolean } = { robots: true, anyHost: false }): Promise<Got> => {
     const chain: string[] = [];
     let current = start;
     const fail = (ruleId: ReadProblem['ruleId'], message: string, ex?: Exchange): Got => ({
@@ -292,7 +297,7 @@ export async function crawl(starts: readonly URL[], settings: CrawlSettings, eve
     });
     for (let hop = 0; ; hop++) {
       chain.push(current.href);
-      if (obeyRobots) {
+      if (how.robots) {
         const rules = await robotsFor(current);
         if (!rules.allows(current.href)) {
           const via = current.href === start.href ? '' : ` (redirected to ${current.href})`;
@@ -312,7 +317,7 @@ export async function crawl(starts: readonly URL[], settings: CrawlSettings, eve
         if (!next || (next.protocol !== 'http:' && next.protocol !== 'https:')) return fail('fetch/redirects', `${start.href} redirects to ${location}, which is not an http: or https: URL`, ex);
         if (chain.includes(next.href)) return fail('fetch/redirects', `${start.href} redirects in a loop: ${route()}`, ex);
         if (hop + 1 > settings.maxRedirects) return fail('fetch/redirects', `${start.href} redirects more than ${settings.maxRedirects} times: ${route()}`, ex);
-        if (!allowed.has(next.host)) return fail('fetch/redirects', `${start.href} redirects to ${next.href}, off the hosts of this crawl (add --allow-host ${next.host} to follow it)`, ex);
+        if (!how.anyHost && !allowed.has(next.host)) return fail('fetch/redirects', `${start.href} redirects to ${next.href}, off the hosts of this crawl (add --allow-host ${next.host} to follow it)`, ex);
         current = next;
         continue;
       }
@@ -378,6 +383,8 @@ export async function crawl(starts: readonly URL[], settings: CrawlSettings, eve
     }
     if (listing.kind === 'feed') feedItemsWithoutLink += listing.withoutLink;
     const index = listing.kind === 'sitemap-index';
+    const listed = index ? listing.sitemaps.length : listing.pages.length;
+    if (listed === 0 && !(listing.kind === 'feed' && listing.withoutLink)) emptyListings.push(url.href);
     return { entries: (index ? listing.sitemaps : listing.pages).filter(keep), base: got.finalUrl, role: index ? 'listing' : 'page', wasStart: item.role === 'start' };
   };
 
@@ -426,6 +433,7 @@ export async function crawl(starts: readonly URL[], settings: CrawlSettings, eve
   if (notModified) notes.push(`${notModified} sitemap or feed entr${notModified === 1 ? 'y' : 'ies'} not modified since --since left out`);
   if (overLimit) notes.push(`${overLimit} page${overLimit === 1 ? '' : 's'} left out by --limit ${settings.limit}`);
   if (notHttp) notes.push(`${notHttp} URL${notHttp === 1 ? '' : 's'} neither http: nor https: not fetched`);
+  for (const e of emptyListings) notes.push(`${e} lists no pages`);
   if (feedItemsWithoutLink) notes.push(`${feedItemsWithoutLink} feed item${feedItemsWithoutLink === 1 ? '' : 's'} without a link left out`);
   return { interrupted, stats, notes };
 }
