@@ -101,13 +101,13 @@ async function crawlCommand(args: string[], opts: CrawlOptions, io: CliIO, abort
       if (keepResults) results.push(r);
       onResult(r);
     };
-    const check = (read: Parameters<typeof checkRead>[1], retrieval: DocumentResult['retrieval']) => {
-      for (const r of read) {
+    /** A page's results, checked as soon as it is read: what waits for its turn is the result, not the page. */
+    const check = (read: Parameters<typeof checkRead>[1], retrieval: DocumentResult['retrieval']): DocumentResult[] =>
+      read.map((r) => {
         const path = r.ok ? r.document.path : r.problem.path;
         const [result] = checkRead(engine, [r], byPath.settingsFor(path), r.ok ? sha256(r.document.text) : undefined);
-        emit(retrieval ? { ...result!, retrieval } : result!);
-      }
-    };
+        return retrieval ? { ...result!, retrieval } : result!;
+      });
     const httpRead = { ...readOptions, maxBody };
     const notes: string[] = [];
 
@@ -120,7 +120,7 @@ async function crawlCommand(args: string[], opts: CrawlOptions, io: CliIO, abort
           const path = p.result.ok ? p.result.document.path : p.result.problem.path;
           if (held.has(path)) continue;
           held.add(path);
-          check([p.result], p.retrieval);
+          for (const r of check([p.result], p.retrieval)) emit(r);
           continue;
         }
         keepBytes = p.end;
@@ -154,7 +154,8 @@ async function crawlCommand(args: string[], opts: CrawlOptions, io: CliIO, abort
     let outcome;
     try {
       outcome = await crawl(starts, crawlSettings, {
-        onPage: (page) => check(page.read, page.retrieval),
+        take: (page) => check(page.read, page.retrieval),
+        onPage: (results) => results.forEach(emit),
         onStats: (s) => progress?.update(s),
       });
     } finally {

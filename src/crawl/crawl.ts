@@ -70,8 +70,14 @@ export interface CrawlStats {
   pages: number;
 }
 
-export interface CrawlEvents {
-  onPage: (page: CrawledPage) => void;
+export interface CrawlEvents<T> {
+  /**
+   * Called as soon as a page is fetched, in whatever order pages arrive: turn it into what is kept until its turn
+   * (its check result), so a page waiting behind a slower one holds its result, not its text.
+   */
+  take: (page: CrawledPage) => T;
+  /** Each page's `take` result, in the order the pages were found. */
+  onPage: (taken: T) => void;
   onStats?: (stats: CrawlStats) => void;
 }
 
@@ -92,8 +98,8 @@ interface Listed {
   wasStart: boolean;
 }
 
-interface Visited {
-  pages: CrawledPage[];
+interface Visited<T> {
+  pages: { taken: T; failed: boolean }[];
   listing?: Listed;
 }
 
@@ -143,7 +149,7 @@ export function retryAfterMs(value: string | undefined, now = Date.now()): numbe
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-export async function crawl(starts: readonly URL[], settings: CrawlSettings, events: CrawlEvents): Promise<CrawlOutcome> {
+export async function crawl<T>(starts: readonly URL[], settings: CrawlSettings, events: CrawlEvents<T>): Promise<CrawlOutcome> {
   const gate = new HostGate({ concurrency: settings.concurrency, rate: settings.rate });
   // A host and its www. twin are one site: example.ir redirecting to www.example.ir stays in the crawl.
   const siteOf = (host: string) => host.toLowerCase().replace(/^www\./, '');
@@ -194,16 +200,16 @@ export async function crawl(starts: readonly URL[], settings: CrawlSettings, eve
 
   // Results leave in the order their URLs were found, whatever finishes first; a listing's entries are queued
   // at its turn too, so the order of pages (and what --limit keeps) never depends on which answer came first.
-  const finished = new Map<number, Visited>();
+  const finished = new Map<number, Visited<T>>();
   let nextOut = 0;
-  const finish = (item: Item, visited: Visited) => {
+  const finish = (item: Item, visited: Visited<T>) => {
     finished.set(item.seq, visited);
     while (finished.has(nextOut)) {
       const v = finished.get(nextOut)!;
       for (const p of v.pages) {
         stats.pages++;
-        if (p.read.some((r) => !r.ok && r.problem.ruleId.startsWith('fetch/'))) stats.failed++;
-        events.onPage(p);
+        if (p.failed) stats.failed++;
+        events.onPage(p.taken);
       }
       if (v.listing) {
         if (v.listing.wasStart) pagesQueued--; // a listing, not a page: its entries may take its place
@@ -354,10 +360,11 @@ export async function crawl(starts: readonly URL[], settings: CrawlSettings, eve
     return true;
   };
 
-  const visit = async (item: Item): Promise<Visited | undefined> => {
+  const take = (p: CrawledPage) => ({ taken: events.take(p), failed: p.read.some((r) => !r.ok && r.problem.ruleId.startsWith('fetch/')) });
+  const visit = async (item: Item): Promise<Visited<T> | undefined> => {
     const pages = await visitPages(item);
     if (!pages) return undefined;
-    return Array.isArray(pages) ? { pages } : { pages: [], listing: pages };
+    return Array.isArray(pages) ? { pages: pages.map(take) } : { pages: [], listing: pages };
   };
   const visitPages = async (item: Item): Promise<CrawledPage[] | Listed | undefined> => {
     const url = new URL(item.url);
@@ -393,6 +400,11 @@ export async function crawl(starts: readonly URL[], settings: CrawlSettings, eve
   let active = 0;
   await new Promise<void>((resolveAll) => {
     const pump = () => {
+      // The queue's consumed front is dropped now and then: a long crawl's queue holds what is waiting, not its past.
+      if (head > 4096 && head * 2 > frontier.length) {
+        frontier.splice(0, head);
+        head = 0;
+      }
       while (!signal?.aborted && active < tasks && head < frontier.length) {
         const item = frontier[head]!;
         frontier[head++] = undefined; // let the queue's memory go as it is consumed
@@ -407,7 +419,7 @@ export async function crawl(starts: readonly URL[], settings: CrawlSettings, eve
               // Interrupted while waiting its turn: not done, not reported (a resumed crawl fetches it).
               if (signal?.aborted) return;
               // A bug here must not lose the page: it is reported, and the crawl goes on.
-              finish(item, { pages: [{ read: [{ ok: false, problem: { path: item.url, ruleId: 'fetch/http', message: `${item.url}: could not be fetched (${(err as Error).message})` } }], retrieval: { url: item.url, finalUrl: item.url, fetchedAt: new Date().toISOString() } }] });
+              finish(item, { pages: [take({ read: [{ ok: false, problem: { path: item.url, ruleId: 'fetch/http', message: `${item.url}: could not be fetched (${(err as Error).message})` } }], retrieval: { url: item.url, finalUrl: item.url, fetchedAt: new Date().toISOString() } })] });
             },
           )
           .finally(() => {
@@ -425,7 +437,7 @@ export async function crawl(starts: readonly URL[], settings: CrawlSettings, eve
     // What finished is reported, in order, even past a page cut off by the interrupt (resume fetches that one).
     for (const k of [...finished.keys()].sort((a, b) => a - b)) for (const p of finished.get(k)!.pages) {
       stats.pages++;
-      events.onPage(p);
+      events.onPage(p.taken);
     }
   }
   const notes: string[] = [];
