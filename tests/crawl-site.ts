@@ -38,6 +38,8 @@ export interface TestSite {
   hits: Hit[];
   /** Which version of /news/changing is served: 1 passes, 2 has «ماده ۷۵». */
   version: { changing: 1 | 2 };
+  /** robots.txt as served: the site's own, or a test's (a status and a body). */
+  robots: { override?: { status: number; body: string } };
   /** Held requests to /hold/* until released (for interrupting a crawl). */
   release: () => void;
   close: () => Promise<void>;
@@ -56,6 +58,7 @@ const lastmod = (d: string) => `<lastmod>${d}</lastmod>`;
 export async function startSite(): Promise<TestSite> {
   const hits: Hit[] = [];
   const version = { changing: 1 as 1 | 2 };
+  const robots: TestSite['robots'] = {};
   let inFlight = 0;
   let busyServed = 0;
   let flakyServed = 0;
@@ -79,6 +82,7 @@ export async function startSite(): Promise<TestSite> {
 
     switch (path) {
       case '/robots.txt':
+        if (robots.override) return send(robots.override.status, 'text/plain', robots.override.body);
         return send(200, 'text/plain', 'User-agent: *\nDisallow: /private/\n\nUser-agent: manba\nDisallow: /private/\nDisallow: /drafts/\n\nSitemap: /sitemap.xml\n');
       case '/sitemap.xml':
         return send(200, 'application/xml', `<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n<sitemap><loc>${base}/sitemap-news.xml</loc>${lastmod('2024-07-20')}</sitemap>\n<sitemap><loc>${base}/sitemap-2019.xml.gz</loc>${lastmod('2019-12-30')}</sitemap>\n</sitemapindex>\n`);
@@ -176,6 +180,7 @@ export async function startSite(): Promise<TestSite> {
     base: `http://127.0.0.1:${port}`,
     hits,
     version,
+    robots,
     release: () => {
       const held = releaseHeld;
       releaseHeld = [];

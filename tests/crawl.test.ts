@@ -246,6 +246,32 @@ describe('politeness defaults', () => {
     expect(started[2]![1] - started[1]![1]).toBeGreaterThanOrEqual(1000);
   }, 15_000);
 
+  it('a robots.txt that answers 5xx keeps the whole site out (RFC 9309); Crawl-delay slows manba down', async () => {
+    const url = `${site.base}/many/21`;
+    try {
+      site.robots.override = { status: 503, body: 'down for maintenance' };
+      const down = await cli(['crawl', url, '--format', 'json', ...FAST]);
+      expect(findingsByPath(down.stdout)).toEqual({ [url]: ['fetch/robots 1:1'] });
+      expect(documents(down)[0]!.findings[0]!.message).toBe(`${url}: not fetched, ${site.base}/robots.txt answered HTTP 503; without it the site is not crawled (RFC 9309)`);
+      expect(site.count('/many/21')).toBe(0);
+
+      site.robots.override = { status: 200, body: 'User-agent: manba\nCrawl-delay: 1\nDisallow: /private/\n' };
+      const warc = join(dir, 'crawl-delay.warc.gz');
+      const slow = await cli(['crawl', `${site.base}/many/22`, `${site.base}/many/23`, '--warc', warc, '--format', 'json', ...FAST]);
+      expect(slow.code).toBe(0);
+      const started: number[] = [];
+      for await (const record of new WARCParser(createReadStream(warc))) {
+        if (record.warcType === 'request') started.push(Date.parse(record.warcDate!));
+        await record.skipFully();
+      }
+      // robots.txt, then the two pages: a second apart although --rate 0 was given.
+      expect(started).toHaveLength(3);
+      expect(started[2]! - started[1]!).toBeGreaterThanOrEqual(1000);
+    } finally {
+      site.robots.override = undefined;
+    }
+  }, 15_000);
+
   it('matches robots.txt groups by the product token of --user-agent', async () => {
     const url = `${site.base}/drafts/tomorrow`;
     const r = await cli(['crawl', url, '--user-agent', 'legaldesk/2.0 (+mailto:legal@example.ir)', '--format', 'json', ...FAST]);
