@@ -12,7 +12,7 @@
 import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { WARCRecord, WARCSerializer } from 'warcio';
+import type { WARCRecord } from 'warcio';
 import { FINAL_URI_FIELD, FINDING_FIELD, MESSAGE_FIELD, STATUS_FIELD } from '../documents/readers/warc.js';
 import type { Retrieval } from '../documents/http-page.js';
 import type { ReadProblem } from '../documents/model.js';
@@ -24,6 +24,10 @@ export interface WarcWriterInfo {
   /** Settings worth keeping with the evidence (robots, rate, limits). */
   settings: Record<string, string>;
 }
+
+/** warcio, loaded when a WARC is first written: it takes a third of a second to load, which no other run should pay. */
+let warcio: Promise<typeof import('warcio')> | undefined;
+const loadWarcio = () => (warcio ??= import('warcio'));
 
 export class WarcWriter {
   private readonly fd: number;
@@ -48,12 +52,14 @@ export class WarcWriter {
 
   async info(info: WarcWriterInfo): Promise<void> {
     const fields: Record<string, string> = { software: info.software, format: 'WARC File Format 1.1', conformsTo: 'https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/', 'http-header-user-agent': info.userAgent, ...info.settings };
+    const { WARCRecord } = await loadWarcio();
     const record = WARCRecord.createWARCInfo({ filename: this.file.replace(/^.*\//, ''), warcVersion: 'WARC/1.1' }, fields);
     await this.write(record);
   }
 
   /** The request and, when there was one, the response. Returns the response's record id. */
   async exchange(ex: Exchange): Promise<{ requestId: string; responseId?: string }> {
+    const { WARCRecord } = await loadWarcio();
     const date = ex.startedAt.toISOString();
     let response: WARCRecord | undefined;
     if (ex.response) {
@@ -95,6 +101,7 @@ export class WarcWriter {
     const url = retrieval.url;
     const date = new Date(retrieval.fetchedAt);
     const concurrentTo = retrieval.warcRecordId;
+    const { WARCRecord } = await loadWarcio();
     const fields: [string, string | undefined][] = [
       [FINDING_FIELD, problem.ruleId],
       [MESSAGE_FIELD, problem.message.replace(/[\r\n]+/g, ' ')],
@@ -137,6 +144,7 @@ export class WarcWriter {
     const next = this.queue.then(async () => {
       // warcio builds the record and its digests; zlib compresses it (one gzip member per record, as the WARC
       // standard's annex recommends), several times faster than warcio's stream compression.
+      const { WARCSerializer } = await loadWarcio();
       const plain = await WARCSerializer.serialize(record, { gzip: false });
       const bytes = this.file.endsWith('.gz') ? gzipSync(plain) : plain;
       // One write per record: an interrupt leaves whole records behind.
