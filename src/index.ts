@@ -6,6 +6,12 @@ export { readPlainText } from './documents/readers/text.js';
 export { readers, readerForPath, type Reader } from './documents/readers/index.js';
 export { discover, type Input } from './documents/discover.js';
 export { decode } from './documents/decode.js';
+export { readHttpPage, type HttpPage, type Retrieval } from './documents/http-page.js';
+export { warcPages } from './documents/readers/warc.js';
+export { PROBLEM_KINDS, type ProblemKind } from './documents/problems.js';
+export { crawl, type CrawlSettings, type CrawledPage, type CrawlOutcome, type CrawlStats } from './crawl/crawl.js';
+export { WarcWriter } from './crawl/warc-writer.js';
+export { USER_AGENT } from './crawl/user-agent.js';
 
 export { foldText, fold, skeletonOf, FoldedText, type Skeleton } from './text/fold.js';
 export { parseNumericDate, type NumericDate } from './text/dates.js';

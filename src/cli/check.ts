@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { relative, resolve } from 'node:path';
 import { buildRuleSet, findConfig, loadConfig, type Config, type RuleSet } from '../config/load.js';
-import { pathRules } from '../config/paths.js';
+import { pathRules, type PathRules } from '../config/paths.js';
 import { changedSince } from '../documents/changed.js';
 import { readBaseline } from '../engine/baseline.js';
 import { Exemptions, type ExemptedResult } from '../engine/exemptions.js';
@@ -11,9 +11,10 @@ import { sinceLastRun, startRecording } from '../ledger/index.js';
 import { ResultCache } from '../engine/cache.js';
 import { Engine } from '../engine/engine.js';
 import { summarize, type DocumentResult } from '../engine/finding.js';
-import { checkInputs } from '../engine/run.js';
+import { checkInputs, type RunOutcome } from '../engine/run.js';
+import type { ReadOptions } from '../documents/read.js';
 import { reporterNamed, reporters, type Report, type Reporter } from '../report/index.js';
-import { readers } from '../documents/readers/index.js';
+import { readerForPath, readers } from '../documents/readers/index.js';
 import { availableParallelism } from 'node:os';
 import { workerPool } from '../engine/pool.js';
 import { ruleSetDigests, runEvidence } from '../engine/evidence.js';
@@ -108,10 +109,6 @@ export async function runCheck(paths: string[], opts: CheckOptions, io: CliIO): 
 }
 
 async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: AbortController): Promise<number> {
-  const outputs = outputsOf(opts, io.cwd);
-  const maxWarnings = opts.maxWarnings === undefined ? -1 : Number(opts.maxWarnings);
-  if (!Number.isInteger(maxWarnings) || maxWarnings < -1) throw new UsageError(`--max-warnings takes a whole number, not "${opts.maxWarnings}"`);
-  if (opts.failOn && opts.failOn !== 'error' && opts.failOn !== 'warning') throw new UsageError(`--fail-on takes error or warning, not "${opts.failOn}"`);
   if (opts.stdin && !paths.includes('-')) paths = [...paths, '-'];
   if (paths.length === 0) throw new UsageError('no paths given: name files, folders or globs to check, or - for standard input');
   let shard: { index: number; count: number } | undefined;
@@ -130,9 +127,144 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
     if (!reader) throw new UsageError(`unknown input format "${opts.inputFormat}"; known: ${readers.map((r) => r.format).join(', ')}`);
     stdinPath ??= `<stdin>${reader.extensions[0]}`;
   }
-  if (opts.encoding && !(ENCODINGS as readonly string[]).includes(opts.encoding)) throw new UsageError(`--encoding takes one of ${ENCODINGS.join(', ')}, not "${opts.encoding}"`);
   const maxFileSize = opts.maxFileSize === undefined ? undefined : Number(opts.maxFileSize);
   if (maxFileSize !== undefined && !(Number.isInteger(maxFileSize) && maxFileSize > 0)) throw new UsageError(`--max-file-size takes a number of bytes, not "${opts.maxFileSize}"`);
+
+  // The files named, walked and read: one source of documents (the crawler in crawl.ts is another).
+  // A WARC's pages carry where they were fetched: the CSV report then has the columns for it, as a crawl's does.
+  const retrieval = paths.some((p) => readerForPath(p)?.stream !== undefined);
+  // --fix-dry-run prints diffs on standard output: only a report written to a file can share it.
+  const stdoutFormat = outputsOf(opts, io.cwd).find((o) => !o.file)?.reporter.name;
+  return checkDocuments(opts, io, abort, { command: 'check', ...(shard ? { settings: { shard: `${shard.index}/${shard.count}` } } : {}), ...(retrieval ? { retrieval } : {}) }, async ({ config, configFile, ruleSet, engine, lang, site, byPath, readOptions, onResult, keepResults }) => {
+    const fixTypes = fixSelection(opts, ruleSet, stdoutFormat);
+    let changed: Set<string> | undefined;
+    if (opts.changedSince) {
+      const c = changedSince(opts.changedSince, io.cwd);
+      if ('error' in c) throw new UsageError(c.error);
+      changed = c.files;
+    }
+    const accept = (abs: string, named: boolean): true | string => {
+      const ignored = byPath.ignored(abs);
+      if (ignored) return named ? `${ignored} (named on the command line, still not checked)` : ignored;
+      if (changed && !changed.has(abs)) return `unchanged since ${opts.changedSince}`;
+      return true;
+    };
+    // --fix / --fix-dry-run: the files are fixed (or diffed) first; the check then reads the fixed bytes and
+    // reports what is left, each result saying what the fixing did to its document.
+    const fixing =
+      opts.fix || opts.fixDryRun
+        ? await runFixes(engine, paths, opts, { cwd: io.cwd, read: readOptions, accept, settingsFor: (p) => byPath.settingsFor(p), ...((maxFileSize ?? config.maxFileSize) ? { maxFileSize: maxFileSize ?? config.maxFileSize } : {}), ...(fixTypes ? { types: fixTypes } : {}), ...(shard ? { shard } : {}), signal: abort.signal, lang }, io)
+        : undefined;
+    const annotated = new WeakMap<DocumentResult, DocumentResult>();
+    const annotate = (r: DocumentResult): DocumentResult => {
+      if (!fixing) return r;
+      let a = annotated.get(r);
+      if (!a) annotated.set(r, (a = fixing.annotate(r)));
+      return a;
+    };
+    const cache = opts.cache ? new ResultCache(resolve(io.cwd, opts.cacheLocation ?? '.manba-cache'), cacheKey(config, ruleSet, lang, site, opts.reportUnusedSuppressions ?? false)) : undefined;
+    if (cache?.warning) io.stderr(`manba: warning: ${cache.warning}\n`);
+
+    // Workers pay off on archives, not on a handful of files: below WORKERS_FROM documents the run stays in-process.
+    const jobs = jobsWanted ?? availableParallelism();
+    let pool: ReturnType<typeof workerPool> | undefined;
+    const checkerFor = (files: number) => {
+      // Workers pay off on archives, not on a handful of files, unless --jobs asks for them.
+      if (jobs < 2 || (jobsWanted === undefined && files < WORKERS_FROM)) return undefined;
+      pool = workerPool(jobs, {
+        ...(configFile ? { configFile } : {}),
+        cwd: io.cwd,
+        engine: { lang, ...(site ? { site } : {}), ...(config.scope ? { scope: config.scope } : {}), reportUnusedSuppressions: opts.reportUnusedSuppressions ?? false },
+        read: readOptions,
+        ...((maxFileSize ?? config.maxFileSize) ? { maxFileSize: maxFileSize ?? config.maxFileSize } : {}),
+        ...(opts.site ? { forceSite: opts.site } : {}),
+      }, timeoutSeconds ? { timeoutMs: timeoutSeconds * 1000 } : {});
+      return pool.checker;
+    };
+    const progress = opts.progress === true || (opts.progress === undefined && io.stderrIsTTY) ? new Progress(io) : undefined;
+    let outcome: RunOutcome;
+    try {
+      outcome = await checkInputs(engine, paths, {
+        ...(shard ? { shard } : {}),
+        checkerFor,
+        checkPath: (p, abs) => pool!.checkPath(p, abs),
+        // Enough in flight that every worker always has a batch queued (see BATCH in engine/pool.ts).
+        window: jobs > 1 ? jobs * 128 : 16,
+        signal: abort.signal,
+        onTotal: (n) => progress?.start(n),
+        onResult: (r) => {
+          progress?.tick(r);
+          onResult(annotate(r));
+        },
+        keepResults,
+        ...(io.readStdinLines ? { stdinLines: io.readStdinLines } : {}),
+      cwd: io.cwd,
+      readStdin: io.readStdin,
+      settingsFor: (p) => byPath.settingsFor(p),
+      accept,
+      ...(fixing ? { bytesOf: fixing.bytesOf } : {}),
+        ...(cache ? { cache } : {}),
+        read: readOptions,
+        ...((maxFileSize ?? config.maxFileSize) ? { maxFileSize: maxFileSize ?? config.maxFileSize } : {}),
+        ...(stdinPath ? { stdinPath } : {}),
+        ...(opts.verbose ? { onSkippedExtension: (p: string) => io.stderr(`manba: skipped ${p}: no reader for its extension\n`) } : {}),
+      });
+    } finally {
+      progress?.done();
+      await pool?.close();
+    }
+    await cache?.save();
+    return {
+      ...outcome,
+      results: fixing ? outcome.results.map(annotate) : outcome.results,
+      ...(fixing ? { tell: () => fixing.notes() } : {}),
+      notes: cache?.hits ? [`${cache.hits} unchanged document${cache.hits === 1 ? '' : 's'} taken from the cache`] : [],
+    };
+  });
+}
+
+/** What every run shares, whatever its documents come from: the config, rule set and engine, and how to read. */
+export interface SourceContext {
+  config: Config;
+  configFile?: string;
+  ruleSet: RuleSet;
+  engine: Engine;
+  lang: Lang;
+  site?: string;
+  byPath: PathRules;
+  readOptions: ReadOptions;
+  /** Give each document's result here as soon as it is checked: streaming reports write it, the tally counts it. */
+  onResult: (r: DocumentResult) => void;
+  /** Whether the outcome must hold the results (false when every report streams). */
+  keepResults: boolean;
+}
+
+/**
+ * A source of documents checks them and says how it went; `tell` prints its own account on standard error after the
+ * report (what --fix did), `notes` are lines told after the run's (cache hits).
+ */
+export type DocumentSource = (ctx: SourceContext) => Promise<RunOutcome & { notes?: string[]; tell?: () => void }>;
+
+/** What kind of run this is: its command (recorded with --record), settings for the run evidence, web documents. */
+export interface RunKind {
+  command: 'check' | 'crawl';
+  settings?: Record<string, unknown>;
+  retrieval?: boolean;
+}
+
+/**
+ * The run around a source of documents: config, rule set and engine in; reports (streamed or whole), the notes
+ * on standard error and the exit code out. `manba check` and `manba crawl` differ only in their source.
+ * `kind.settings` go into the report's run evidence; `kind.retrieval` says documents come from the web (reports
+ * such as CSV then add the retrieval's columns). Waivers, baselines and the audit database (--record) apply to
+ * every source alike.
+ */
+export async function checkDocuments(opts: CheckOptions, io: CliIO, abort: AbortController, kind: RunKind, source: DocumentSource): Promise<number> {
+  const outputs = outputsOf(opts, io.cwd);
+  const maxWarnings = opts.maxWarnings === undefined ? -1 : Number(opts.maxWarnings);
+  if (!Number.isInteger(maxWarnings) || maxWarnings < -1) throw new UsageError(`--max-warnings takes a whole number, not "${opts.maxWarnings}"`);
+  if (opts.failOn && opts.failOn !== 'error' && opts.failOn !== 'warning') throw new UsageError(`--fail-on takes error or warning, not "${opts.failOn}"`);
+  if (opts.encoding && !(ENCODINGS as readonly string[]).includes(opts.encoding)) throw new UsageError(`--encoding takes one of ${ENCODINGS.join(', ')}, not "${opts.encoding}"`);
 
   const configFile = opts.config ? resolve(io.cwd, opts.config) : findConfig(io.cwd);
   const config: Config = configFile ? await loadConfig(configFile) : { extends: [], builtins: true, rules: {} };
@@ -141,135 +273,73 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   const site = opts.site ?? config.site;
   const engine = new Engine(ruleSet, { lang, ...(site ? { site } : {}), ...(config.scope ? { scope: config.scope } : {}), reportUnusedSuppressions: opts.reportUnusedSuppressions ?? false });
   const byPath = pathRules(config, ruleSet, io.cwd, opts.site);
-  const fixTypes = fixSelection(opts, ruleSet, outputs.find((o) => !o.file)?.reporter.name);
   const waivers = await waiversOf(config, ruleSet, io.cwd);
-
-  let changed: Set<string> | undefined;
-  if (opts.changedSince) {
-    const c = changedSince(opts.changedSince, io.cwd);
-    if ('error' in c) throw new UsageError(c.error);
-    changed = c.files;
-  }
-  const cache = opts.cache ? new ResultCache(resolve(io.cwd, opts.cacheLocation ?? '.manba-cache'), cacheKey(config, ruleSet, lang, site, opts.reportUnusedSuppressions ?? false)) : undefined;
-  if (cache?.warning) io.stderr(`manba: warning: ${cache.warning}\n`);
-
   const readOptions = { ...((opts.encoding ?? config.encoding) ? { encoding: (opts.encoding ?? config.encoding) as (typeof ENCODINGS)[number] } : {}), readers: config.read ?? {} };
-  // Workers pay off on archives, not on a handful of files: below WORKERS_FROM documents the run stays in-process.
-  const jobs = jobsWanted ?? availableParallelism();
-  let pool: ReturnType<typeof workerPool> | undefined;
-  const checkerFor = (files: number) => {
-    // Workers pay off on archives, not on a handful of files, unless --jobs asks for them.
-    if (jobs < 2 || (jobsWanted === undefined && files < WORKERS_FROM)) return undefined;
-    pool = workerPool(jobs, {
-      ...(configFile ? { configFile } : {}),
-      cwd: io.cwd,
-      engine: { lang, ...(site ? { site } : {}), ...(config.scope ? { scope: config.scope } : {}), reportUnusedSuppressions: opts.reportUnusedSuppressions ?? false },
-      read: readOptions,
-      ...((maxFileSize ?? config.maxFileSize) ? { maxFileSize: maxFileSize ?? config.maxFileSize } : {}),
-      ...(opts.site ? { forceSite: opts.site } : {}),
-    }, timeoutSeconds ? { timeoutMs: timeoutSeconds * 1000 } : {});
-    return pool.checker;
-  };
-  const progress = opts.progress === true || (opts.progress === undefined && io.stderrIsTTY) ? new Progress(io) : undefined;
   // When every format can be written as documents are checked (json, jsonl, csv, compact), nothing is kept: an
   // archive of any size streams through. Formats that need totals first (stylish, sarif, junit, html, …) keep the
   // results, never the articles.
   const streaming = outputs.every((o) => o.reporter.stream);
   const baseline = opts.baseline ? readBaseline(resolve(io.cwd, opts.baseline)) : undefined;
   if (baseline && 'warning' in baseline) io.stderr(`manba: warning: ${baseline.warning}\n`);
-  const accept = (abs: string, named: boolean): true | string => {
-    const ignored = byPath.ignored(abs);
-    if (ignored) return named ? `${ignored} (named on the command line, still not checked)` : ignored;
-    if (changed && !changed.has(abs)) return `unchanged since ${opts.changedSince}`;
-    return true;
-  };
-  // --fix / --fix-dry-run: the files are fixed (or diffed) first; the check then reports what is left.
-  const fixing =
-    opts.fix || opts.fixDryRun
-      ? await runFixes(engine, paths, opts, { cwd: io.cwd, read: readOptions, accept, settingsFor: (p) => byPath.settingsFor(p), ...((maxFileSize ?? config.maxFileSize) ? { maxFileSize: maxFileSize ?? config.maxFileSize } : {}), ...(fixTypes ? { types: fixTypes } : {}), ...(shard ? { shard } : {}), signal: abort.signal, lang }, io)
-      : undefined;
-  // Suppressed, waived or baselined: decided once per result, in one place (engine/exemptions.ts), after the
-  // fixing phase has said what it did to the document (fix/not-written findings, fixes applied).
+  // Suppressed, waived or baselined: decided once per result, in one place (engine/exemptions.ts).
   const exemptions = new Exemptions({ ...(baseline && 'baseline' in baseline ? { baseline: baseline.baseline } : {}), ...(waivers ? { waivers } : {}), cwd: io.cwd });
-  const annotated = new WeakMap<DocumentResult, DocumentResult>();
-  const decide = (r: DocumentResult): ExemptedResult => {
-    if (!fixing) return exemptions.apply(r);
-    let a = annotated.get(r);
-    if (!a) annotated.set(r, (a = fixing.annotate(r)));
-    return exemptions.apply(a);
-  };
   /** What a document's result looks like in the report: waivers marked, without baselined findings, errors only with --quiet. */
   const shown = (r: DocumentResult | ExemptedResult): DocumentResult => {
-    const out = exemptions.shown('result' in r ? r : decide(r));
+    const out = exemptions.shown('result' in r ? r : exemptions.apply(r));
     return opts.quiet ? { ...out, findings: out.findings.filter((f) => f.severity === 'error') } : out;
   };
   const startedAt = new Date();
-  const settings = { lang, ...(site ? { site } : {}), ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}) };
+  const settings = { lang, ...(site ? { site } : {}), ...kind.settings };
   // --record: the audit database gets every result as the reports do. A database that cannot be used does not stop
   // the run: the reports are written, then the run exits 2.
-  const recording = opts.record ? startRecording(resolve(io.cwd, opts.record), runEvidence(ruleSet, config, startedAt, settings), 'check') : undefined;
+  const recording = opts.record ? startRecording(resolve(io.cwd, opts.record), runEvidence(ruleSet, config, startedAt, settings), kind.command) : undefined;
   const openError = recording?.error;
   if (openError) io.stderr(`manba: ${openError}; the run is not recorded\n`);
   const tally = { documents: 0, errors: 0, warnings: 0 };
   let collision: string | undefined;
   const sinks = streaming
     ? outputs.map((o) => {
-        const ropts = { color: opts.color ?? (io.isTTY && !o.file && !io.env.NO_COLOR), showPassing: !opts.quiet };
+        const ropts = { color: opts.color ?? (io.isTTY && !o.file && !io.env.NO_COLOR), showPassing: !opts.quiet, ...(kind.retrieval ? { retrieval: true } : {}) };
         const fd = o.file ? openReportStream(o.file) : undefined;
         const write = (text: string) => (fd !== undefined ? fd.write(text) : io.stdout(text));
         write(o.reporter.stream!.head({ name: 'manba', version: VERSION }, ropts));
         return { o, ropts, fd, write, count: 0 };
       })
     : [];
-  let outcome: Awaited<ReturnType<typeof checkInputs>>;
+  let outcome: Awaited<ReturnType<DocumentSource>>;
   try {
-    outcome = await checkInputs(engine, paths, {
-      ...(shard ? { shard } : {}),
-      checkerFor,
-      checkPath: (p, abs) => pool!.checkPath(p, abs),
-      // Enough in flight that every worker always has a batch queued (see BATCH in engine/pool.ts).
-      window: jobs > 1 ? jobs * 128 : 16,
-      signal: abort.signal,
-      onTotal: (n) => progress?.start(n),
-      onResult: (r) => {
-        progress?.tick(r);
-        const exempted = decide(r);
-        recording?.add(exempted.result, exempted.baselined);
-        if (!streaming) return;
-        if (outputs.some((o) => o.file && resolve(io.cwd, r.path.split('#')[0]!) === o.file)) collision = r.path;
-        const d = shown(exempted);
-        const t = summarize([d]);
-        tally.documents++;
-        tally.errors += t.errors;
-        tally.warnings += t.warnings;
-        for (const sink of sinks) sink.write(sink.o.reporter.stream!.document(d, sink.count++, sink.ropts));
-      },
-      ...(streaming ? { keepResults: false } : {}),
-      ...(io.readStdinLines ? { stdinLines: io.readStdinLines } : {}),
-    cwd: io.cwd,
-    readStdin: io.readStdin,
-    settingsFor: (p) => byPath.settingsFor(p),
-    accept,
-    ...(fixing ? { bytesOf: fixing.bytesOf } : {}),
-      ...(cache ? { cache } : {}),
-      read: readOptions,
-      ...((maxFileSize ?? config.maxFileSize) ? { maxFileSize: maxFileSize ?? config.maxFileSize } : {}),
-      ...(stdinPath ? { stdinPath } : {}),
-      ...(opts.verbose ? { onSkippedExtension: (p: string) => io.stderr(`manba: skipped ${p}: no reader for its extension\n`) } : {}),
+    outcome = await source({
+    config,
+    ...(configFile ? { configFile } : {}),
+    ruleSet,
+    engine,
+    lang,
+    ...(site ? { site } : {}),
+    byPath,
+    readOptions,
+    keepResults: !streaming,
+    onResult: (r) => {
+      const exempted = exemptions.apply(r);
+      recording?.add(exempted.result, exempted.baselined);
+      if (!streaming) return;
+      if (outputs.some((o) => o.file && resolve(io.cwd, r.path.split('#')[0]!) === o.file)) collision = r.path;
+      const d = shown(exempted);
+      const t = summarize([d]);
+      tally.documents++;
+      tally.errors += t.errors;
+      tally.warnings += t.warnings;
+      for (const sink of sinks) sink.write(sink.o.reporter.stream!.document(d, sink.count++, sink.ropts));
+    },
     });
   } catch (err) {
     recording?.close(); // the run stays unfinished in the database; history ignores it
     throw err;
-  } finally {
-    progress?.done();
-    await pool?.close();
   }
   const { results, missing, skipped, interrupted } = outcome;
   for (const o of outputs) {
     const hit = results.find((r) => resolve(io.cwd, r.path.split('#')[0]!) === o.file);
     if (o.file && hit) collision = hit.path;
   }
-  await cache?.save();
   const run = runEvidence(ruleSet, config, startedAt, { ...settings, interrupted });
   recording?.finish(run, interrupted);
   if (recording?.error && recording.error !== openError) io.stderr(`manba: ${recording.error}\n`);
@@ -301,7 +371,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
     summary = report.summary;
     for (const o of outputs) {
       const color = opts.color ?? (io.isTTY && !o.file && !io.env.NO_COLOR);
-      const ropts = { color, showPassing: !opts.quiet };
+      const ropts = { color, showPassing: !opts.quiet, ...(kind.retrieval ? { retrieval: true } : {}) };
       if (o.reporter.chunks) {
         if (o.file) await writeReportFileInChunks(o.file, o.reporter.chunks(report, ropts));
         else for (const c of o.reporter.chunks(report, ropts)) io.stdout(c);
@@ -317,11 +387,11 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   for (const s of ignoredNamed) io.stderr(`manba: ${s.path}: ${s.reason}\n`);
   const unnamed = skipped.filter((s) => !ignoredNamed.includes(s));
   if (unnamed.length) io.stderr(`manba: ${unnamed.length} file${unnamed.length === 1 ? '' : 's'} not checked (${[...new Set(unnamed.map((s) => s.reason))].join('; ')})\n`);
-  fixing?.notes();
+  outcome.tell?.();
   if (exemptions.baselined) io.stderr(`manba: ${exemptions.baselined} finding${exemptions.baselined === 1 ? '' : 's'} already in the baseline not reported\n`);
   if (exemptions.waived) io.stderr(`manba: ${exemptions.waived} finding${exemptions.waived === 1 ? '' : 's'} waived (${relative(io.cwd, waivers!.file)})\n`);
   if (recording?.finished) io.stderr(`manba: recorded as run ${recording.runId} in ${opts.record}\n`);
-  if (cache?.hits) io.stderr(`manba: ${cache.hits} unchanged document${cache.hits === 1 ? '' : 's'} taken from the cache\n`);
+  for (const note of outcome.notes ?? []) io.stderr(`manba: ${note}\n`);
   for (const m of missing) io.stderr(`manba: ${m}\n`);
   if (interrupted) {
     const done = streaming ? tally.documents : results.length;

@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, formatProblem } from '../rules/problems.js';
 import { VERSION } from '../version.js';
 import { runCheck, type CheckOptions } from './check.js';
+import { runCrawl, type CrawlOptions } from './crawl.js';
 import { reporters } from '../report/index.js';
 import { baselineCreateCommand, baselinePruneCommand } from './baseline.js';
 import { mergeCommand } from './merge.js';
@@ -20,6 +21,9 @@ Examples:
   $ manba check articles/ --format stylish --format sarif:manba.sarif
   $ manba check . --changed-since origin/main --format github
   $ manba baseline create archive/ && manba check archive/ --baseline .manba-baseline.json
+  $ manba crawl https://example.ir/sitemap.xml --since 1403/05/01 --warc evidence.warc.gz
+                                               check a site's pages, keep the evidence
+  $ manba check evidence.warc.gz               re-check a crawl offline
   $ manba check article.txt --lang fa          messages in Persian
   $ manba check articles/ --fix-dry-run         show the fixes as a diff; --fix applies them
   $ manba rules validate my-rules.yaml          check a rule file
@@ -82,6 +86,44 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .addHelpText('after', EXAMPLES)
     .action(async (paths: string[], opts: CheckOptions) => {
       exitCode = await runCheck(paths, opts, io);
+    });
+
+  program
+    .command('crawl')
+    .description('fetch pages (named, or from sitemaps and feeds) politely and check them as check does; keep the evidence in a WARC')
+    .argument('[urls...]', 'page URLs, sitemaps (sitemap.xml, sitemap indexes, .xml.gz), RSS or Atom feeds')
+    .option('--urls <file>', 'read more URLs from a file, one a line')
+    .option('--since <date>', 'only sitemap and feed entries modified since this date: ISO (2024-07-22) or Jalali (1403/05/01)')
+    .option('--limit <n>', 'check at most n pages')
+    .option('--warc <file>', 'write every request and response to this WARC file (.warc.gz), as evidence')
+    .option('--resume', 'continue the crawl kept in --warc: the pages it holds are checked from it, not fetched again')
+    .option('--user-agent <ua>', 'the User-Agent sent and matched in robots.txt (default manba/<version> (+<project URL>))')
+    .option('--rate <n>', 'requests a second per host (default 1; 0: no limit)')
+    .option('--concurrency <n>', 'requests in flight per host (default 2)')
+    .option('--timeout <seconds>', 'time for one request, connect to last byte (default 30)')
+    .option('--max-size <bytes>', 'largest page, decompressed (default 5 MB); a larger one is a fetch/too-large finding')
+    .option('--retries <n>', 'retries after 429, 5xx or a dropped connection (default 3)')
+    .option('--retry-delay <seconds>', 'the first retry\'s wait when the server names none (Retry-After); doubled each time (default 1)')
+    .option('--allow-host <host>', 'also fetch from this host (repeatable); only the start URLs\' hosts otherwise', collect, [])
+    .option('-c, --config <file>', 'config file (default: manba.config.yaml, looked up from the working directory upwards)')
+    .option('-f, --format <name[:file]>', `output format (repeatable; name:file writes to a file): ${reporters.map((r) => r.name).join(', ')}`, collect, [])
+    .option('-o, --output <file>', 'write the report to a file instead of standard output')
+    .option('-q, --quiet', 'report errors only')
+    .option('--max-warnings <n>', 'exit 1 when there are more than n warnings')
+    .option('--fail-on <severity>', 'exit 1 on findings of this severity or worse: error (default) or warning')
+    .option('--report-unused-suppressions', 'report manba-disable comments that suppress nothing')
+    .option('--baseline <file>', 'report only findings not in this baseline')
+    .option('--record <audits.db>', 'record the crawl in an audit database (SQLite) for manba history, as check does')
+    .option('--report-unused-waivers', 'report waivers (the config\'s waivers: file) that covered no finding')
+    .option('--encoding <name>', 'read every page in this encoding, whatever it declares: utf-8, windows-1256, …')
+    .option('--progress', 'show the progress line on standard error even when it is not a terminal')
+    .option('--no-progress', 'no progress line on standard error (default when it is not a terminal)')
+    .addOption(new Option('--lang <lang>', 'language of messages').choices(['fa', 'en']))
+    .option('--site <name>', 'the publishing site, overriding the config (for notice/site)')
+    .option('--color', 'force colored output')
+    .option('--no-color', 'disable colored output')
+    .action(async (urls: string[], opts: CrawlOptions) => {
+      exitCode = await runCrawl(urls, opts, io);
     });
 
   const baseline = program.command('baseline').description('baselines: accept today\'s findings in an archive, report only new ones');

@@ -6,6 +6,7 @@ import { buildRuleSet, findConfig, loadConfig, type Config, type RuleSet } from 
 import { BUILTIN_RULE_FILES, loadRules } from '../rules/load.js';
 import { ConfigError, formatProblem, type FileProblem } from '../rules/problems.js';
 import { runRuleTests } from '../rules/tests.js';
+import { problemKind } from '../documents/problems.js';
 import type { Lang, Messages } from '../rules/types.js';
 import { compileTemplate, type SlotSpec } from '../text/legal-text.js';
 import { EXIT, UsageError, type CliIO } from './io.js';
@@ -117,6 +118,11 @@ export async function explainCommand(id: string, opts: { config?: string; lang?:
   const { ruleSet } = await ruleSetFor(opts, io);
   const lang = (opts.lang ?? 'en') as Lang;
   const rule = ruleSet.rules.find((r) => [...r.checks.values()].some((c) => c.id === id) || r.definition.id === id);
+  const problem = problemKind(id);
+  if (!rule && problem) {
+    io.stdout(`${id}  (a document that cannot be read or fetched; always an error, not set in the config)\n\nReported when ${problem.summary[lang]}.\n`);
+    return EXIT.clean;
+  }
   if (!rule) {
     const ids = ruleSet.rules.flatMap((r) => [...r.checks.values()].map((c) => c.id));
     throw new UsageError(`no rule "${id}"; known: ${ids.join(', ')}`);

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { BUILTIN_RULE_FILES, loadRules, type CompiledRule } from '../rules/load.js';
 import { ConfigError, didYouMean, type FileProblem } from '../rules/problems.js';
+import { isProblemId } from '../documents/problems.js';
 import type { Lang } from '../rules/types.js';
 import { parseYaml, validateYaml } from '../rules/yaml-file.js';
 import { configSchema } from './schema.js';
@@ -115,6 +116,10 @@ export async function buildRuleSet(config: Config): Promise<RuleSet> {
   const settingsAt = (path: (string | number)[], rules: Record<string, string>) => {
     const out = new Map<string, 'error' | 'warning' | 'off'>();
     for (const [id, setting] of Object.entries(rules)) {
+      if (isProblemId(id)) {
+        problems.push({ file: config.file ?? 'manba.config.yaml', ...spotOf(config, [...path, id], true), message: `"${id}" is reported when a document cannot be read or fetched; it is always an error and cannot be set in the config` });
+        continue;
+      }
       if (!known.has(id)) {
         const guess = didYouMean(id, [...known]);
         problems.push({ file: config.file ?? 'manba.config.yaml', ...spotOf(config, [...path, id], true), message: `unknown rule id "${id}"`, hint: guess ? `did you mean "${guess}"?` : `known: ${[...known].join(', ')}` });

@@ -91,10 +91,10 @@ export interface DocumentMetadata {
   published?: string;
 }
 
-/** Why a path gave no document. Reported as a finding of the `input/*` rule family. */
+/** Why a path gave no document. Reported as a finding of the `input/*` rule family (`fetch/*` for a page that could not be fetched). */
 export interface ReadProblem {
   path: string;
-  ruleId: `input/${string}`;
+  ruleId: `input/${string}` | `fetch/${string}`;
   message: string;
   line?: number;
   column?: number;

@@ -6,6 +6,7 @@ import type { Document, DocumentFile, ReadProblem, SourceEdit } from '../documen
 import { LineIndex } from '../documents/lines.js';
 import { bomLength, byteLengthIn, fitToEncoding } from '../documents/encode.js';
 import { directiveCovers, type Directive } from '../documents/directives.js';
+import { PROBLEM_KINDS } from '../documents/problems.js';
 import type { RuleSet } from '../config/load.js';
 import type { CompiledRule } from '../rules/load.js';
 import type { DocumentContext, FixProposal, Lang, Messages, NoFix, Observation } from '../rules/types.js';
@@ -48,7 +49,8 @@ export class Engine {
 
   private knownIdsCache: Set<string> | undefined;
   private knownIds(): Set<string> {
-    return (this.knownIdsCache ??= new Set([...this.ruleSet.severities.keys(), ...this.ruleSet.rules.map((r) => r.definition.id)]));
+    // Problem ids (input/*, fetch/*) are known too: a comment naming one names no unknown rule.
+    return (this.knownIdsCache ??= new Set([...this.ruleSet.severities.keys(), ...this.ruleSet.rules.map((r) => r.definition.id), ...PROBLEM_KINDS.map((k) => k.id)]));
   }
 
   check(document: Document, settings?: DocumentSettings): DocumentResult {

@@ -1,3 +1,4 @@
+import type { Retrieval } from '../documents/http-page.js';
 import type { Lang, Messages, Severity } from '../rules/types.js';
 
 /** One reported problem, located in the original file (1-based lines and columns). */
@@ -67,6 +68,8 @@ export interface DocumentResult {
   facts?: DocumentFacts;
   /** SHA-256 of the bytes the document was read from, so an audit can show it checked the same files. */
   sha256?: string;
+  /** For a page from the web (a crawl, a WARC): where and when it was fetched, and its WARC record. */
+  retrieval?: Retrieval;
 }
 
 /** Report form of the document facts: positions as lines and columns, dates as text. */

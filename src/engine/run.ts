@@ -121,7 +121,11 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
     if (options.cache && out.length === 1) options.cache.set(input.path, hash, out[0]!);
     return out;
   };
-  const streamed = (input: Input) => input.kind === 'file' && readerForPath(input.path)?.readLine !== undefined && !options.bytesOf?.(resolve(cwd, input.path));
+  const streamed = (input: Input) => {
+    const reader = input.kind === 'file' ? readerForPath(input.path) : undefined;
+    // A file --fix has rewritten is read from its fixed bytes, whole.
+    return !!(reader?.readLine || reader?.stream) && !options.bytesOf?.(resolve(cwd, input.path));
+  };
 
   const window = Math.max(1, options.window ?? 16);
   const pending = new Map<number, Promise<DocumentResult[]>>();
@@ -159,10 +163,13 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
       }
     } else if (streamed(input)) {
       const abs = resolve(cwd, input.path);
-      for await (const r of readLines(abs, readerForPath(input.path)!, options.read)) {
+      const reader = readerForPath(input.path)!;
+      const docs = reader.stream ? reader.stream(abs, options.read ?? {}, input.path) : readLines(abs, reader, options.read);
+      for await (const r of docs) {
         if (options.signal?.aborted) break;
         const shown = relabel(r, abs, input.path);
-        for (const res of checkRead(engine, [shown], options.settingsFor?.(input.path), shown.ok ? sha256(shown.document.text) : undefined)) emit(res);
+        const retrieval = 'retrieval' in r ? r.retrieval : undefined;
+        for (const res of checkRead(engine, [shown], options.settingsFor?.(input.path), shown.ok ? sha256(shown.document.text) : undefined)) emit(retrieval ? { ...res, retrieval } : res);
       }
     } else {
       const out = await pending.get(k)!;

@@ -30,13 +30,17 @@ export const csvReporter: Reporter = {
     return streamChunks(this.stream!, report, options);
   },
   stream: {
-    head: () => '\uFEFF' + ['document', 'outlet', 'rule', 'severity', 'line', 'column', 'message', 'expected', 'found', 'sha256', 'waived'].join(',') + '\r\n',
-    document: (d) => {
+    // Pages from the web (manba crawl) add where and when they were fetched.
+    head: (_tool, options) =>
+      '\uFEFF' + ['document', 'outlet', 'rule', 'severity', 'line', 'column', 'message', 'expected', 'found', 'sha256', 'waived', ...(options.retrieval ? ['fetched_at', 'final_url', 'http_status', 'warc_record_id'] : [])].join(',') + '\r\n',
+    document: (d, _index, options) => {
       const outlet = d.facts?.attribution?.outlet ?? d.facts?.declared?.find((x) => x.outlet)?.outlet ?? '';
+      const got = d.retrieval;
+      const retrieval = options.retrieval ? [got?.fetchedAt, got?.finalUrl, got?.status, got?.warcRecordId] : [];
       // Findings that count, and waived ones with their waiver (suppressed-in-document ones stay out, as before).
       return d.findings
         .filter((f) => !f.suppressions || f.suppressions.some((x) => x.kind === 'external'))
-        .map((f) => [d.path, outlet, f.ruleId, f.severity, f.line, f.column, f.message, f.evidence?.expected, f.evidence?.found, d.sha256, waiverText(f)].map(field).join(',') + '\r\n')
+        .map((f) => [d.path, outlet, f.ruleId, f.severity, f.line, f.column, f.message, f.evidence?.expected, f.evidence?.found, d.sha256, waiverText(f), ...retrieval].map(field).join(',') + '\r\n')
         .join('');
     },
     tail: () => '',

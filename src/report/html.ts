@@ -46,6 +46,7 @@ export const HTML_STRINGS = {
   documentsTable: { fa: 'اسناد', en: 'Documents' },
   path: { fa: 'مسیر', en: 'Path' },
   date: { fa: 'تاریخ', en: 'Date' },
+  retrieved: { fa: 'دریافت', en: 'Fetched' },
   rules: { fa: 'قاعده‌ها', en: 'Rules' },
   status: { fa: 'وضعیت', en: 'Status' },
   pass: { fa: 'قبول', en: 'pass' },
@@ -340,6 +341,7 @@ function renderEvidence() {
   $('ev-list').innerHTML = docs.map(function (i) {
     var d = DOCS[i], facts = [t('outlet') + ': ' + outletLabel(d[1]), t('site') + ': ' + siteLabel(d[2])];
     if (d[3]) facts.push(t('date') + ': ' + dg(d[3]));
+    if (d[7]) facts.push(t('retrieved') + ': ' + d[7].filter(function (x) { return x !== ''; }).join(' · '));
     return '<article class="doc' + (i === evFocus ? ' focus' : '') + '" id="doc-' + i + '" tabindex="-1"><h3><bdi>' + esc(d[0]) + '</bdi></h3><p class="facts">' +
       facts.map(function (f) { return '<span><bdi>' + esc(f) + '</bdi></span>'; }).join('') + '</p><ol class="findings">' +
       d[6].map(finding).join('') + '</ol></article>';
@@ -650,7 +652,10 @@ export const htmlReporter: Reporter = {
       if (bad) failingDocs++;
       tally(outletTally, outlet, bad, errors, warnings);
       tally(siteTally, site, bad, errors, warnings);
-      docs[i] = [d.path, outlet, site, facts?.bylineDate?.jalali ?? '', errors, warnings, findings];
+      // A page from the web: when it was fetched, its HTTP status, the URL it came from, its WARC record.
+      const got = d.retrieval;
+      const retrieved = got ? [got.fetchedAt, got.status ? `HTTP ${got.status}` : '', got.finalUrl !== got.url ? got.finalUrl : '', got.warcRecordId ?? ''] : 0;
+      docs[i] = [d.path, outlet, site, facts?.bylineDate?.jalali ?? '', errors, warnings, findings, retrieved];
     }
 
     const byCount = (a: Tally, b: Tally) => b[1] - a[1] || b[2] - a[2] || a[0] - b[0];

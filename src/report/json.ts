@@ -26,7 +26,7 @@ function waivedJson(f: Finding) {
 
 /** A document as the JSON formats write it. */
 export function documentJson(d: DocumentResult) {
-  return { path: d.path, ...(d.sha256 ? { sha256: d.sha256 } : {}), findings: d.findings.map(findingJson), ...(d.facts ? { facts: d.facts } : {}) };
+  return { path: d.path, ...(d.sha256 ? { sha256: d.sha256 } : {}), ...(d.retrieval ? { retrieval: d.retrieval } : {}), findings: d.findings.map(findingJson), ...(d.facts ? { facts: d.facts } : {}) };
 }
 
 const indent = (json: string, pad: string) => json.replace(/\n/g, `\n${pad}`);

@@ -31,6 +31,8 @@ export interface ReporterOptions {
   color: boolean;
   /** Show documents without findings (stylish). */
   showPassing: boolean;
+  /** Documents come from the web (`manba crawl`): formats with fixed columns (CSV) add the retrieval's. */
+  retrieval?: boolean;
 }
 
 /** A reporter is one file in src/report/, registered in ./index.ts. */

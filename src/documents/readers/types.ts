@@ -1,3 +1,5 @@
+import type { Encoding } from '../decode.js';
+import type { Retrieval } from '../http-page.js';
 import type { ReadResult } from '../model.js';
 
 /** How the formats are read; from the config's `read:` section. Every field is optional. */
@@ -24,4 +26,9 @@ export interface Reader {
    * the line's offset in the file's text, `byte` its offset in the file's bytes, and `line` its 1-based number.
    */
   readLine?(path: string, line: string, at: { offset: number; line: number; byte?: number }, options: ReaderOptions): ReadResult[];
+  /**
+   * For container formats read from disk piece by piece (WARC): the documents of the file at `path` (absolute),
+   * streamed; problems name the file as `shownAs`. A document may say where and when it was retrieved.
+   */
+  stream?(path: string, options: { encoding?: Encoding; readers?: ReaderOptions }, shownAs?: string): AsyncIterable<ReadResult & { retrieval?: Retrieval }>;
 }
