@@ -1,6 +1,6 @@
 /** `manba check`: options in, library calls, report out, exit code. No checking logic lives here. */
 import { createHash } from 'node:crypto';
-import { closeSync, createWriteStream, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { createWriteStream, renameSync, unlinkSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { buildRuleSet, findConfig, loadConfig, type Config, type RuleSet } from '../config/load.js';
@@ -12,6 +12,7 @@ import { Engine } from '../engine/engine.js';
 import { summarize, type DocumentResult } from '../engine/finding.js';
 import { checkInputs } from '../engine/run.js';
 import { reporterNamed, reporters, type Report, type Reporter } from '../report/index.js';
+import { ReportFile } from '../report/report-file.js';
 import { readers } from '../documents/readers/index.js';
 import { availableParallelism } from 'node:os';
 import { workerPool } from '../engine/pool.js';
@@ -202,8 +203,8 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   const sinks = streaming
     ? outputs.map((o) => {
         const ropts = { color: opts.color ?? (io.isTTY && !o.file && !io.env.NO_COLOR), showPassing: !opts.quiet };
-        const fd = o.file ? openSync(`${o.file}.${process.pid}.tmp`, 'w') : undefined;
-        const write = (text: string) => (fd !== undefined ? writeSync(fd, text) : io.stdout(text));
+        const fd = o.file ? new ReportFile(`${o.file}.${process.pid}.tmp`) : undefined;
+        const write = (text: string) => (fd !== undefined ? fd.write(text) : io.stdout(text));
         write(o.reporter.stream!.head({ name: 'manba', version: VERSION }, ropts));
         return { o, ropts, fd, write, count: 0 };
       })
@@ -262,7 +263,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
     for (const sink of sinks) {
       sink.write(sink.o.reporter.stream!.tail({ tool: { name: 'manba', version: VERSION }, summary: tally, run, documents: sink.count }, sink.ropts));
       if (sink.fd !== undefined) {
-        closeSync(sink.fd);
+        sink.fd.close();
         if (collision) unlinkSync(`${sink.o.file}.${process.pid}.tmp`);
         else renameSync(`${sink.o.file}.${process.pid}.tmp`, sink.o.file!);
       }

@@ -4,10 +4,10 @@
  * window of documents is in flight, so memory stays bounded however large the archive.
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { discover, type Input } from '../documents/discover.js';
 import { readBytes, readLines, type ReadOptions } from '../documents/read.js';
+import { readFileBounded, unreadableReason } from '../documents/read-file.js';
 import { readerForPath } from '../documents/readers/index.js';
 import type { ReadResult } from '../documents/model.js';
 import { sha256, type ResultCache } from './cache.js';
@@ -66,6 +66,11 @@ export interface RunOutcome {
 
 export const DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024;
 
+/** The finding for a file over the size limit, which is never read whole into memory. */
+export function tooLargeResult(path: string, size: number, maxSize: number): DocumentResult {
+  return problemResult({ path, ruleId: 'input/too-large', message: `${path} is ${(size / 1048576).toFixed(1)} MB, over the ${(maxSize / 1048576).toFixed(0)} MB limit; not checked (raise maxFileSize in the config or --max-file-size)` });
+}
+
 /** Which shard (0-based) a path belongs to: a hash of the path, so every machine agrees without talking. */
 export function shardOf(path: string, count: number): number {
   return createHash('sha256').update(path).digest().readUInt32BE(0) % count;
@@ -104,19 +109,9 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   const start = async (input: Input & { kind: 'file' }): Promise<DocumentResult[]> => {
     const abs = resolve(cwd, input.path);
     if (byPath) return byPath(input.path, abs);
-    let bytes: Uint8Array;
-    try {
-      const info = await stat(abs);
-      if (info.size > maxSize) {
-        // Never read whole into memory first.
-        return [problemResult({ path: input.path, ruleId: 'input/too-large', message: `${input.path} is ${(info.size / 1048576).toFixed(1)} MB, over the ${(maxSize / 1048576).toFixed(0)} MB limit; not checked (raise maxFileSize in the config or --max-file-size)` })];
-      }
-      bytes = await readFile(abs);
-    } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      const why = e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'is a folder' : e.message;
-      return [problemResult({ path: input.path, ruleId: 'input/unreadable', message: `cannot read ${input.path}: ${why}` })];
-    }
+    const read = readFileBounded(abs, maxSize);
+    if (!read.ok) return [read.tooLarge ? tooLargeResult(input.path, read.size, maxSize) : problemResult({ path: input.path, ruleId: 'input/unreadable', message: `cannot read ${input.path}: ${unreadableReason(read.error)}` })];
+    const bytes = read.bytes;
     const hash = options.cache ? sha256(bytes) : '';
     const cached = options.cache?.get(input.path, hash);
     if (cached) return [cached];
@@ -129,7 +124,14 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   const window = Math.max(1, options.window ?? 16);
   const pending = new Map<number, Promise<DocumentResult[]>>();
   let interrupted = false;
+  // Files are read synchronously, so a run in this thread would never return to the event loop: it does every
+  // few milliseconds, so Ctrl-C, progress and output streams are served.
+  let yielded = performance.now();
   for (let k = 0; k < inputs.length; k++) {
+    if (performance.now() - yielded > 20) {
+      await new Promise<void>((r) => setImmediate(r));
+      yielded = performance.now();
+    }
     if (options.signal?.aborted) {
       interrupted = true;
       break;

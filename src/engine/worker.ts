@@ -2,13 +2,13 @@
  * A worker thread of `--jobs`: builds the same rule set and engine as the main thread once, then checks the
  * batches of files it is sent, reading them itself when given a path.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { buildRuleSet, loadConfig, type Config } from '../config/load.js';
 import { pathRules } from '../config/paths.js';
 import { readBytes } from '../documents/read.js';
 import { Engine, problemResult, type DocumentSettings, type EngineOptions } from './engine.js';
 import type { DocumentResult } from './finding.js';
-import { checkRead, DEFAULT_MAX_FILE_SIZE } from './run.js';
+import { checkRead, DEFAULT_MAX_FILE_SIZE, tooLargeResult } from './run.js';
+import { readFileBounded, unreadableReason } from '../documents/read-file.js';
 import { sha256 } from './cache.js';
 import type { WorkerFile, WorkerSetup } from './pool.js';
 
@@ -28,16 +28,10 @@ function setup(s: WorkerSetup) {
 function one(s: WorkerSetup, engine: Engine, settingsFor: (p: string) => DocumentSettings | undefined, file: WorkerFile): DocumentResult[] {
   let bytes = file.bytes;
   if (!bytes) {
-    try {
-      const max = s.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-      const info = statSync(file.absolute!);
-      if (info.size > max) return [problemResult({ path: file.path, ruleId: 'input/too-large', message: `${file.path} is ${(info.size / 1048576).toFixed(1)} MB, over the ${(max / 1048576).toFixed(0)} MB limit; not checked (raise maxFileSize in the config or --max-file-size)` })];
-      bytes = readFileSync(file.absolute!);
-    } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      const why = e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'is a folder' : e.message;
-      return [problemResult({ path: file.path, ruleId: 'input/unreadable', message: `cannot read ${file.path}: ${why}` })];
-    }
+    const max = s.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+    const read = readFileBounded(file.absolute!, max);
+    if (!read.ok) return [read.tooLarge ? tooLargeResult(file.path, read.size, max) : problemResult({ path: file.path, ruleId: 'input/unreadable', message: `cannot read ${file.path}: ${unreadableReason(read.error)}` })];
+    bytes = read.bytes;
   }
   return checkRead(engine, readBytes(file.path, bytes, s.read), settingsFor(file.path), sha256(bytes));
 }

@@ -2,7 +2,8 @@
  * YAML data files (rules, config, registry) parsed with positions and validated with ajv. Every problem is
  * reported at the key or value it concerns, as file:line:column, with a hint where one helps.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvInstance, ErrorObject, ValidateFunction } from 'ajv';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document as YamlDocument, type Node } from 'yaml';
 import { didYouMean, type FileProblem } from './problems.js';
 
@@ -15,12 +16,17 @@ export interface ParsedYaml {
   spot(path: YamlPath, key?: boolean): { line: number; column: number };
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+// Ajv is loaded on first validation: a check run with only the built-in files validates nothing.
+let ajv: AjvInstance | undefined;
 const compiled = new Map<unknown, ValidateFunction>();
 
 function validatorFor(schema: Record<string, unknown>): ValidateFunction {
   let v = compiled.get(schema);
   if (!v) {
+    if (!ajv) {
+      const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+      ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+    }
     v = ajv.compile(schema);
     compiled.set(schema, v);
   }
