@@ -11,6 +11,7 @@ import { ResultCache } from '../engine/cache.js';
 import { Engine } from '../engine/engine.js';
 import { summarize, type DocumentResult } from '../engine/finding.js';
 import { checkInputs } from '../engine/run.js';
+import { ResultStore } from '../engine/result-store.js';
 import { reporterNamed, reporters, type Report, type Reporter } from '../report/index.js';
 import { ReportFile } from '../report/report-file.js';
 import { readers } from '../documents/readers/index.js';
@@ -111,14 +112,16 @@ export async function runCheck(paths: string[], opts: CheckOptions, io: CliIO): 
   const abort = new AbortController();
   const onInterrupt = () => abort.abort();
   process.once('SIGINT', onInterrupt);
+  const store = new ResultStore();
   try {
-    return await check(paths, opts, io, abort);
+    return await check(paths, opts, io, abort, store);
   } finally {
     process.off('SIGINT', onInterrupt);
+    store.close(); // its temporary file goes, whatever happened
   }
 }
 
-async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: AbortController): Promise<number> {
+async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: AbortController, store: ResultStore): Promise<number> {
   const outputs = outputsOf(opts, io.cwd);
   const maxWarnings = opts.maxWarnings === undefined ? -1 : Number(opts.maxWarnings);
   if (!Number.isInteger(maxWarnings) || maxWarnings < -1) throw new UsageError(`--max-warnings takes a whole number, not "${opts.maxWarnings}"`);
@@ -221,16 +224,17 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
       onTotal: (n) => progress?.start(n),
       onResult: (r) => {
         progress?.tick(r);
-        if (!streaming) return;
         if (outputs.some((o) => o.file && resolve(io.cwd, r.path.split('#')[0]!) === o.file)) collision = r.path;
         const d = shown(r);
         const t = summarize([d]);
         tally.documents++;
         tally.errors += t.errors;
         tally.warnings += t.warnings;
+        // Totals-first formats: results go to the store (memory, then a temporary file), never all in memory.
+        if (!streaming) store.add(d);
         for (const sink of sinks) sink.write(sink.o.reporter.stream!.document(d, sink.count++, sink.ropts));
       },
-      ...(streaming ? { keepResults: false } : {}),
+      keepResults: false,
       ...(io.readStdinLines ? { stdinLines: io.readStdinLines } : {}),
     cwd: io.cwd,
     readStdin: io.readStdin,
@@ -251,14 +255,10 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
     progress?.done();
     await pool?.close();
   }
-  const { results, missing, skipped, interrupted } = outcome;
-  for (const o of outputs) {
-    const hit = results.find((r) => resolve(io.cwd, r.path.split('#')[0]!) === o.file);
-    if (o.file && hit) collision = hit.path;
-  }
+  const { missing, skipped, interrupted } = outcome;
   await cache?.save();
   const run = runEvidence(ruleSet, config, startedAt, { lang, ...(site ? { site } : {}), ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}), interrupted });
-  let summary = tally;
+  const summary = tally;
   if (streaming) {
     for (const sink of sinks) {
       sink.write(sink.o.reporter.stream!.tail({ tool: { name: 'manba', version: VERSION }, summary: tally, run, documents: sink.count }, sink.ropts));
@@ -271,9 +271,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   }
   if (collision) throw new UsageError(`a report file is one of the documents being checked (${collision}); refusing to overwrite it`);
   if (!streaming) {
-    const reported = results.map(shown);
-    const report: Report = { tool: { name: 'manba', version: VERSION }, documents: reported, summary: summarize(reported), run };
-    summary = report.summary;
+    const report: Report = { tool: { name: 'manba', version: VERSION }, documents: store.documents() as DocumentResult[], summary: tally, run };
     for (const o of outputs) {
       const color = opts.color ?? (io.isTTY && !o.file && !io.env.NO_COLOR);
       const ropts = { color, showPassing: !opts.quiet };
@@ -296,7 +294,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   if (cache?.hits) io.stderr(`manba: ${cache.hits} unchanged document${cache.hits === 1 ? '' : 's'} taken from the cache\n`);
   for (const m of missing) io.stderr(`manba: ${m}\n`);
   if (interrupted) {
-    const done = streaming ? tally.documents : results.length;
+    const done = tally.documents;
     io.stderr(`manba: interrupted after ${done} document${done === 1 ? '' : 's'}; the report covers those only\n`);
     return EXIT.interrupted;
   }
