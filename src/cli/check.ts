@@ -16,7 +16,7 @@ import { reporterNamed, reporters, type Report, type Reporter } from '../report/
 import { ReportFile } from '../report/report-file.js';
 import { readers } from '../documents/readers/index.js';
 import { availableParallelism } from 'node:os';
-import { workerPool } from '../engine/pool.js';
+import { prepareRuleSet, workerPool } from '../engine/pool.js';
 import { ruleSetDigests, runEvidence } from '../engine/evidence.js';
 import { Progress } from './progress.js';
 
@@ -179,6 +179,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
       read: readOptions,
       ...((maxFileSize ?? config.maxFileSize) ? { maxFileSize: maxFileSize ?? config.maxFileSize } : {}),
       ...(opts.site ? { forceSite: opts.site } : {}),
+      prepared: prepareRuleSet(ruleSet),
     }, timeoutSeconds ? { timeoutMs: timeoutSeconds * 1000 } : {});
     return pool.checker;
   };

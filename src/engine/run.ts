@@ -11,6 +11,7 @@ import { readFileBounded, unreadableReason } from '../documents/read-file.js';
 import { readerForPath } from '../documents/readers/index.js';
 import type { ReadResult } from '../documents/model.js';
 import { sha256, type ResultCache } from './cache.js';
+import { heapKeeper } from './heap.js';
 import { problemResult, type DocumentSettings, type Engine } from './engine.js';
 import type { DocumentResult } from './finding.js';
 
@@ -94,7 +95,9 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   const keep = options.keepResults ?? true;
   const results: DocumentResult[] = [];
   const missing: string[] = [];
+  const keepHeapSmall = heapKeeper();
   const emit = (r: DocumentResult) => {
+    keepHeapSmall();
     if (keep) results.push(r);
     options.onResult?.(r);
   };

@@ -12,7 +12,10 @@
  * Parsing is strict JSON (no comments, no trailing commas), with `jsonc-parser`'s `parseTree`, which gives every
  * node's offset in the file; an invalid file is one `input/malformed` finding at its first error.
  */
-import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import type { Node, ParseError } from 'jsonc-parser';
+import { lazyRequire } from '../../lazy.js';
+
+const jsonc = lazyRequire<typeof import('jsonc-parser')>('jsonc-parser');
 import { findDirectives, type Directive } from '../directives.js';
 import { LineIndex, type Position } from '../lines.js';
 import type { DocumentMetadata, ReadProblem, ReadResult } from '../model.js';
@@ -77,7 +80,7 @@ export const jsonlReader: Reader = {
 
 function readJson(path: string, source: string, options: ReaderOptions): ReadResult[] {
   const errors: ParseError[] = [];
-  const root = parseTree(source, errors, PARSE_OPTIONS);
+  const root = jsonc().parseTree(source, errors, PARSE_OPTIONS);
   let lines: LineIndex | undefined;
   const position = (offset: number): Position => (lines ??= new LineIndex(source)).position(offset);
   if (errors.length || !root) {
@@ -94,7 +97,7 @@ function readJson(path: string, source: string, options: ReaderOptions): ReadRes
 
 function readJsonLine(path: string, line: string, at: { offset: number; line: number }, options: ReaderOptions): ReadResult[] {
   const errors: ParseError[] = [];
-  const root = parseTree(line, errors, PARSE_OPTIONS);
+  const root = jsonc().parseTree(line, errors, PARSE_OPTIONS);
   // A line of JSON has no line breaks: a position is this line, and the column in it.
   const position = (offset: number): Position => ({ line: at.line, column: Math.max(0, Math.min(offset, line.length)) + 1 });
   const here = `${path}#${at.line}`;
@@ -398,7 +401,7 @@ const ERROR_TEXT: Record<string, string> = {
 /** Where the first error is and what it is. The parser reports string errors at the string: find the exact spot. */
 function describeError(source: string, error: ParseError | undefined): { offset: number; what: string } {
   if (!error) return { offset: 0, what: ERROR_TEXT.ValueExpected! };
-  const name = printParseErrorCode(error.error);
+  const name = jsonc().printParseErrorCode(error.error);
   const { offset, length } = error;
   if (name === 'PropertyNameExpected' || name === 'ValueExpected') {
     let k = offset - 1;
