@@ -9,8 +9,8 @@
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-const EVERY = 512;
-const START_LIMIT = 40 * 1048576;
+const EVERY = 256;
+const START_LIMIT = 24 * 1048576;
 
 let collect: (() => void) | undefined | null;
 
