@@ -6,7 +6,7 @@
  * asks for a full collection; the limit follows what is really live, so a run whose live data is large does not
  * collect over and over.
  */
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 const EVERY = 256;
@@ -27,6 +27,16 @@ function collector(): (() => void) | undefined {
   return collect ?? undefined;
 }
 
+/**
+ * Bytes in use outside the young generation: what only a full collection frees. The young generation is collected
+ * often anyway and counting it would trigger full collections for nothing.
+ */
+function oldGeneration(): number {
+  let used = 0;
+  for (const space of getHeapSpaceStatistics()) if (space.space_name !== 'new_space' && space.space_name !== 'new_large_object_space') used += space.space_used_size;
+  return used;
+}
+
 /** A function to call once per document; now and then it collects garbage if the heap has grown. */
 export function heapKeeper(): () => void {
   const gc = collector();
@@ -34,8 +44,8 @@ export function heapKeeper(): () => void {
   let limit = START_LIMIT;
   return () => {
     if (!gc || ++count % EVERY) return;
-    if (getHeapStatistics().used_heap_size < limit) return;
+    if (oldGeneration() < limit) return;
     gc();
-    limit = Math.max(START_LIMIT, getHeapStatistics().used_heap_size * 2);
+    limit = Math.max(START_LIMIT, oldGeneration() * 2);
   };
 }

@@ -61,19 +61,24 @@ const WORKER_YOUNG_GENERATION_MB = 4;
 export const DEFAULT_DOCUMENT_TIMEOUT_MS = 10_000;
 
 export function workerPool(jobs: number, setup: WorkerSetup, limits: { timeoutMs?: number } = {}): { checker: DocumentChecker; checkPath: (path: string, absolute: string) => Promise<DocumentResult[]>; close: () => Promise<void> } {
+  const plain: WorkerSetup = { ...setup, engine: { ...setup.engine, ...(setup.engine.now ? { now: setup.engine.now.toISOString() as unknown as Date } : {}) } };
   // A worker's garbage is short-lived (one document's text, folds and matches): a small young generation collects
   // it as cheaply as V8's default of up to 48 MB a thread, which made --jobs 2 use twice the memory of one job.
-  const pool = new (piscina().Piscina)({ filename: WORKER, minThreads: jobs, maxThreads: jobs, idleTimeout: 60_000, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
-  const plain: WorkerSetup = { ...setup, engine: { ...setup.engine, ...(setup.engine.now ? { now: setup.engine.now.toISOString() as unknown as Date } : {}) } };
+  // The setup (config, settings, the prepared rule set) goes to each worker once; batches carry only files.
+  const pool = new (piscina().Piscina)({ filename: WORKER, minThreads: jobs, maxThreads: jobs, idleTimeout: 60_000, workerData: plain, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
   type Queued = { file: WorkerFile; resolve: (r: DocumentResult[]) => void; reject: (e: unknown) => void };
   const queue: Queued[] = [];
   let scheduled = false;
   const timeoutMs = limits.timeoutMs ?? DEFAULT_DOCUMENT_TIMEOUT_MS;
   /** Run files on a worker; a batch gets the sum of its documents' time limits. */
   const run = (files: WorkerFile[]) => {
-    const signal = AbortSignal.timeout(timeoutMs * files.length);
+    // A timer cleared when the batch is done: AbortSignal.timeout would keep every batch's signal, and the task
+    // listening to it, alive until its time ran out, which in a long run is all of them.
+    const limit = new AbortController();
+    const timer = setTimeout(() => limit.abort(new DOMException('the batch took too long', 'TimeoutError')), timeoutMs * files.length);
+    timer.unref();
     const transfer = files.flatMap((f) => (f.bytes ? [f.bytes.buffer as ArrayBuffer] : []));
-    return pool.run({ setup: plain, files }, { transferList: transfer, signal }) as Promise<DocumentResult[][]>;
+    return (pool.run({ files }, { transferList: transfer, signal: limit.signal }) as Promise<DocumentResult[][]>).finally(() => clearTimeout(timer));
   };
   /**
    * A batch whose worker crashed or ran out of time is retried one document at a time, so the culprit is found

@@ -13,6 +13,7 @@ import { checkRead, DEFAULT_MAX_FILE_SIZE, tooLargeResult } from './run.js';
 import { readFileBounded, unreadableReason } from '../documents/read-file.js';
 import { sha256 } from './cache.js';
 import type { WorkerFile, WorkerSetup } from './pool.js';
+import { workerData } from 'node:worker_threads';
 import { heapKeeper } from './heap.js';
 
 const keepHeapSmall = heapKeeper();
@@ -54,12 +55,14 @@ function testFault(file: WorkerFile): void {
   if (kind === 'hang') for (;;);
 }
 
-export default async function checkFiles(task: { setup: WorkerSetup; files: WorkerFile[] }): Promise<DocumentResult[][]> {
-  const { engine, settingsFor } = await setup(task.setup);
+/** A batch of files; the setup came once, as the worker's workerData, not with every batch. */
+export default async function checkFiles(task: { files: WorkerFile[] }): Promise<DocumentResult[][]> {
+  const s = workerData as WorkerSetup;
+  const { engine, settingsFor } = await setup(s);
   for (const f of task.files) testFault(f);
   const out: DocumentResult[][] = [];
   for (const f of task.files) {
-    out.push(one(task.setup, engine, settingsFor, f));
+    out.push(one(s, engine, settingsFor, f));
     keepHeapSmall();
   }
   return out;
