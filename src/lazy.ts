@@ -1,6 +1,7 @@
 /**
- * A CommonJS package loaded on first use. A check of plain-text articles never needs the JSON, feed or legacy
- * encoding libraries; loading them anyway cost every run (and every worker thread) time and memory at start.
+ * A package loaded on first use: CommonJS, or an ES module without top-level await (Node 20.19 and later load those
+ * with require too). A check of plain-text articles never needs the HTML, JSON, feed or legacy-encoding libraries;
+ * loading them anyway cost every run, and every worker thread, time and memory at start.
  */
 import { createRequire } from 'node:module';
 
