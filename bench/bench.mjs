@@ -1,147 +1,232 @@
-// npm run bench: generate realistic articles (1.5–12 KB, about a quarter failing), check them in-process on
-// one core, then through the CLI on archives of 10,000 and 100,000 files with 1 and 2 jobs, and print
-// documents/s, MB/s and peak memory.
-// Usage: npm run bench -- [in-process documents=5000] [archive sizes=10000,100000]
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir, cpus } from 'node:os';
+// npm run bench: manba against the floor for JavaScript (bench/floor.mjs), side by side, in one run.
+//
+//   npm run bench -- [--files 20000] [--rss 20000,100000] [--rounds 5] [--in-process 5000] [--no-readers]
+//
+// 1. In-process rate: the engine (read + fold + every default rule) over generated articles in a loop, one core.
+// 2. On one generated archive (--files articles, 1,000 a folder), rounds that alternate: the floor script; two
+//    floor processes at once on half the archive each; `manba check --jobs 1 --format json`; the same with
+//    --jobs 2. Every manba verdict is checked against the archive's labels. Medians of the rounds, and ratios.
+// 3. Peak RSS of `--jobs 2` for json and html reports, for each size of --rss (no heap cap given).
+// The machine may be shared: absolute times are noisy, so runs alternate and the ratios are what to read.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
 import { buildRuleSet, Engine, readPlainText, readBytes, fixBytes } from '../dist/index.js';
 import { checkRead } from '../dist/engine/run.js';
+import { articles, writeArchive } from './archive.mjs';
 
-const N = Number(process.argv[2] ?? 5000);
-// The reference article, copied into the repository with its provenance (tests/fixtures/PROVENANCE.md).
-const reference = readFileSync(new URL('../tests/fixtures/corpus/titronline-irna-1399-04-18.txt', import.meta.url), 'utf8');
-// Title, then byline, dateline and lead (the article's first two blocks), body paragraphs, then the footer.
-const chunks = reference.slice(0, reference.indexOf('منبع خبر')).split('\n\n').filter(Boolean);
-const head = chunks.slice(0, 2).join('\n\n');
-const bodyParagraphs = chunks.slice(2);
-const footer = reference.slice(reference.indexOf('منبع خبر'));
+const { values: args } = parseArgs({
+  options: {
+    files: { type: 'string', default: '20000' },
+    rss: { type: 'string', default: '20000,100000' },
+    rounds: { type: 'string', default: '5' },
+    'in-process': { type: 'string', default: '5000' },
+    'no-readers': { type: 'boolean', default: false },
+  },
+});
+const FILES = Number(args.files);
+const RSS_SIZES = args.rss.split(',').map(Number).filter((n) => n > 0);
+const ROUNDS = Number(args.rounds);
+const IN_PROCESS = Number(args['in-process']);
+const BIN = new URL('../bin/manba.js', import.meta.url).pathname;
+const FLOOR = new URL('./floor.mjs', import.meta.url).pathname;
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
-// Deterministic pseudo-random numbers, so every run checks the same documents.
-let seed = 42;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-
-const FAULTS = [
-  (t) => t.replace('ماده ۷۴', 'ماده ۷۵'),
-  (t) => t.replace(/منبع خبر "ایرنا"[^\n]*\n/, ''),
-  (t) => t.replace('بر عهده منبع خبر و کاربران است', 'بر عهده کاربران است'),
-  (t) => t.replace('منبع خبر "ایرنا"', 'منبع خبر "ایسنا"'),
-];
-const NOISE = [(t) => t.replace(/ی/g, 'ي').replace(/ک/g, 'ك'), (t) => t.replace(/\n/g, '\r\n'), (t) => t.replace(/ /g, (s) => (rand() < 0.05 ? '\u200c' : s))];
-
-function article() {
-  const target = 1500 + rand() * 10500;
-  let body = '';
-  // Sizes are in bytes of UTF-8, as on disk (a Persian letter takes two).
-  const fixed = Buffer.byteLength(head + footer);
-  while (fixed + Buffer.byteLength(body) < target) body += bodyParagraphs[Math.floor(rand() * bodyParagraphs.length)] + '\n\n';
-  let text = `${head}\n\n${body}${footer}`;
-  if (rand() < 0.5) text = NOISE[Math.floor(rand() * NOISE.length)](text);
-  if (rand() < 0.25) text = FAULTS[Math.floor(rand() * FAULTS.length)](text);
-  return text;
-}
-
-// As read from disk: flat strings decoded from bytes (concatenation would leave V8 cons strings).
-const docs = Array.from({ length: N }, () => Buffer.from(article()).toString("utf8"));
-const bytes = docs.reduce((n, d) => n + Buffer.byteLength(d), 0);
-const mb = bytes / 1e6;
-console.log(`manba bench: ${N} articles, ${mb.toFixed(1)} MB (avg ${(bytes / N / 1000).toFixed(1)} KB), ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, node ${process.version}`);
-
-// In-process, one core: read (block split) + fold + every default rule, per document.
-const engine = new Engine(await buildRuleSet({ extends: [], builtins: true, rules: {} }));
-for (let i = 0; i < 200; i++) engine.check(readPlainText('warm', docs[i % N])); // JIT warm-up
-// Five rounds; the median is the figure (this machine's speed varies from run to run), the best is shown too.
-const rounds = [];
-let findings = 0;
-let peak = process.memoryUsage().rss;
-for (let round = 0; round < 5; round++) {
-  global.gc?.();
-  findings = 0;
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < N; i++) {
-    findings += engine.check(readPlainText(`doc${i}.txt`, docs[i])).findings.length;
-    if ((i & 1023) === 0) peak = Math.max(peak, process.memoryUsage().rss);
-  }
-  rounds.push(Number(process.hrtime.bigint() - t0) / 1e9);
-}
-rounds.sort((a, b) => a - b);
-const s = rounds[2];
-console.log(`in-process (1 core):  ${(N / s).toFixed(0).padStart(6)} documents/s  ${(mb / s).toFixed(1).padStart(6)} MB/s  (median of 5; best ${(N / rounds[0]).toFixed(0)}, worst ${(N / rounds[4]).toFixed(0)})  ${findings} findings  peak RSS ${(peak / 1048576).toFixed(0)} MB`);
-
-// Each reader against plain text: the same articles as Markdown, HTML, a JSON export (100 a file) and JSONL lines,
-// read from bytes and checked in-process on one core.
-const escapeHtml = (t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-const asFormat = {
-  text: (d) => [{ path: 'a.txt', text: d, count: 1 }],
-  markdown: (d) => [{ path: 'a.md', text: `---\nsource: ایرنا\n---\n${d}`, count: 1 }],
-  html: (d) => [{ path: 'a.html', text: `<!doctype html><html><head><meta charset="utf-8"><title>t</title></head><body><article>${d.split(/\n+/).map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}</article></body></html>`, count: 1 }],
+const made = [];
+const cleanUp = () => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
 };
-const formatRows = [];
-/** Read and check every input in-process; documents/s and MB/s of the inputs' bytes. */
-function measure(name, inputs) {
-  const t0 = process.hrtime.bigint();
-  let n = 0;
-  let bytes = 0;
-  for (const x of inputs) {
-    bytes += x.bytes.length;
-    for (const r of readBytes(x.path, x.bytes)) if (r.ok) { engine.check(r.document); n++; }
-  }
-  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-  formatRows.push([name, n / secs, bytes / 1e6 / secs]);
-}
-for (const [name, make] of Object.entries(asFormat)) {
-  const inputs = docs.slice(0, Math.min(N, 2000)).flatMap(make).map((x) => ({ ...x, bytes: Buffer.from(x.text) }));
-  for (const x of inputs.slice(0, 100)) for (const r of readBytes(x.path, x.bytes)) if (r.ok) engine.check(r.document); // warm-up
-  measure(name, inputs);
-}
-{
-  const arts = docs.slice(0, Math.min(N, 2000)).map((d, i) => ({ id: `a${i}`, title: 'عنوان', body: d }));
-  const files = [];
-  for (let i = 0; i < arts.length; i += 100) files.push({ path: `e${i}.json`, bytes: Buffer.from(JSON.stringify(arts.slice(i, i + 100))) });
-  measure('json', files);
-  measure('jsonl', [{ path: 'all.jsonl', bytes: Buffer.from(arts.map((a) => JSON.stringify(a)).join('\n')) }]);
-}
-const textRate = formatRows[0][1];
-for (const [name, rate, mbs] of formatRows) console.log(`reader ${name.padEnd(9)} ${rate.toFixed(0).padStart(6)} documents/s  ${mbs.toFixed(1).padStart(6)} MB/s  (${(rate / textRate).toFixed(2)}x plain text)`);
+process.on('exit', cleanUp);
+process.on('SIGINT', () => process.exit(130));
 
-// --fix in memory: check, apply the fixes, check again until nothing is left to fix (about a quarter of the articles
-// have a fault; a missing attribution is fixed from the byline). Against checking the same bytes once.
-{
-  const inputs = docs.slice(0, Math.min(N, 2000)).map((d) => Buffer.from(d));
-  const check = (read) => checkRead(engine, read, undefined);
-  for (const b of inputs.slice(0, 100)) fixBytes('w.txt', b, check, {}); // warm-up
-  const t0 = process.hrtime.bigint();
-  let fixed = 0;
-  for (const b of inputs) fixed += fixBytes('a.txt', b, check, {}).fixed.length;
-  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-  console.log(`fix (in memory)    ${(inputs.length / secs).toFixed(0).padStart(6)} documents/s  (${((inputs.length / secs) / textRate).toFixed(2)}x checking plain text)  ${fixed} findings fixed`);
-}
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const mib = (kb) => (kb === undefined ? 'n/a' : `${(kb / 1024).toFixed(0)} MiB`);
+const f2 = (x) => x.toFixed(2);
 
-// The CLI, end to end, as an audit runs it: discovery, reading files, checking on 1 and 2 jobs, a JSON report.
-const sizes = (process.argv[3] ?? '10000,100000').split(',').map(Number).filter((n) => n > 0);
-const bin = new URL('../bin/manba.js', import.meta.url).pathname;
-for (const size of sizes) {
-  const dir = mkdtempSync(join(tmpdir(), 'manba-bench-'));
-  mkdirSync(join(dir, 'docs'));
-  let bytesOnDisk = 0;
-  for (let i = 0; i < size; i++) {
-    const d = docs[i % N];
-    bytesOnDisk += Buffer.byteLength(d);
-    writeFileSync(join(dir, 'docs', `a${String(i).padStart(6, '0')}.txt`), d);
-  }
-  const perJobs = {};
-  for (const jobs of [1, 2]) {
+console.log(`manba bench — ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at start`);
+console.log('Runs alternate and the figures are medians; on a shared machine absolute times are noisy, the ratios less so.\n');
+
+// ---------------------------------------------------------------------------------------------- in-process
+{
+  const docs = [...articles(IN_PROCESS)].map((a) => a.text);
+  const mb = docs.reduce((n, d) => n + Buffer.byteLength(d), 0) / 1e6;
+  const engine = new Engine(await buildRuleSet({ extends: [], builtins: true, rules: {} }));
+  for (let i = 0; i < 500; i++) engine.check(readPlainText('warm', docs[i % docs.length])); // JIT warm-up
+  const rounds = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    global.gc?.();
     const t0 = process.hrtime.bigint();
-    const run = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, bin, 'check', join(dir, 'docs'), '--jobs', String(jobs), '--no-progress', '--format', 'json', '--output', join(dir, 'out.json')], { encoding: 'utf8' });
-    const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-    const peakMb = Number(run.stderr.trim().split('\n').pop()) / 1024;
-    perJobs[jobs] = size / secs;
-    console.log(`CLI ${String(size).padStart(6)} files, ${jobs} job${jobs > 1 ? 's' : ' '}: ${(size / secs).toFixed(0).padStart(6)} documents/s  ${(bytesOnDisk / 1e6 / secs).toFixed(1).padStart(6)} MB/s  ${secs.toFixed(1).padStart(6)} s  exit ${run.status}  peak RSS ${Number.isFinite(peakMb) ? peakMb.toFixed(0) + ' MB' : 'n/a'}`);
+    for (let i = 0; i < docs.length; i++) engine.check(readPlainText(`doc${i}.txt`, docs[i]));
+    rounds.push(Number(process.hrtime.bigint() - t0) / 1e9);
   }
-  console.log(`CLI ${String(size).padStart(6)} files: 2 jobs give ${(perJobs[2] / perJobs[1]).toFixed(2)}x the documents/s of 1 job`);
-  rmSync(dir, { recursive: true, force: true });
+  const s = median(rounds);
+  console.log(`in-process (engine.check in a loop, 1 core, ${docs.length} articles, ${mb.toFixed(1)} MB): ${(docs.length / s).toFixed(0)} documents/s, ${(mb / s).toFixed(1)} MB/s (median of ${ROUNDS}; best ${(docs.length / Math.min(...rounds)).toFixed(0)}, worst ${(docs.length / Math.max(...rounds)).toFixed(0)} documents/s)`);
+
+  // --fix in memory: check, apply the fixes, check again until nothing is left to fix, against checking once.
+  {
+    const inputs = docs.slice(0, Math.min(docs.length, 2000)).map((d) => Buffer.from(d));
+    const check = (read) => checkRead(engine, read, undefined);
+    for (const b of inputs.slice(0, 100)) fixBytes('w.txt', b, check, {}); // warm-up
+    const t0 = process.hrtime.bigint();
+    let fixed = 0;
+    for (const b of inputs) fixed += fixBytes('a.txt', b, check, {}).fixed.length;
+    const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+    console.log(`fix (in memory, check + fix + check again): ${(inputs.length / secs).toFixed(0)} documents/s, ${fixed} findings fixed in ${inputs.length} articles`);
+  }
+
+  if (!args['no-readers']) {
+    // Each reader against plain text: the same articles as Markdown, HTML, a JSON export (100 a file) and JSONL.
+    const sample = docs.slice(0, Math.min(docs.length, 2000));
+    const escapeHtml = (t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+    const arts = sample.map((d, i) => ({ id: `a${i}`, title: 'عنوان', body: d }));
+    const inputs = {
+      text: sample.map((d) => ({ path: 'a.txt', bytes: Buffer.from(d) })),
+      markdown: sample.map((d) => ({ path: 'a.md', bytes: Buffer.from(`---\nsource: ایرنا\n---\n${d}`) })),
+      html: sample.map((d) => ({ path: 'a.html', bytes: Buffer.from(`<!doctype html><html><head><meta charset="utf-8"><title>t</title></head><body><article>${d.split(/\n+/).map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}</article></body></html>`) })),
+      json: Array.from({ length: Math.ceil(arts.length / 100) }, (_, k) => ({ path: `e${k}.json`, bytes: Buffer.from(JSON.stringify(arts.slice(k * 100, k * 100 + 100))) })),
+      jsonl: [{ path: 'all.jsonl', bytes: Buffer.from(arts.map((a) => JSON.stringify(a)).join('\n')) }],
+    };
+    const rows = [];
+    for (const [name, list] of Object.entries(inputs)) {
+      for (const x of list.slice(0, 20)) for (const r of readBytes(x.path, x.bytes)) if (r.ok) engine.check(r.document); // warm-up
+      const t0 = process.hrtime.bigint();
+      let n = 0;
+      for (const x of list) for (const r of readBytes(x.path, x.bytes)) if (r.ok) (engine.check(r.document), n++);
+      const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+      rows.push([name, n / secs, list.reduce((b, x) => b + x.bytes.length, 0) / 1e6 / secs]);
+    }
+    console.log(`readers (in-process, ${sample.length} articles each, one round): ${rows.map(([name, rate, mbs]) => `${name} ${rate.toFixed(0)}/s ${mbs.toFixed(1)} MB/s (${f2(rate / rows[0][1])}×)`).join('; ')}`);
+  }
 }
 
-// The audit database (check --record, history diff) at the largest archive size: bench/history.mjs.
-if (sizes.length) spawnSync(process.execPath, [new URL('./history.mjs', import.meta.url).pathname, String(Math.max(...sizes))], { stdio: 'inherit' });
+// ---------------------------------------------------------------------------------------------- processes
+/** Run a command; wall seconds, peak RSS in KB and CPU seconds (when /usr/bin/time is there), exit code, standard error. */
+function run(command, argv) {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = TIME ? spawn(TIME, ['-f', '%M %U %S', command, ...argv], { stdio: ['ignore', 'ignore', 'pipe'] }) : spawn(command, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+      const lines = err.trimEnd().split('\n');
+      const [peak, user, sys] = TIME ? lines.pop().split(' ').map(Number) : [];
+      resolve({ wall, peakKb: Number.isFinite(peak) ? peak : undefined, cpu: user + sys, code, stderr: lines.join('\n') });
+    });
+  });
+}
+
+const manba = (dir, jobs, format, out) => run(process.execPath, [BIN, 'check', dir, '--jobs', String(jobs), '--no-progress', '--format', format, '--output', out]);
+
+/** Every document's verdict against the archive's labels: no error when clean, exactly the expected error when faulty. */
+function verdicts(reportFile, labels) {
+  const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+  let agree = 0;
+  const wrong = [];
+  const seen = new Set();
+  for (const d of report.documents) {
+    const path = d.path.replace(/^.*?(f\d{3}\/a\d{6}\.txt)$/, '$1');
+    seen.add(path);
+    const errors = [...new Set(d.findings.filter((f) => f.severity === 'error').map((f) => f.ruleId))];
+    const expected = labels.get(path);
+    const ok = expected === null ? errors.length === 0 : errors.length === 1 && errors[0] === expected;
+    if (ok) agree++;
+    else wrong.push(`${path}: expected ${expected ?? 'no error'}, got ${errors.join(', ') || 'no error'}`);
+  }
+  for (const p of labels.keys()) if (!seen.has(p)) wrong.push(`${p}: not in the report`);
+  return { agree, total: labels.size, wrong };
+}
+
+function archive(size) {
+  const dir = mkdtempSync(join(tmpdir(), 'manba-bench-'));
+  made.push(dir);
+  const t0 = Date.now();
+  const a = writeArchive(join(dir, 'archive'), size);
+  console.log(`\narchive: ${size} articles, ${(a.bytes / 1e6).toFixed(0)} MB, ${a.folders.length} folders of 1,000 (${a.labels.size - [...a.labels.values()].filter((l) => l === null).length} faulty), written in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  return { dir, root: join(dir, 'archive'), ...a };
+}
+
+const main = archive(FILES);
+const half = Math.ceil(main.folders.length / 2);
+const series = { floor: [], pair: [], j1: [], j2: [] };
+const cpu = { floor: [], j1: [] };
+const peaks = { j1: [], j2: [] };
+const disagreements = [];
+let checked = 0;
+for (let round = 0; round < ROUNDS; round++) {
+  const floor = await run(process.execPath, [FLOOR, main.root]);
+  const t0 = process.hrtime.bigint();
+  await Promise.all([run(process.execPath, [FLOOR, ...main.folders.slice(0, half)]), run(process.execPath, [FLOOR, ...main.folders.slice(half)])]);
+  const pair = Number(process.hrtime.bigint() - t0) / 1e9;
+  const out = join(main.dir, 'report.json');
+  const j1 = await manba(main.root, 1, 'json', out);
+  if (j1.code !== 1) throw new Error(`manba --jobs 1 exited ${j1.code}: ${j1.stderr}`);
+  const v1 = verdicts(out, main.labels);
+  const j2 = await manba(main.root, 2, 'json', out);
+  if (j2.code !== 1) throw new Error(`manba --jobs 2 exited ${j2.code}: ${j2.stderr}`);
+  const v2 = verdicts(out, main.labels);
+  checked += 2;
+  disagreements.push(...v1.wrong.map((w) => `jobs 1: ${w}`), ...v2.wrong.map((w) => `jobs 2: ${w}`));
+  cpu.floor.push(floor.cpu);
+  cpu.j1.push(j1.cpu);
+  series.floor.push(floor.wall);
+  series.pair.push(pair);
+  series.j1.push(j1.wall);
+  series.j2.push(j2.wall);
+  peaks.j1.push(j1.peakKb);
+  peaks.j2.push(j2.peakKb);
+  console.log(`round ${round + 1}: floor ${f2(floor.wall)} s, two floors at once ${f2(pair)} s, --jobs 1 ${f2(j1.wall)} s, --jobs 2 ${f2(j2.wall)} s; verdicts ${v1.agree}/${v1.total} and ${v2.agree}/${v2.total} agree`);
+}
+const m = Object.fromEntries(Object.entries(series).map(([k, v]) => [k, median(v)]));
+const perRound = (f) => median(series.floor.map((_, i) => f(i)));
+const j1x = perRound((i) => series.j1[i] / series.floor[i]);
+const floorSpeedup = perRound((i) => series.floor[i] / series.pair[i]);
+const manbaSpeedup = perRound((i) => series.j1[i] / series.j2[i]);
+const efficiency = perRound((i) => series.j1[i] / series.j2[i] / (series.floor[i] / series.pair[i]));
+const mb = main.bytes / 1e6;
+console.log(`\n${FILES} files, ${mb.toFixed(0)} MB, medians of ${ROUNDS} alternating rounds:`);
+console.log(`  floor script (bench/floor.mjs)            ${f2(m.floor).padStart(6)} s  ${(FILES / m.floor).toFixed(0).padStart(6)} documents/s  ${(mb / m.floor).toFixed(0).padStart(4)} MB/s`);
+console.log(`  two floor scripts at once, half each      ${f2(m.pair).padStart(6)} s  speed-up ${f2(floorSpeedup)}× over one`);
+console.log(`  manba check --jobs 1 --format json        ${f2(m.j1).padStart(6)} s  ${(FILES / m.j1).toFixed(0).padStart(6)} documents/s  ${(mb / m.j1).toFixed(0).padStart(4)} MB/s  peak RSS ${mib(median(peaks.j1))}`);
+console.log(`  manba check --jobs 2 --format json        ${f2(m.j2).padStart(6)} s  ${(FILES / m.j2).toFixed(0).padStart(6)} documents/s  ${(mb / m.j2).toFixed(0).padStart(4)} MB/s  peak RSS ${mib(median(peaks.j2))}`);
+console.log(`  --jobs 1 wall / floor wall                ${f2(j1x)}×   (target ≤ 2.00×)  ${j1x <= 2 ? 'met' : 'NOT met'}`);
+if (TIME) console.log(`  (CPU time, less sensitive to a busy machine: floor ${f2(median(cpu.floor))} s, --jobs 1 ${f2(median(cpu.j1))} s, ${f2(median(cpu.j1.map((c, i) => c / cpu.floor[i])))}×)`);
+console.log(`  --jobs 2 speed-up / two floors' speed-up  ${f2(manbaSpeedup)}× / ${f2(floorSpeedup)}× = ${f2(efficiency)}   (target ≥ 0.90)  ${efficiency >= 0.9 ? 'met' : 'NOT met'}`);
+console.log(`  verdicts: ${disagreements.length === 0 ? `all ${FILES} documents agree with their labels in all ${checked} runs` : `${disagreements.length} disagreements, e.g. ${disagreements.slice(0, 5).join('; ')}`}`);
+
+// ---------------------------------------------------------------------------------------------- memory
+console.log(`\npeak RSS, --jobs 2, no heap cap (target ≤ 150 MiB):`);
+for (const size of RSS_SIZES) {
+  const a = size === FILES ? main : archive(size);
+  for (const format of ['json', 'html']) {
+    const out = join(a.dir, `report.${format}`);
+    const r = await manba(a.root, 2, format, out);
+    if (r.code !== 1) throw new Error(`manba --format ${format} exited ${r.code}: ${r.stderr}`);
+    let note = '';
+    if (format === 'json') {
+      const v = verdicts(out, a.labels);
+      note = `, verdicts ${v.agree}/${v.total} agree`;
+      if (v.wrong.length) disagreements.push(...v.wrong);
+    }
+    rmSync(out, { force: true });
+    const ok = r.peakKb !== undefined && r.peakKb / 1024 <= 150;
+    console.log(`  ${String(size).padStart(6)} documents, ${format.padEnd(4)}  ${mib(r.peakKb).padStart(8)}  ${ok ? 'met' : 'NOT met'}  (${f2(r.wall)} s${note})`);
+  }
+  if (a !== main) rmSync(a.dir, { recursive: true, force: true });
+}
+if (disagreements.length) {
+  console.log(`\n${disagreements.length} verdicts disagree with the labels`);
+  process.exitCode = 1;
+}
+
+// The audit database (check --record, history diff) at the largest size: bench/history.mjs.
+if (RSS_SIZES.length) {
+  const { spawnSync } = await import('node:child_process');
+  spawnSync(process.execPath, [new URL('./history.mjs', import.meta.url).pathname, String(Math.max(...RSS_SIZES))], { stdio: 'inherit' });
+}

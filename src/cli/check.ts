@@ -12,11 +12,12 @@ import { ResultCache } from '../engine/cache.js';
 import { Engine } from '../engine/engine.js';
 import { summarize, type DocumentResult } from '../engine/finding.js';
 import { checkInputs, type RunOutcome } from '../engine/run.js';
+import { ResultStore } from '../engine/result-store.js';
 import type { ReadOptions } from '../documents/read.js';
 import { reporterNamed, reporters, type Report, type Reporter } from '../report/index.js';
 import { readerForPath, readers } from '../documents/readers/index.js';
 import { availableParallelism } from 'node:os';
-import { workerPool } from '../engine/pool.js';
+import { prepareRuleSet, workerPool } from '../engine/pool.js';
 import { ruleSetDigests, runEvidence } from '../engine/evidence.js';
 import { Progress } from './progress.js';
 import { openReportStream, writeReportFile, writeReportFileInChunks } from './report-file.js';
@@ -178,6 +179,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
         read: readOptions,
         ...((maxFileSize ?? config.maxFileSize) ? { maxFileSize: maxFileSize ?? config.maxFileSize } : {}),
         ...(opts.site ? { forceSite: opts.site } : {}),
+        prepared: prepareRuleSet(ruleSet),
       }, timeoutSeconds ? { timeoutMs: timeoutSeconds * 1000 } : {});
       return pool.checker;
     };
@@ -216,7 +218,6 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
     await cache?.save();
     return {
       ...outcome,
-      results: fixing ? outcome.results.map(annotate) : outcome.results,
       ...(fixing ? { tell: () => fixing.notes() } : {}),
       notes: cache?.hits ? [`${cache.hits} unchanged document${cache.hits === 1 ? '' : 's'} taken from the cache`] : [],
     };
@@ -233,10 +234,10 @@ export interface SourceContext {
   site?: string;
   byPath: PathRules;
   readOptions: ReadOptions;
-  /** Give each document's result here as soon as it is checked: streaming reports write it, the tally counts it. */
+  /** Give each document's result here as soon as it is checked: reports write or store it, the tally counts it. */
   onResult: (r: DocumentResult) => void;
-  /** Whether the outcome must hold the results (false when every report streams). */
-  keepResults: boolean;
+  /** Whether the outcome must hold the results: never, the run keeps what its reports need (a ResultStore). */
+  keepResults: false;
 }
 
 /**
@@ -260,6 +261,16 @@ export interface RunKind {
  * every source alike.
  */
 export async function checkDocuments(opts: CheckOptions, io: CliIO, abort: AbortController, kind: RunKind, source: DocumentSource): Promise<number> {
+  // Totals-first formats keep results in memory up to a point, then in a temporary file, removed whatever happens.
+  const store = new ResultStore();
+  try {
+    return await runDocuments(opts, io, abort, kind, source, store);
+  } finally {
+    store.close();
+  }
+}
+
+async function runDocuments(opts: CheckOptions, io: CliIO, abort: AbortController, kind: RunKind, source: DocumentSource, store: ResultStore): Promise<number> {
   const outputs = outputsOf(opts, io.cwd);
   const maxWarnings = opts.maxWarnings === undefined ? -1 : Number(opts.maxWarnings);
   if (!Number.isInteger(maxWarnings) || maxWarnings < -1) throw new UsageError(`--max-warnings takes a whole number, not "${opts.maxWarnings}"`);
@@ -277,7 +288,7 @@ export async function checkDocuments(opts: CheckOptions, io: CliIO, abort: Abort
   const readOptions = { ...((opts.encoding ?? config.encoding) ? { encoding: (opts.encoding ?? config.encoding) as (typeof ENCODINGS)[number] } : {}), readers: config.read ?? {} };
   // When every format can be written as documents are checked (json, jsonl, csv, compact), nothing is kept: an
   // archive of any size streams through. Formats that need totals first (stylish, sarif, junit, html, …) keep the
-  // results, never the articles.
+  // results (never the articles) in the store: in memory up to a point, then in a temporary file.
   const streaming = outputs.every((o) => o.reporter.stream);
   const baseline = opts.baseline ? readBaseline(resolve(io.cwd, opts.baseline)) : undefined;
   if (baseline && 'warning' in baseline) io.stderr(`manba: warning: ${baseline.warning}\n`);
@@ -297,6 +308,15 @@ export async function checkDocuments(opts: CheckOptions, io: CliIO, abort: Abort
   if (openError) io.stderr(`manba: ${openError}; the run is not recorded\n`);
   const tally = { documents: 0, errors: 0, warnings: 0 };
   let collision: string | undefined;
+  /** One document into the totals and the reports: written by streaming formats, stored for the others. */
+  const report = (d: DocumentResult) => {
+    const t = summarize([d]);
+    tally.documents++;
+    tally.errors += t.errors;
+    tally.warnings += t.warnings;
+    if (!streaming) store.add(d);
+    for (const sink of sinks) sink.write(sink.o.reporter.stream!.document(d, sink.count++, sink.ropts));
+  };
   const sinks = streaming
     ? outputs.map((o) => {
         const ropts = { color: opts.color ?? (io.isTTY && !o.file && !io.env.NO_COLOR), showPassing: !opts.quiet, ...(kind.retrieval ? { retrieval: true } : {}) };
@@ -317,43 +337,27 @@ export async function checkDocuments(opts: CheckOptions, io: CliIO, abort: Abort
     ...(site ? { site } : {}),
     byPath,
     readOptions,
-    keepResults: !streaming,
+    keepResults: false,
     onResult: (r) => {
       const exempted = exemptions.apply(r);
       recording?.add(exempted.result, exempted.baselined);
-      if (!streaming) return;
       if (outputs.some((o) => o.file && resolve(io.cwd, r.path.split('#')[0]!) === o.file)) collision = r.path;
-      const d = shown(exempted);
-      const t = summarize([d]);
-      tally.documents++;
-      tally.errors += t.errors;
-      tally.warnings += t.warnings;
-      for (const sink of sinks) sink.write(sink.o.reporter.stream!.document(d, sink.count++, sink.ropts));
+      report(shown(exempted));
     },
     });
   } catch (err) {
     recording?.close(); // the run stays unfinished in the database; history ignores it
     throw err;
   }
-  const { results, missing, skipped, interrupted } = outcome;
-  for (const o of outputs) {
-    const hit = results.find((r) => resolve(io.cwd, r.path.split('#')[0]!) === o.file);
-    if (o.file && hit) collision = hit.path;
-  }
+  const { missing, skipped, interrupted } = outcome;
   const run = runEvidence(ruleSet, config, startedAt, { ...settings, interrupted });
   recording?.finish(run, interrupted);
   if (recording?.error && recording.error !== openError) io.stderr(`manba: ${recording.error}\n`);
   // Expired waivers (and, when asked, unused ones) are findings about the waiver file, after the documents.
   const closing = exemptions.closing(opts.reportUnusedWaivers ?? false);
-  let summary = tally;
+  if (closing) report(closing);
+  const summary = tally;
   if (streaming) {
-    if (closing) {
-      const t = summarize([closing]);
-      tally.documents++;
-      tally.errors += t.errors;
-      tally.warnings += t.warnings;
-      for (const sink of sinks) sink.write(sink.o.reporter.stream!.document(closing, sink.count++, sink.ropts));
-    }
     for (const sink of sinks) {
       sink.write(sink.o.reporter.stream!.tail({ tool: { name: 'manba', version: VERSION }, summary: tally, run, documents: sink.count }, sink.ropts));
       if (sink.fd !== undefined) {
@@ -364,20 +368,17 @@ export async function checkDocuments(opts: CheckOptions, io: CliIO, abort: Abort
   }
   if (collision) throw new UsageError(`a report file is one of the documents being checked (${collision}); refusing to overwrite it`);
   if (!streaming) {
-    const reported = results.map(shown);
-    if (closing) reported.push(closing);
     const sinceLast = recording?.finished && outputs.some((o) => o.reporter.name === 'html') ? sinceLastRun(recording.file, recording.runId!) : undefined;
-    const report: Report = { tool: { name: 'manba', version: VERSION }, documents: reported, summary: summarize(reported), run, ...(sinceLast ? { sinceLast } : {}) };
-    summary = report.summary;
+    const whole: Report = { tool: { name: 'manba', version: VERSION }, documents: store.documents() as DocumentResult[], summary: tally, run, ...(sinceLast ? { sinceLast } : {}) };
     for (const o of outputs) {
       const color = opts.color ?? (io.isTTY && !o.file && !io.env.NO_COLOR);
       const ropts = { color, showPassing: !opts.quiet, ...(kind.retrieval ? { retrieval: true } : {}) };
       if (o.reporter.chunks) {
-        if (o.file) await writeReportFileInChunks(o.file, o.reporter.chunks(report, ropts));
-        else for (const c of o.reporter.chunks(report, ropts)) io.stdout(c);
+        if (o.file) await writeReportFileInChunks(o.file, o.reporter.chunks(whole, ropts));
+        else for (const c of o.reporter.chunks(whole, ropts)) io.stdout(c);
         continue;
       }
-      const text = o.reporter.format(report, ropts);
+      const text = o.reporter.format(whole, ropts);
       if (o.file) await writeReportFile(o.file, text);
       else io.stdout(text);
     }
@@ -394,7 +395,7 @@ export async function checkDocuments(opts: CheckOptions, io: CliIO, abort: Abort
   for (const note of outcome.notes ?? []) io.stderr(`manba: ${note}\n`);
   for (const m of missing) io.stderr(`manba: ${m}\n`);
   if (interrupted) {
-    const done = streaming ? tally.documents : results.length;
+    const done = tally.documents;
     io.stderr(`manba: interrupted after ${done} document${done === 1 ? '' : 's'}; the report covers those only\n`);
     return EXIT.interrupted;
   }

@@ -1,7 +1,7 @@
 /** `manba rules validate | test | list | explain`: for the people who write and maintain rule files. */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, relative, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { lazyRequire } from '../lazy.js';
 import { buildRuleSet, findConfig, loadConfig, type Config, type RuleSet } from '../config/load.js';
 import { BUILTIN_RULE_FILES, loadRules } from '../rules/load.js';
 import { ConfigError, formatProblem, type FileProblem } from '../rules/problems.js';
@@ -18,7 +18,7 @@ function kindOf(file: string): FileKind {
   if (/^manba\.config\.ya?ml$/i.test(basename(file))) return 'config';
   let data: unknown;
   try {
-    data = parse(readFileSync(file, 'utf8'));
+    data = lazyRequire<typeof import('yaml')>('yaml')().parse(readFileSync(file, 'utf8'));
   } catch {
     return 'rules'; // the rule-file loader reports the syntax error with its position
   }

@@ -108,7 +108,7 @@ export async function buildRuleSet(config: Config): Promise<RuleSet> {
     if (!existsSync(f)) missing.push({ file: config.file ?? 'manba.config.yaml', ...spotOf(config, ['sources', k]), message: `sources: no such registry file ${config.sources![k]}` });
   });
   if (missing.length) throw new ConfigError(missing);
-  const [rules, registry] = await Promise.all([loadRules(files), loadRegistry([BUILTIN_REGISTRY, ...sourceFiles])]);
+  const [rules, registry] = await Promise.all([loadRules(files, { trustBuiltins: true }), loadRegistry([BUILTIN_REGISTRY, ...sourceFiles], { trustBuiltin: true })]);
   const severities = new Map<string, 'error' | 'warning' | 'off'>();
   for (const r of rules) for (const c of r.checks.values()) severities.set(c.id, c.severity);
   const problems: FileProblem[] = [];

@@ -29,17 +29,20 @@ export function pathRules(config: Config, ruleSet: RuleSet, cwd: string, command
     return relative(base, abs).split(sep).join('/');
   };
   const fromFile = existsSync(join(base, IGNORE_FILE)) ? readFileSync(join(base, IGNORE_FILE), 'utf8') : '';
-  const byFile = ignore().add(fromFile);
-  const byConfig = ignore().add(config.ignorePatterns ?? []);
+  // Only built when there are patterns: `ignore` caches every path it is asked about, 200 bytes and more a file,
+  // which over an archive of 100,000 files with no patterns at all was 25 MB held for the whole run.
+  const byFile = fromFile.trim() ? ignore().add(fromFile) : undefined;
+  const byConfig = config.ignorePatterns?.length ? ignore().add(config.ignorePatterns) : undefined;
   const overrides = (config.overrides ?? []).map((o) => ({ match: picomatch(o.files, { dot: true }), override: o }));
   const combos = new Map<string, DocumentSettings | undefined>();
 
   return {
     ignored(absolutePath) {
+      if (!byFile && !byConfig) return undefined;
       const r = rel(absolutePath);
       if (r.startsWith('..') || r === '') return undefined; // outside the project: nothing of its config applies
-      if (byFile.ignores(r)) return `ignored by ${IGNORE_FILE}`;
-      if (byConfig.ignores(r)) return 'ignored by ignorePatterns in the config';
+      if (byFile?.ignores(r)) return `ignored by ${IGNORE_FILE}`;
+      if (byConfig?.ignores(r)) return 'ignored by ignorePatterns in the config';
       return undefined;
     },
     settingsFor(path) {

@@ -1,6 +1,8 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import { glob, isDynamicPattern } from 'tinyglobby';
+import { lazyRequire } from '../lazy.js';
+
+const globs = lazyRequire<typeof import('tinyglobby')>('tinyglobby');
 import { documentExtensions, readerForPath } from './readers/index.js';
 
 /** What a user's arguments name: files to read, standard input, or a problem naming the argument. */
@@ -41,8 +43,8 @@ export async function discover(args: readonly string[], cwd = process.cwd(), onS
       if (onSkipped) for (const f of files.filter((x) => !readerForPath(x)).sort()) onSkipped(displayPath(arg, resolve(cwd, arg), f));
       if (docs.length === 0) out.push({ kind: 'missing', path: arg, message: `no documents in folder ${arg} (looked for ${knownExtensions()})` });
       for (const f of docs) add(displayPath(arg, resolve(cwd, arg), f));
-    } else if (isDynamicPattern(arg)) {
-      const files = (await glob(arg, { cwd, onlyFiles: true, ignore: ['**/node_modules/**', '**/.git/**'] })).sort();
+    } else if (globs().isDynamicPattern(arg)) {
+      const files = (await globs().glob(arg, { cwd, onlyFiles: true, ignore: ['**/node_modules/**', '**/.git/**'] })).sort();
       if (files.length === 0) out.push({ kind: 'missing', path: arg, message: `no files match the pattern ${arg}` });
       for (const f of files) add(f);
     } else {

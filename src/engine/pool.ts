@@ -4,8 +4,14 @@
  * only file paths (or bytes, when the main thread already read them) and plain results cross threads, and they
  * cross in batches: a message per document would cost more than checking it.
  */
-import { Piscina } from 'piscina';
+import { lazyRequire } from '../lazy.js';
+
+// Loaded when workers are started: a run in one thread never needs it.
+const piscina = lazyRequire<typeof import('piscina')>('piscina');
+import type { RuleSet } from '../config/load.js';
 import type { ReadOptions } from '../documents/read.js';
+import type { RuleDefinition } from '../rules/types.js';
+import type { Outlet } from '../sources/registry.js';
 import type { EngineOptions } from './engine.js';
 import { problemResult } from './engine.js';
 import type { DocumentResult } from './finding.js';
@@ -20,6 +26,23 @@ export interface WorkerSetup {
   maxFileSize?: number;
   /** A site given on the command line, which wins over sites from config overrides. */
   forceSite?: string;
+  /** The rule set the main thread loaded, as plain data: workers compile it instead of parsing every file again. */
+  prepared?: PreparedRuleSet;
+}
+
+export interface PreparedRuleSet {
+  definitions: RuleDefinition[];
+  outlets: Outlet[];
+  severities: [string, 'error' | 'warning' | 'off'][];
+}
+
+/** A loaded rule set as data a worker can receive (no functions: positions are already resolved in `spot`). */
+export function prepareRuleSet(ruleSet: RuleSet): PreparedRuleSet {
+  return {
+    definitions: ruleSet.rules.map(({ definition: { locate: _locate, ...plain } }) => plain),
+    outlets: [...ruleSet.registry.outlets],
+    severities: [...ruleSet.severities],
+  };
 }
 
 /** One file for a worker: its path as reported, where to read it, or its bytes when already read. */
@@ -32,22 +55,30 @@ export interface WorkerFile {
 /** The worker module: the built one, also when running from the TypeScript sources (tests run after a build). */
 const WORKER = new URL('../../dist/engine/worker.js', import.meta.url).href;
 const BATCH = 16;
+const WORKER_YOUNG_GENERATION_MB = 4;
 
 /** The per-document time limit when none is given. */
 export const DEFAULT_DOCUMENT_TIMEOUT_MS = 10_000;
 
 export function workerPool(jobs: number, setup: WorkerSetup, limits: { timeoutMs?: number } = {}): { checker: DocumentChecker; checkPath: (path: string, absolute: string) => Promise<DocumentResult[]>; close: () => Promise<void> } {
-  const pool = new Piscina({ filename: WORKER, minThreads: jobs, maxThreads: jobs, idleTimeout: 60_000 });
   const plain: WorkerSetup = { ...setup, engine: { ...setup.engine, ...(setup.engine.now ? { now: setup.engine.now.toISOString() as unknown as Date } : {}) } };
+  // A worker's garbage is short-lived (one document's text, folds and matches): a small young generation collects
+  // it as cheaply as V8's default of up to 48 MB a thread, which made --jobs 2 use twice the memory of one job.
+  // The setup (config, settings, the prepared rule set) goes to each worker once; batches carry only files.
+  const pool = new (piscina().Piscina)({ filename: WORKER, minThreads: jobs, maxThreads: jobs, idleTimeout: 60_000, workerData: plain, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
   type Queued = { file: WorkerFile; resolve: (r: DocumentResult[]) => void; reject: (e: unknown) => void };
   const queue: Queued[] = [];
   let scheduled = false;
   const timeoutMs = limits.timeoutMs ?? DEFAULT_DOCUMENT_TIMEOUT_MS;
   /** Run files on a worker; a batch gets the sum of its documents' time limits. */
   const run = (files: WorkerFile[]) => {
-    const signal = AbortSignal.timeout(timeoutMs * files.length);
+    // A timer cleared when the batch is done: AbortSignal.timeout would keep every batch's signal, and the task
+    // listening to it, alive until its time ran out, which in a long run is all of them.
+    const limit = new AbortController();
+    const timer = setTimeout(() => limit.abort(new DOMException('the batch took too long', 'TimeoutError')), timeoutMs * files.length);
+    timer.unref();
     const transfer = files.flatMap((f) => (f.bytes ? [f.bytes.buffer as ArrayBuffer] : []));
-    return pool.run({ setup: plain, files }, { transferList: transfer, signal }) as Promise<DocumentResult[][]>;
+    return (pool.run({ files }, { transferList: transfer, signal: limit.signal }) as Promise<DocumentResult[][]>).finally(() => clearTimeout(timer));
   };
   /**
    * A batch whose worker crashed or ran out of time is retried one document at a time, so the culprit is found

@@ -2,7 +2,9 @@
  * A worker thread of `--jobs`: builds the same rule set and engine as the main thread once, then checks the
  * batches of files it is sent, reading them itself when given a path.
  */
-import { buildRuleSet, loadConfig, type Config } from '../config/load.js';
+import { buildRuleSet, loadConfig, type Config, type RuleSet } from '../config/load.js';
+import { compileLoadedRules } from '../rules/load.js';
+import { Registry } from '../sources/registry.js';
 import { pathRules } from '../config/paths.js';
 import { readBytes, readFileSnapshotSync } from '../documents/read.js';
 import { Engine, problemResult, type DocumentSettings, type EngineOptions } from './engine.js';
@@ -10,13 +12,20 @@ import type { DocumentResult } from './finding.js';
 import { checkRead, DEFAULT_MAX_FILE_SIZE } from './run.js';
 import { sha256 } from './cache.js';
 import type { WorkerFile, WorkerSetup } from './pool.js';
+import { workerData } from 'node:worker_threads';
+import { heapKeeper } from './heap.js';
+
+const keepHeapSmall = heapKeeper();
 
 let ready: Promise<{ engine: Engine; settingsFor: (p: string) => DocumentSettings | undefined }> | undefined;
 
 function setup(s: WorkerSetup) {
   return (ready ??= (async () => {
     const config: Config = s.configFile ? await loadConfig(s.configFile) : { extends: [], builtins: true, rules: {} };
-    const ruleSet = await buildRuleSet(config);
+    // Rules and registry as the main thread loaded them, when given: no second parse of every YAML file.
+    const ruleSet: RuleSet = s.prepared
+      ? { rules: compileLoadedRules(s.prepared.definitions), registry: new Registry(s.prepared.outlets), severities: new Map(s.prepared.severities) }
+      : await buildRuleSet(config);
     const options: EngineOptions = { ...s.engine, ...(s.engine.now ? { now: new Date(s.engine.now as unknown as string) } : {}) };
     const byPath = pathRules(config, ruleSet, s.cwd, s.forceSite);
     return { engine: new Engine(ruleSet, options), settingsFor: (p: string) => byPath.settingsFor(p) };
@@ -44,10 +53,15 @@ function testFault(file: WorkerFile): void {
   if (kind === 'hang') for (;;);
 }
 
-export default async function checkFiles(task: { setup: WorkerSetup; files: WorkerFile[] }): Promise<DocumentResult[][]> {
-  const { engine, settingsFor } = await setup(task.setup);
+/** A batch of files; the setup came once, as the worker's workerData, not with every batch. */
+export default async function checkFiles(task: { files: WorkerFile[] }): Promise<DocumentResult[][]> {
+  const s = workerData as WorkerSetup;
+  const { engine, settingsFor } = await setup(s);
   for (const f of task.files) testFault(f);
   const out: DocumentResult[][] = [];
-  for (const f of task.files) out.push(one(task.setup, engine, settingsFor, f));
+  for (const f of task.files) {
+    out.push(one(s, engine, settingsFor, f));
+    keepHeapSmall();
+  }
   return out;
 }

@@ -46,7 +46,12 @@ export const jsonReporter: Reporter = {
   },
   stream: {
     head: (tool) => `{\n  "tool": ${indent(JSON.stringify(tool, null, 2), '  ')},\n  "documents": [`,
-    document: (d, i) => `${i ? ',' : ''}\n    ${indent(JSON.stringify(documentJson(d), null, 2), '    ')}`,
+    // Stringified two arrays deep, the document comes out indented for its place; the wrapper is cut off. The
+    // same bytes as indenting it afterwards, without a second pass over every line.
+    document: (d, i) => {
+      const nested = JSON.stringify([[documentJson(d)]], null, 2);
+      return `${i ? ',' : ''}\n    ${nested.slice(10, -6)}`;
+    },
     tail: ({ summary, run, documents }) =>
       `${documents ? '\n  ' : ''}],\n  "summary": ${indent(JSON.stringify(summary, null, 2), '  ')}${run ? `,\n  "run": ${indent(JSON.stringify(run, null, 2), '  ')}` : ''}\n}\n`,
   },

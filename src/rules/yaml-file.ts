@@ -2,8 +2,14 @@
  * YAML data files (rules, config, registry) parsed with positions and validated with ajv. Every problem is
  * reported at the key or value it concerns, as file:line:column, with a hint where one helps.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document as YamlDocument, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvInstance, ErrorObject, ValidateFunction } from 'ajv';
+import type { Document as YamlDocument, Node } from 'yaml';
+import { lazyRequire } from '../lazy.js';
+import { snapshotOf } from './builtin-snapshot.js';
+
+// Loaded on first parse: a worker thread given the main thread's rules parses no YAML at all.
+const yaml = lazyRequire<typeof import('yaml')>('yaml');
 import { didYouMean, type FileProblem } from './problems.js';
 
 export type YamlPath = (string | number)[];
@@ -15,20 +21,44 @@ export interface ParsedYaml {
   spot(path: YamlPath, key?: boolean): { line: number; column: number };
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+// Ajv is loaded on first validation: a check run with only the built-in files validates nothing.
+let ajv: AjvInstance | undefined;
 const compiled = new Map<unknown, ValidateFunction>();
 
 function validatorFor(schema: Record<string, unknown>): ValidateFunction {
   let v = compiled.get(schema);
   if (!v) {
+    if (!ajv) {
+      const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+      ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+    }
     v = ajv.compile(schema);
     compiled.set(schema, v);
   }
   return v;
 }
 
-/** Parse YAML text. Syntax errors and alias bombs come back as problems, never as exceptions. */
+/**
+ * Parse YAML text. Syntax errors and alias bombs come back as problems, never as exceptions. A built-in file
+ * unchanged since the build comes from the build's snapshot (positions included) instead.
+ */
 export function parseYaml(file: string, text: string): { parsed?: ParsedYaml; problems: FileProblem[] } {
+  const entry = snapshotOf(file, text);
+  if (entry) {
+    let full: ParsedYaml | undefined;
+    const spot = (path: YamlPath, key = false) => {
+      const at = entry.spots[JSON.stringify(path) + (key ? '#key' : '')];
+      // A path the file does not have (reported at its parent) needs the real parse; it never happens on a check.
+      return at ? { line: at[0], column: at[1] } : (full ??= parseYamlText(file, text).parsed!).spot(path, key);
+    };
+    return { parsed: { file, data: JSON.parse(entry.json) as unknown, spot }, problems: [] };
+  }
+  return parseYamlText(file, text);
+}
+
+/** Parse YAML text with the YAML library, always (what the build's snapshot is made from). */
+export function parseYamlText(file: string, text: string): { parsed?: ParsedYaml; problems: FileProblem[] } {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const problems: FileProblem[] = doc.errors.map((e) => {
@@ -52,6 +82,7 @@ export function parseYaml(file: string, text: string): { parsed?: ParsedYaml; pr
 }
 
 function nodeAt(doc: YamlDocument, path: YamlPath, key: boolean): Node | undefined {
+  const { isMap, isPair, isScalar } = yaml();
   // Walk down as far as the path exists: a missing key is reported at its parent.
   let node: unknown = doc.contents;
   let parent: unknown = node;

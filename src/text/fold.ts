@@ -330,10 +330,9 @@ function grow16(a: Uint16Array<ArrayBuffer>, extra: number): Uint16Array<ArrayBu
   return b;
 }
 
-const utf16 = new TextDecoder('utf-16le');
-
+/** UTF-16 units to a string: Buffer's ucs2 copy is about twice as fast as a TextDecoder on Node 20. */
 function decodeUnits(units: Uint16Array, len: number): string {
-  return utf16.decode(units.subarray(0, len));
+  return Buffer.from(units.buffer, units.byteOffset, len * 2).toString('utf16le');
 }
 
 /** Fold a short string (a name, a template word) without keeping the map. */

@@ -8,7 +8,9 @@
  * The XML is read with saxes, a strict (XML 1.0 well-formedness) parser that reports where a feed is broken: a
  * malformed feed is one `input/malformed` finding with its line and column, never a partial read.
  */
-import { SaxesParser } from 'saxes';
+import { lazyRequire } from '../../lazy.js';
+
+const saxes = lazyRequire<typeof import('saxes')>('saxes');
 import { LineIndex } from '../lines.js';
 import type { DocumentMetadata, ReadResult } from '../model.js';
 import type { Directive } from '../directives.js';
@@ -221,7 +223,7 @@ class Stop {}
  * end of the markup before it to the next '<'.
  */
 function parseXml(xml: string): Parsed {
-  const parser = new SaxesParser({ position: true });
+  const parser = new (saxes().SaxesParser)({ position: true });
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
   let lastEnd = 0;

@@ -12,8 +12,9 @@
  * The text of script, style, noscript and template elements and of comments is never read. The page's own
  * `<footer>` (outside the content) is read after the article as a separate region, the page footer.
  */
-import { parse, parseFragment, type DefaultTreeAdapterMap } from 'parse5';
-import { DecodingMode, HtmlEntityDecoder } from 'entities/decode';
+import type { DefaultTreeAdapterMap } from 'parse5';
+import type { HtmlEntityDecoder } from 'entities/decode';
+import { lazyRequire } from '../../lazy.js';
 import { LineIndex } from '../lines.js';
 import type { CannotEdit, DocumentMetadata, FixOp, SourceEdit } from '../model.js';
 import { htmlEditor, type BlockElement } from './html-edits.js';
@@ -21,6 +22,11 @@ import { sourceLocator, TextBuilder } from '../source-map.js';
 import { findDirectives, type Directive } from '../directives.js';
 import { structureDocument } from './text.js';
 import type { Reader } from './types.js';
+
+// Loaded on the first HTML page (Node 20.19 and later load these ES modules with require): a run of plain text
+// never pays for them.
+const parse5 = lazyRequire<typeof import('parse5')>('parse5');
+const entities = lazyRequire<typeof import('entities/decode')>('entities/decode');
 
 type Node = DefaultTreeAdapterMap['node'];
 type ParentNode = DefaultTreeAdapterMap['parentNode'];
@@ -79,7 +85,7 @@ export function extractHtml(html: string, options: { selector?: string; fragment
 /** As extractHtml, and the offset in `html` of each directive (readers that embed HTML map them into their file). */
 export function extractHtmlWithOffsets(html: string, options: { selector?: string; fragment?: boolean }): HtmlExtraction & { directiveOffsets: number[] } {
   const selectors = parseSelectorList(options.selector ?? (options.fragment ? '' : DEFAULT_SELECTOR));
-  const root: ParentNode = options.fragment ? parseFragment(html, { sourceCodeLocationInfo: true }) : parse(html, { sourceCodeLocationInfo: true });
+  const root: ParentNode = options.fragment ? parse5().parseFragment(html, { sourceCodeLocationInfo: true }) : parse5().parse(html, { sourceCodeLocationInfo: true });
   // The content: the first alternative that matches; the whole page (its body) or the whole fragment otherwise.
   let content: ParentNode | undefined;
   for (const s of selectors) if ((content = firstMatch(root, s))) break;
@@ -380,12 +386,12 @@ function decodePieces(html: string, from: number, to: number): Piece[] {
 /** The character reference at html[at] ('&'), as the tokenizer reads it in text: its length (0: none) and text. */
 function decodeReference(html: string, at: number, to: number): { length: number; text: string } {
   const state = entityDecoder;
-  state.decoder ??= new HtmlEntityDecoder((cp) => {
+  state.decoder ??= new (entities().HtmlEntityDecoder)((cp) => {
     state.out += String.fromCodePoint(cp);
   });
   state.out = '';
   const input = html.slice(at, Math.min(to, at + 64)); // the longest reference is 33 units
-  state.decoder.startEntity(DecodingMode.Legacy);
+  state.decoder.startEntity(entities().DecodingMode.Legacy);
   let length = state.decoder.write(input, 1);
   if (length < 0) length = state.decoder.end();
   return { length: Math.max(0, length), text: state.out };

@@ -12,7 +12,10 @@
  * Parsing is strict JSON (no comments, no trailing commas), with `jsonc-parser`'s `parseTree`, which gives every
  * node's offset in the file; an invalid file is one `input/malformed` finding at its first error.
  */
-import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import type { Node, ParseError } from 'jsonc-parser';
+import { lazyRequire } from '../../lazy.js';
+
+const jsonc = lazyRequire<typeof import('jsonc-parser')>('jsonc-parser');
 import { findDirectives, type Directive } from '../directives.js';
 import { LineIndex, type Position } from '../lines.js';
 import type { CannotEdit, DocumentFile, DocumentMetadata, FixOp, ReadProblem, ReadResult, SourceEdit } from '../model.js';
@@ -107,7 +110,7 @@ function readJson(path: string, source: string, options: ReaderOptions): ReadRes
     return [problem(path, 'input/malformed', `${path} is not read (line ${at.line}, column ${at.column}): ${TOO_DEEP}. Nothing in the file was checked.`, at)];
   }
   const errors: ParseError[] = [];
-  const root = parseTree(source, errors, PARSE_OPTIONS);
+  const root = jsonc().parseTree(source, errors, PARSE_OPTIONS);
   if (errors.length || !root) {
     const e = describeError(source, errors[0]);
     const at = position(e.offset);
@@ -130,7 +133,7 @@ function readJsonLine(path: string, line: string, at: { offset: number; line: nu
     return [problem(here, 'input/malformed', `${path} line ${at.line} is not read (column ${p.column}): ${TOO_DEEP}. This line was not checked; the other lines were.`, p)];
   }
   const errors: ParseError[] = [];
-  const root = parseTree(line, errors, PARSE_OPTIONS);
+  const root = jsonc().parseTree(line, errors, PARSE_OPTIONS);
   if (errors.length || !root) {
     const e = describeError(line, errors[0]);
     const p = position(e.offset);
@@ -462,7 +465,7 @@ const ERROR_TEXT: Record<string, string> = {
 /** Where the first error is and what it is. The parser reports string errors at the string: find the exact spot. */
 function describeError(source: string, error: ParseError | undefined): { offset: number; what: string } {
   if (!error) return { offset: 0, what: ERROR_TEXT.ValueExpected! };
-  const name = printParseErrorCode(error.error);
+  const name = jsonc().printParseErrorCode(error.error);
   const { offset, length } = error;
   if (name === 'PropertyNameExpected' || name === 'ValueExpected') {
     let k = offset - 1;

@@ -4,7 +4,9 @@
  * quote marks, emphasis, link targets, images, inline HTML tags, and code blocks (never checked) turn into
  * spaces — so the text has the file's length and every offset is the file's own: positions need no map.
  */
-import { parse as parseYaml } from 'yaml';
+import { lazyRequire } from '../../lazy.js';
+
+const yaml = lazyRequire<typeof import('yaml')>('yaml');
 import { LineIndex } from '../lines.js';
 import type { DocumentMetadata } from '../model.js';
 import { findDirectives } from '../directives.js';
@@ -62,10 +64,10 @@ export function blankMarkdown(source: string): { text: string; metadata: Documen
   return { text, metadata };
 }
 
-function frontMatter(yaml: string): DocumentMetadata {
+function frontMatter(yamlText: string): DocumentMetadata {
   let data: unknown;
   try {
-    data = parseYaml(yaml);
+    data = yaml().parse(yamlText);
   } catch {
     return {}; // a front matter that is not YAML is left alone; the body is still checked
   }

@@ -2,7 +2,10 @@
  * pattern: a required or forbidden regular expression, run on the folded text (Persian yeh/kaf, ASCII digits,
  * one space for any spacing). Patterns run on RE2 semantics (re2js): linear time, so no rule file can hang a check.
  */
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
+import { lazyRequire } from '../../lazy.js';
+
+const re2js = lazyRequire<typeof import('re2js')>('re2js');
 import { OptionError, type RuleKind } from '../types.js';
 import { scopeSchema } from './schema-parts.js';
 import { endOfDocument, inScope } from './places.js';
@@ -37,7 +40,8 @@ export const pattern: RuleKind<Options> = {
     let re: RE2JS;
     try {
       // The pattern's own letters are folded too, so «ي» in a rule file still finds «ی».
-      re = RE2JS.compile(foldPatternLetters(options.pattern), options.ignoreCase ? RE2JS.CASE_INSENSITIVE : 0);
+      const { RE2JS: re2 } = re2js();
+      re = re2.compile(foldPatternLetters(options.pattern), options.ignoreCase ? re2.CASE_INSENSITIVE : 0);
     } catch (err) {
       throw new OptionError(['pattern'], `invalid pattern: ${(err as Error).message}`);
     }
