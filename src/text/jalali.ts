@@ -175,14 +175,32 @@ function offsetMinutesAt(utcMs: number): number {
  */
 export function tehranOffset(d: JalaliDate, time: { hour: number; minute: number } = { hour: 0, minute: 0 }): string {
   const g = toGregorian(d.year, d.month, d.day);
-  const wall = Date.UTC(g.gy, g.gm - 1, g.gd, time.hour, time.minute);
-  // As Temporal's "compatible" choice: a wall time that occurs twice (the hour repeated in autumn) takes the
-  // earlier instant, one that never occurs (the hour skipped in spring) the offset after the change.
-  const day = 86_400_000;
-  const before = offsetMinutesAt(wall - day);
-  const after = offsetMinutesAt(wall + day);
-  const fits = (o: number) => offsetMinutesAt(wall - o * 60_000) === o;
-  const offset = fits(before) ? before : after;
+  const midnight = Date.UTC(g.gy, g.gm - 1, g.gd);
+  const wall = midnight + (time.hour * 60 + time.minute) * 60_000;
+  // Asking ICU costs microseconds: a day whose clocks do not change (all but two a year, at most) is asked once.
+  let whole = steadyDays.get(midnight);
+  if (whole === undefined) {
+    if (steadyDays.size >= 50_000) steadyDays.clear();
+    const before = offsetMinutesAt(midnight - DAY_MS);
+    steadyDays.set(midnight, (whole = before === offsetMinutesAt(midnight + 2 * DAY_MS) ? before : null));
+  }
+  return formatOffset(whole ?? offsetOnChangeDay(wall));
+}
+const DAY_MS = 86_400_000;
+/** Per wall-clock midnight (as UTC ms): the day's one offset, or null when the clocks change that day. */
+const steadyDays = new Map<number, number | null>();
+
+/**
+ * On a day the clocks change, as Temporal's "compatible" choice: a wall time that occurs twice (the hour repeated
+ * in autumn) takes the earlier instant, one that never occurs (the hour skipped in spring) the offset after.
+ */
+function offsetOnChangeDay(wall: number): number {
+  const before = offsetMinutesAt(wall - DAY_MS);
+  const after = offsetMinutesAt(wall + DAY_MS);
+  return offsetMinutesAt(wall - before * 60_000) === before ? before : after;
+}
+
+function formatOffset(offset: number): string {
   const abs = Math.abs(offset);
   return `${offset < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
