@@ -37,6 +37,21 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** The options of every command that checks documents and reports them (check, crawl): one definition. */
+function reportOptions(command: Command): Command {
+  return command
+    .option('-c, --config <file>', 'config file (default: manba.config.yaml, looked up from the working directory upwards)')
+    .option('-f, --format <name[:file]>', `output format (repeatable; name:file writes to a file): ${reporters.map((r) => r.name).join(', ')}`, collect, [])
+    .option('-o, --output <file>', 'write the report to a file instead of standard output')
+    .option('-q, --quiet', 'report errors only')
+    .option('--max-warnings <n>', 'exit 1 when there are more than n warnings')
+    .option('--fail-on <severity>', 'exit 1 on findings of this severity or worse: error (default) or warning')
+    .option('--report-unused-suppressions', 'report manba-disable comments that suppress nothing')
+    .option('--baseline <file>', 'report only findings not in this baseline (see manba baseline create)')
+    .option('--record <audits.db>', 'record the run in an audit database (SQLite) for manba history (runs, diff, trend)')
+    .option('--report-unused-waivers', 'report waivers (the config\'s waivers: file) that covered no finding');
+}
+
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   let exitCode: number = EXIT.clean;
   const program = new Command('manba')
@@ -47,20 +62,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .showHelpAfterError('(run manba --help for usage)')
     .addHelpText('after', EXAMPLES);
 
-  program
+  reportOptions(program
     .command('check')
     .description('check documents: files, folders (recursively), globs, or - for standard input')
-    .argument('[paths...]', 'what to check')
-    .option('-c, --config <file>', 'config file (default: manba.config.yaml, looked up from the working directory upwards)')
-    .option('-f, --format <name[:file]>', `output format (repeatable; name:file writes to a file): ${reporters.map((r) => r.name).join(', ')}`, collect, [])
-    .option('-o, --output <file>', 'write the report to a file instead of standard output')
-    .option('-q, --quiet', 'report errors only')
-    .option('--max-warnings <n>', 'exit 1 when there are more than n warnings')
-    .option('--fail-on <severity>', 'exit 1 on findings of this severity or worse: error (default) or warning')
-    .option('--report-unused-suppressions', 'report manba-disable comments that suppress nothing')
-    .option('--baseline <file>', 'report only findings not in this baseline (see manba baseline create)')
-    .option('--record <audits.db>', 'record the run in an audit database (SQLite) for manba history')
-    .option('--report-unused-waivers', 'report waivers (the config\'s waivers: file) that covered no finding')
+    .argument('[paths...]', 'what to check'))
     .option('--cache', 'skip documents unchanged since the last run with the same rules (cache in .manba-cache)')
     .option('--cache-location <file>', 'where the cache lives (default .manba-cache)')
     .option('--changed-since <ref>', 'check only files changed since a git ref, and untracked ones (for pull requests)')
@@ -88,10 +93,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       exitCode = await runCheck(paths, opts, io);
     });
 
-  program
+  reportOptions(program
     .command('crawl')
     .description('fetch pages (named, or from sitemaps and feeds) politely and check them as check does; keep the evidence in a WARC')
-    .argument('[urls...]', 'page URLs, sitemaps (sitemap.xml, sitemap indexes, .xml.gz), RSS or Atom feeds')
+    .argument('[urls...]', 'page URLs, sitemaps (sitemap.xml, sitemap indexes, .xml.gz), RSS or Atom feeds'))
     .option('--urls <file>', 'read more URLs from a file, one a line')
     .option('--since <date>', 'only sitemap and feed entries modified since this date: ISO (2024-07-22) or Jalali (1403/05/01)')
     .option('--limit <n>', 'check at most n pages')
@@ -105,16 +110,6 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option('--retries <n>', 'retries after 429, 5xx or a dropped connection (default 3)')
     .option('--retry-delay <seconds>', 'the first retry\'s wait when the server names none (Retry-After); doubled each time (default 1)')
     .option('--allow-host <host>', 'also fetch from this host (repeatable); only the start URLs\' hosts otherwise', collect, [])
-    .option('-c, --config <file>', 'config file (default: manba.config.yaml, looked up from the working directory upwards)')
-    .option('-f, --format <name[:file]>', `output format (repeatable; name:file writes to a file): ${reporters.map((r) => r.name).join(', ')}`, collect, [])
-    .option('-o, --output <file>', 'write the report to a file instead of standard output')
-    .option('-q, --quiet', 'report errors only')
-    .option('--max-warnings <n>', 'exit 1 when there are more than n warnings')
-    .option('--fail-on <severity>', 'exit 1 on findings of this severity or worse: error (default) or warning')
-    .option('--report-unused-suppressions', 'report manba-disable comments that suppress nothing')
-    .option('--baseline <file>', 'report only findings not in this baseline')
-    .option('--record <audits.db>', 'record the crawl in an audit database (SQLite) for manba history, as check does')
-    .option('--report-unused-waivers', 'report waivers (the config\'s waivers: file) that covered no finding')
     .option('--encoding <name>', 'read every page in this encoding, whatever it declares: utf-8, windows-1256, …')
     .option('--progress', 'show the progress line on standard error even when it is not a terminal')
     .option('--no-progress', 'no progress line on standard error (default when it is not a terminal)')

@@ -681,12 +681,7 @@ export const htmlReporter: Reporter = {
     const aggregate = (id: string, key: keyof typeof HTML_STRINGS) =>
       `<section id="by-${id}">${h2(key)}<div class="agg"><div id="chart-${id}"></div><div class="tablewrap" id="table-${id}"></div></div></section>`;
     return [
-      '<!DOCTYPE html>\n',
-      `<html lang="${lang}" dir="${lang === 'fa' ? 'rtl' : 'ltr'}">\n<head>\n<meta charset="utf-8">\n`,
-      `<meta http-equiv="Content-Security-Policy" content="${CSP}">\n`,
-      '<meta name="referrer" content="no-referrer">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n',
-      `<meta name="generator" content="${escapeHtml(`${report.tool.name} ${report.tool.version}`)}">\n`,
-      `<title>${s('title')} — ${escapeHtml(report.tool.name)}</title>\n<style>${CSS}</style>\n</head>\n<body>\n`,
+      pageHead(lang, CSP, report.tool, `${s('title')} — ${escapeHtml(report.tool.name)}`),
       `<header><h1 data-i18n="title">${s('title')}</h1><p class="meta" id="meta"></p>`,
       `<button type="button" id="lang-toggle" data-i18n="toggle" data-i18n-label="toggleLabel" aria-label="${s('toggleLabel')}">${s('toggle')}</button></header>\n`,
       `<noscript><p>${escapeHtml(HTML_STRINGS.noscript.fa)} — <span lang="en" dir="ltr">${escapeHtml(HTML_STRINGS.noscript.en)}</span></p></noscript>\n`,
@@ -772,6 +767,18 @@ if (m && m[1] !== lang) { lang = m[1]; apply(); }
 })();`;
 const TOGGLE_CSP = `default-src 'none'; script-src 'sha256-${createHash('sha256').update(TOGGLE).digest('base64')}'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`;
 
+/** The start of every page manba writes, to the opening <body>: language and direction, policy, styles. `title` is HTML. */
+function pageHead(lang: Lang, csp: string, tool: Report['tool'], title: string): string {
+  return (
+    '<!DOCTYPE html>\n' +
+    `<html lang="${lang}" dir="${lang === 'fa' ? 'rtl' : 'ltr'}">\n<head>\n<meta charset="utf-8">\n` +
+    `<meta http-equiv="Content-Security-Policy" content="${csp}">\n` +
+    '<meta name="referrer" content="no-referrer">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n' +
+    `<meta name="generator" content="${escapeHtml(`${tool.name} ${tool.version}`)}">\n` +
+    `<title>${title}</title>\n<style>${CSS}</style>\n</head>\n<body>\n`
+  );
+}
+
 /**
  * A self-contained page in the report's style, rendered here (no data to render in the browser): the report's
  * header, styles, CSP and language toggle around `body`. `strings` are the page's own UI strings (title among
@@ -782,12 +789,7 @@ export function staticPage(o: { lang: Lang; tool: Report['tool']; strings: Recor
   const s = (key: string) => escapeHtml(strings[key]?.[o.lang] ?? key);
   const generated = { fa: HTML_STRINGS.generatedBy.fa.replace('{tool}', o.tool.name).replace('{version}', o.tool.version), en: HTML_STRINGS.generatedBy.en.replace('{tool}', o.tool.name).replace('{version}', o.tool.version) };
   return [
-    '<!DOCTYPE html>\n',
-    `<html lang="${o.lang}" dir="${o.lang === 'fa' ? 'rtl' : 'ltr'}">\n<head>\n<meta charset="utf-8">\n`,
-    `<meta http-equiv="Content-Security-Policy" content="${TOGGLE_CSP}">\n`,
-    '<meta name="referrer" content="no-referrer">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n',
-    `<meta name="generator" content="${escapeHtml(`${o.tool.name} ${o.tool.version}`)}">\n`,
-    `<title>${s('title')}</title>\n<style>${CSS}</style>\n</head>\n<body>\n`,
+    pageHead(o.lang, TOGGLE_CSP, o.tool, s('title')),
     `<header><h1 data-i18n="title">${s('title')}</h1><p class="meta">${bilingual(generated, o.lang)}</p>`,
     `<button type="button" id="lang-toggle" data-i18n="toggle" data-i18n-label="toggleLabel" aria-label="${s('toggleLabel')}">${s('toggle')}</button></header>\n`,
     `<main>\n${o.body}</main>\n`,
