@@ -36,11 +36,13 @@ describe('pattern kind', () => {
     expect(await run(rule('کد خبر', 'required'), 'عنوان\nمتن خبر')).toEqual(['house/missing 2:8-2:8']);
   });
 
-  it('a catastrophic pattern on a 100 KB adversarial document finishes in well under a second (RE2: linear time)', async () => {
+  it('a catastrophic pattern on a 100 KB adversarial document finishes (RE2: linear time)', async () => {
     const text = 'a'.repeat(100_000) + '!';
     const t = performance.now();
     const out = await run(rule('(a+)+$', 'forbidden'), text);
-    expect(performance.now() - t).toBeLessThan(1000);
+    // A backtracking engine takes longer than the universe's age here; linear time takes milliseconds. The bound
+    // only tells the two apart, so a busy machine cannot fail it.
+    expect(performance.now() - t).toBeLessThan(15_000);
     expect(out).toEqual([]);
   });
 

@@ -135,15 +135,11 @@ describe('html report', () => {
     expect(data.docs.map((d: unknown[]) => d[0])).toEqual(json.documents.map((d: { path: string }) => d.path));
   });
 
-  it('formats 100,000 documents in under 5 seconds and 150 MB', () => {
+  // How fast is the bench's business (npm run bench writes an html report of 100,000 documents); here, what it holds.
+  it('formats 100,000 documents into one page under 150 MB', () => {
     const report = synthetic(100_000);
-    const start = performance.now();
     const page = html.format(report, OPTIONS);
-    const ms = performance.now() - start;
-    const bytes = Buffer.byteLength(page);
-    console.log(`html report of 100,000 documents: ${ms.toFixed(0)} ms, ${(bytes / 1e6).toFixed(1)} MB`);
-    expect(ms).toBeLessThan(5000);
-    expect(bytes).toBeLessThan(150e6);
+    expect(Buffer.byteLength(page)).toBeLessThan(150e6);
     const data = dataOf(page);
     expect(data.docs).toHaveLength(100_000);
     expect(data.summary.documents).toBe(100_000);
