@@ -70,12 +70,16 @@ export function workerPool(jobs: number, setup: WorkerSetup, limits: { timeoutMs
   const queue: Queued[] = [];
   let scheduled = false;
   const timeoutMs = limits.timeoutMs ?? DEFAULT_DOCUMENT_TIMEOUT_MS;
-  /** Run files on a worker; a batch gets the sum of its documents' time limits. */
+  /**
+   * Run files on a worker. A batch gets one document's time limit: a batch over it is retried a document at a time
+   * (below), where each document's own time is what counts. With the sum of the limits, a hung document held up
+   * its batch for batch-size times the limit before it was even found.
+   */
   const run = (files: WorkerFile[]) => {
     // A timer cleared when the batch is done: AbortSignal.timeout would keep every batch's signal, and the task
     // listening to it, alive until its time ran out, which in a long run is all of them.
     const limit = new AbortController();
-    const timer = setTimeout(() => limit.abort(new DOMException('the batch took too long', 'TimeoutError')), timeoutMs * files.length);
+    const timer = setTimeout(() => limit.abort(new DOMException('the batch took too long', 'TimeoutError')), timeoutMs);
     timer.unref();
     const transfer = files.flatMap((f) => (f.bytes ? [f.bytes.buffer as ArrayBuffer] : []));
     return (pool.run({ files }, { transferList: transfer, signal: limit.signal }) as Promise<DocumentResult[][]>).finally(() => clearTimeout(timer));
