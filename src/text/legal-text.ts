@@ -33,13 +33,8 @@ export interface CompiledTemplate {
   display: string;
   words: TemplateWord[];
   slots: Record<string, SlotSpec>;
-  /**
-   * Matches the whole text in folded text, any spacing and punctuation between words; groups capture slots. Sticky,
-   * with indices: tried only where `exactSearch` found the text.
-   */
+  /** Matches the whole text in folded text, any spacing and punctuation between words; groups capture slots. */
   exact: RegExp;
-  /** `exact` without match indices, to search with: indices cost a third of the search, and only a match needs them. */
-  exactSearch: RegExp;
   /**
    * Matches the text's opening words through its first named slot («با استناد به ماده ۷۴»): the least that says
    * which text a copy cut short is a copy of. Null when the text has no such slot.
@@ -142,7 +137,7 @@ export function compileTemplate(text: string, slots: Record<string, SlotSpec>, i
   const dates = Object.fromEntries(Object.entries(slots).filter(([, v]) => v.type === 'date').map(([k, v]) => [k, parseNumericDate(foldText(v.value ?? '').text)]));
   if (openingWords === words.length) openingParts = parts.length;
   const opening = openingParts > 0 ? new RegExp(parts.slice(0, openingParts).join(BETWEEN), 'gu') : null;
-  return { index, display, words, slots, exact: new RegExp(parts.join(BETWEEN), 'dyu'), exactSearch: new RegExp(parts.join(BETWEEN), 'gu'), opening, anchors, anchorsByHash, foldedLength: at, dates };
+  return { index, display, words, slots, exact: new RegExp(parts.join(BETWEEN), 'dgu'), opening, anchors, anchorsByHash, foldedLength: at, dates };
 }
 
 /** FNV-1a over UTF-16 units: a word's hash, computed the same way while scanning a document. */
@@ -231,11 +226,7 @@ export interface Span {
  */
 export function locateText(folded: FoldedText, templates: CompiledTemplate[], blocks: Span[], minSimilarity: number): LocatedText | null {
   for (const t of templates) {
-    t.exactSearch.lastIndex = 0;
-    const found = t.exactSearch.exec(folded.text);
-    if (!found) continue;
-    // The same match again, sticky at its start, now with the indices of its slots.
-    t.exact.lastIndex = found.index;
+    t.exact.lastIndex = 0;
     const m = t.exact.exec(folded.text);
     if (m) return fromExact(folded, t, m);
   }
