@@ -226,25 +226,11 @@ export function foldText(original: string): FoldedText {
     const c = original.charCodeAt(i);
     let action = table[c]!;
     if (action >= 0 && action !== 0x26) {
-      // The common case, kept short: a unit that maps to one unit. Most of a document is runs of these, so the
-      // run is copied in an inner loop while the map stays one to one.
+      // The common case, kept short: a unit that maps to one unit.
       if (i - len !== breaks.delta) breaks.add(len, i);
       out[len++] = action;
-      i++;
-      while (i < n) {
-        action = table[original.charCodeAt(i)]!;
-        if (action < 0 || action === 0x26) break;
-        out[len++] = action;
-        i++;
-      }
       lastKind = 0;
-      // A single space between words, the next most common unit: one folded space, nothing to remember.
-      if (i < n && original.charCodeAt(i) === 0x20) {
-        out[len++] = 0x20;
-        runStart = i;
-        lastKind = 1;
-        i++;
-      }
+      i++;
       continue;
     }
     let width = 1;
