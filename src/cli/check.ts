@@ -26,7 +26,7 @@ import { openReportStream, writeReportFile, writeReportFileInChunks } from './re
 const WORKERS_FROM = 64;
 import type { Lang } from '../rules/types.js';
 import { VERSION } from '../version.js';
-import { EXIT, UsageError, type CliIO } from './io.js';
+import { EXIT, interruptible, UsageError, type CliIO } from './io.js';
 import { fixSelection, runFixes, type FixOptions } from './fixing.js';
 
 export interface CheckOptions extends FixOptions {
@@ -97,16 +97,8 @@ function cacheKey(config: Config, ruleSet: RuleSet, lang: string, site: string |
 }
 
 export async function runCheck(paths: string[], opts: CheckOptions, io: CliIO): Promise<number> {
-  paths = [...paths];
   // Ctrl-C stops starting documents; the report then covers what was checked (exit 130).
-  const abort = new AbortController();
-  const onInterrupt = () => abort.abort();
-  process.once('SIGINT', onInterrupt);
-  try {
-    return await check(paths, opts, io, abort);
-  } finally {
-    process.off('SIGINT', onInterrupt);
-  }
+  return interruptible((abort) => check([...paths], opts, io, abort));
 }
 
 async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: AbortController): Promise<number> {

@@ -18,7 +18,7 @@ import { sha256 } from '../engine/cache.js';
 import { VERSION } from '../version.js';
 import { checkDocuments, type CheckOptions } from './check.js';
 import { CrawlProgress } from './crawl-progress.js';
-import { UsageError, type CliIO } from './io.js';
+import { interruptible, UsageError, type CliIO } from './io.js';
 
 export interface CrawlOptions extends Pick<CheckOptions, 'config' | 'format' | 'output' | 'quiet' | 'maxWarnings' | 'failOn' | 'lang' | 'site' | 'color' | 'reportUnusedSuppressions' | 'baseline' | 'encoding' | 'progress' | 'record' | 'reportUnusedWaivers'> {
   urls?: string;
@@ -45,13 +45,9 @@ const number = (value: string | undefined, option: string, what: string, ok: (n:
 
 export async function runCrawl(args: string[], opts: CrawlOptions, io: CliIO): Promise<number> {
   // Ctrl-C stops fetching; what is done is reported and kept in the WARC (exit 130); --resume goes on from there.
-  const abort = new AbortController();
-  const onInterrupt = () => abort.abort();
-  process.once('SIGINT', onInterrupt);
   try {
-    return await crawlCommand(args, opts, io, abort);
+    return await interruptible((abort) => crawlCommand(args, opts, io, abort));
   } finally {
-    process.off('SIGINT', onInterrupt);
     closeConnections();
   }
 }

@@ -29,3 +29,15 @@ export function stdinLines(): AsyncIterable<string> {
 
 /** A usage problem: exit 2 with this message on stderr. */
 export class UsageError extends Error {}
+
+/** Run a command that Ctrl-C stops gracefully: the signal aborts it, and it reports what it did (exit 130). */
+export async function interruptible<T>(run: (abort: AbortController) => Promise<T>): Promise<T> {
+  const abort = new AbortController();
+  const onInterrupt = () => abort.abort();
+  process.once('SIGINT', onInterrupt);
+  try {
+    return await run(abort);
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}
