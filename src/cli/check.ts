@@ -128,7 +128,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   const retrieval = paths.some((p) => readerForPath(p)?.stream !== undefined);
   // --fix-dry-run prints diffs on standard output: only a report written to a file can share it.
   const stdoutFormat = outputsOf(opts, io.cwd).find((o) => !o.file)?.reporter.name;
-  return checkDocuments(opts, io, abort, { command: 'check', ...(shard ? { settings: { shard: `${shard.index}/${shard.count}` } } : {}), ...(retrieval ? { retrieval } : {}) }, async ({ config, configFile, ruleSet, engine, lang, site, byPath, readOptions, onResult, keepResults }) => {
+  return checkDocuments(opts, io, abort, { command: 'check', ...(shard ? { settings: { shard: `${shard.index}/${shard.count}` } } : {}), ...(retrieval ? { retrieval } : {}) }, async ({ config, configFile, ruleSet, engine, lang, site, byPath, readOptions, onResult }) => {
     const fixTypes = fixSelection(opts, ruleSet, stdoutFormat);
     let changed: Set<string> | undefined;
     if (opts.changedSince) {
@@ -148,13 +148,6 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
       opts.fix || opts.fixDryRun
         ? await runFixes(engine, paths, opts, { cwd: io.cwd, read: readOptions, accept, settingsFor: (p) => byPath.settingsFor(p), ...((maxFileSize ?? config.maxFileSize) ? { maxFileSize: maxFileSize ?? config.maxFileSize } : {}), ...(fixTypes ? { types: fixTypes } : {}), ...(shard ? { shard } : {}), signal: abort.signal, lang }, io)
         : undefined;
-    const annotated = new WeakMap<DocumentResult, DocumentResult>();
-    const annotate = (r: DocumentResult): DocumentResult => {
-      if (!fixing) return r;
-      let a = annotated.get(r);
-      if (!a) annotated.set(r, (a = fixing.annotate(r)));
-      return a;
-    };
     const cache = opts.cache ? new ResultCache(resolve(io.cwd, opts.cacheLocation ?? '.manba-cache'), cacheKey(config, ruleSet, lang, site, opts.reportUnusedSuppressions ?? false)) : undefined;
     if (cache?.warning) io.stderr(`manba: warning: ${cache.warning}\n`);
 
@@ -188,9 +181,9 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
         onTotal: (n) => progress?.start(n),
         onResult: (r) => {
           progress?.tick(r);
-          onResult(annotate(r));
+          onResult(fixing ? fixing.annotate(r) : r);
         },
-        keepResults,
+        keepResults: false,
         ...(io.readStdinLines ? { stdinLines: io.readStdinLines } : {}),
       cwd: io.cwd,
       readStdin: io.readStdin,
@@ -226,17 +219,18 @@ export interface SourceContext {
   site?: string;
   byPath: PathRules;
   readOptions: ReadOptions;
-  /** Give each document's result here as soon as it is checked: reports write or store it, the tally counts it. */
+  /**
+   * Give each document's result here as soon as it is checked: reports write or store it, the tally counts it. The
+   * source keeps nothing; the run keeps what its reports need (a ResultStore).
+   */
   onResult: (r: DocumentResult) => void;
-  /** Whether the outcome must hold the results: never, the run keeps what its reports need (a ResultStore). */
-  keepResults: false;
 }
 
 /**
  * A source of documents checks them and says how it went; `tell` prints its own account on standard error after the
  * report (what --fix did), `notes` are lines told after the run's (cache hits).
  */
-export type DocumentSource = (ctx: SourceContext) => Promise<RunOutcome & { notes?: string[]; tell?: () => void }>;
+export type DocumentSource = (ctx: SourceContext) => Promise<Omit<RunOutcome, 'results'> & { notes?: string[]; tell?: () => void }>;
 
 /** What kind of run this is: its command (recorded with --record), settings for the run evidence, web documents. */
 export interface RunKind {
@@ -329,7 +323,6 @@ async function runDocuments(opts: CheckOptions, io: CliIO, abort: AbortControlle
     ...(site ? { site } : {}),
     byPath,
     readOptions,
-    keepResults: false,
     onResult: (r) => {
       const exempted = exemptions.apply(r);
       recording?.add(exempted.result, exempted.baselined);

@@ -90,13 +90,8 @@ async function crawlCommand(args: string[], opts: CrawlOptions, io: CliIO, abort
   const userAgent = opts.userAgent?.trim() || USER_AGENT;
 
   const settings = { crawl: { userAgent, rate, concurrency, timeout, maxBody, ...(opts.warc ? { warc: opts.warc } : {}), ...(opts.since ? { since: opts.since } : {}), ...(limit ? { limit } : {}) } };
-  return checkDocuments(opts as CheckOptions, io, abort, { command: 'crawl', settings, retrieval: true }, async ({ engine, byPath, readOptions, onResult, keepResults }) => {
+  return checkDocuments(opts as CheckOptions, io, abort, { command: 'crawl', settings, retrieval: true }, async ({ engine, byPath, readOptions, onResult }) => {
     const progress = opts.progress === true || (opts.progress === undefined && io.stderrIsTTY) ? new CrawlProgress(io) : undefined;
-    const results: DocumentResult[] = [];
-    const emit = (r: DocumentResult) => {
-      if (keepResults) results.push(r);
-      onResult(r);
-    };
     /** A page's results, checked as soon as it is read: what waits for its turn is the result, not the page. */
     const check = (read: Parameters<typeof checkRead>[1], retrieval: DocumentResult['retrieval']): DocumentResult[] =>
       read.map((r) => {
@@ -116,7 +111,7 @@ async function crawlCommand(args: string[], opts: CrawlOptions, io: CliIO, abort
           const path = p.result.ok ? p.result.document.path : p.result.problem.path;
           if (held.has(path)) continue;
           held.add(path);
-          for (const r of check([p.result], p.retrieval)) emit(r);
+          for (const r of check([p.result], p.retrieval)) onResult(r);
           continue;
         }
         keepBytes = p.end;
@@ -151,7 +146,7 @@ async function crawlCommand(args: string[], opts: CrawlOptions, io: CliIO, abort
     try {
       outcome = await crawl(starts, crawlSettings, {
         take: (page) => check(page.read, page.retrieval),
-        onPage: (results) => results.forEach(emit),
+        onPage: (results) => results.forEach(onResult),
         onStats: (s) => progress?.update(s),
       });
     } finally {
@@ -160,6 +155,6 @@ async function crawlCommand(args: string[], opts: CrawlOptions, io: CliIO, abort
     }
     notes.push(...outcome.notes);
     if (warc) notes.push(`${warc.records} WARC record${warc.records === 1 ? '' : 's'} written to ${opts.warc}`);
-    return { results, missing: [], skipped: [], interrupted: outcome.interrupted, notes };
+    return { missing: [], skipped: [], interrupted: outcome.interrupted, notes };
   });
 }
