@@ -208,6 +208,23 @@ export const skeletonUnit = (() => {
 })();
 
 let scratch = new Uint16Array(1 << 16);
+let input = Buffer.alloc(1 << 17);
+let inputUnits = new Uint16Array(input.buffer, input.byteOffset, input.length >> 1);
+
+/**
+ * The text's UTF-16 units in a reused typed array. The loop below then reads one kind of array whatever the
+ * string's representation (one-byte, two-byte, sliced, concatenated): charCodeAt on strings of mixed kinds made
+ * the loop three times slower once names and templates had been folded too.
+ */
+function unitsOf(text: string): Uint16Array {
+  const bytes = text.length * 2;
+  if (input.length < bytes) {
+    input = Buffer.alloc(Math.max(bytes, input.length * 2));
+    inputUnits = new Uint16Array(input.buffer, input.byteOffset, input.length >> 1);
+  }
+  input.write(text, 0, bytes, 'utf16le');
+  return inputUnits;
+}
 
 /** Fold a whole text, keeping the map back to it. A tight loop: this runs once per document on every run. */
 export function foldText(original: string): FoldedText {
@@ -215,19 +232,21 @@ export function foldText(original: string): FoldedText {
   // One scratch buffer reused across documents (folding is synchronous): no allocation per document.
   if (scratch.length < n + 16) scratch = new Uint16Array(Math.max(n + 16, scratch.length * 2));
   let out = scratch;
+  const src = unitsOf(original);
   let len = 0;
   // Breakpoints of the folded → original map, and units wider than one original unit.
   const breaks = new Breakpoints();
   const wide = new Map<number, number>();
   let lastKind = 0; // 0 text, 1 space, 2 newline
   let runStart = 0;
+  let delta = 0; // breaks.delta, kept in a local for the hot loop
   let i = 0;
   while (i < n) {
-    const c = original.charCodeAt(i);
+    const c = src[i]!;
     let action = table[c]!;
     if (action >= 0 && action !== 0x26) {
       // The common case, kept short: a unit that maps to one unit.
-      if (i - len !== breaks.delta) breaks.add(len, i);
+      if (i - len !== delta) delta = breaks.add(len, i);
       out[len++] = action;
       lastKind = 0;
       i++;
@@ -243,7 +262,7 @@ export function foldText(original: string): FoldedText {
       }
     }
     if (action >= 0) {
-      if (i - len !== breaks.delta) breaks.add(len, i);
+      if (i - len !== delta) delta = breaks.add(len, i);
       if (width !== 1) wide.set(len, width);
       out[len++] = action;
       lastKind = 0;
@@ -255,7 +274,7 @@ export function foldText(original: string): FoldedText {
           lastKind = 2;
         }
       } else {
-        if (i - len !== breaks.delta) breaks.add(len, i);
+        if (i - len !== delta) delta = breaks.add(len, i);
         if (width !== 1) wide.set(len, width);
         runStart = i;
         out[len++] = action === NEWLINE ? 0x0a : 0x20;
@@ -267,7 +286,7 @@ export function foldText(original: string): FoldedText {
       for (let k = 0; k < compat.length; k++) {
         const folded = table[compat.charCodeAt(k)]!;
         if (folded < 0) continue;
-        if (i - len !== breaks.delta) breaks.add(len, i);
+        if (i - len !== delta) delta = breaks.add(len, i);
         out[len++] = folded;
         lastKind = 0;
       }
@@ -300,7 +319,8 @@ class Breakpoints {
   private readonly deltas: number[] = [0];
   delta = 0;
 
-  add(derived: number, source: number): void {
+  /** Returns the new delta. */
+  add(derived: number, source: number): number {
     this.delta = source - derived;
     const last = this.at.length - 1;
     if (this.at[last] === derived) this.deltas[last] = this.delta; // a later unit at the same index wins
@@ -308,6 +328,7 @@ class Breakpoints {
       this.at.push(derived);
       this.deltas.push(this.delta);
     }
+    return this.delta;
   }
 
   toMap(): OffsetMap {
