@@ -20,11 +20,15 @@ const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
  */
 export async function discover(args: readonly string[], cwd = process.cwd(), onSkipped?: (path: string) => void): Promise<Input[]> {
   const out: Input[] = [];
-  const seen = new Set<string>();
+  // Only a second argument can name a file again; a folder's listing has no duplicates. A run over one folder of
+  // 100,000 files then keeps no second copy of every path while it lists them.
+  const seen = args.length > 1 ? new Set<string>() : undefined;
   const add = (path: string) => {
-    const key = resolve(cwd, path);
-    if (seen.has(key)) return;
-    seen.add(key);
+    if (seen) {
+      const key = resolve(cwd, path);
+      if (seen.has(key)) return;
+      seen.add(key);
+    }
     out.push({ kind: 'file', path });
   };
   for (const arg of args) {
@@ -37,12 +41,16 @@ export async function discover(args: readonly string[], cwd = process.cwd(), onS
       add(arg);
     } else if (info?.isDirectory()) {
       const problems: { dir: string; message: string }[] = [];
-      const files = await walk(resolve(cwd, arg), problems);
+      // Paths as shown: the folder as typed (normalized, '/' separators) joined with the file's place in it.
+      const prefix = join(arg, '_').slice(0, -1).split(sep).join('/');
+      const files = await walk(resolve(cwd, arg), prefix, problems);
       for (const p of problems) out.push({ kind: 'unreadable', path: displayPath(arg, resolve(cwd, arg), p.dir), message: p.message });
-      const docs = files.filter((f) => readerForPath(f)).sort();
-      if (onSkipped) for (const f of files.filter((x) => !readerForPath(x)).sort()) onSkipped(displayPath(arg, resolve(cwd, arg), f));
+      const docs: string[] = [];
+      const others: string[] = [];
+      for (const f of files) (readerForPath(f) ? docs : others).push(f);
+      if (onSkipped) for (const f of others.sort()) onSkipped(f);
       if (docs.length === 0) out.push({ kind: 'missing', path: arg, message: `no documents in folder ${arg} (looked for ${knownExtensions()})` });
-      for (const f of docs) add(displayPath(arg, resolve(cwd, arg), f));
+      for (const f of docs.sort()) add(f);
     } else if (globs().isDynamicPattern(arg)) {
       const files = (await globs().glob(arg, { cwd, onlyFiles: true, ignore: ['**/node_modules/**', '**/.git/**'] })).sort();
       if (files.length === 0) out.push({ kind: 'missing', path: arg, message: `no files match the pattern ${arg}` });
@@ -64,12 +72,11 @@ function displayPath(arg: string, folder: string, abs: string): string {
 }
 
 /**
- * Recursive listing. Symlinked files are followed; symlinked folders are not, so a link loop cannot hang the run.
+ * Recursive listing, as paths shown to the user (`shown` is the folder's, ending in '/' unless empty). Symlinked files are followed; symlinked folders are not, so a link loop cannot hang the run.
  * Dot-files and dot-folders (.git, .manba-baseline.json, .manba-cache) are tools' files, not articles. A folder
  * that cannot be read is reported, never silently left out.
  */
-async function walk(dir: string, problems: { dir: string; message: string }[]): Promise<string[]> {
-  const files: string[] = [];
+async function walk(dir: string, shown: string, problems: { dir: string; message: string }[], files: string[] = []): Promise<string[]> {
   let entries: import('node:fs').Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -80,14 +87,13 @@ async function walk(dir: string, problems: { dir: string; message: string }[]): 
   }
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
-    const path = join(dir, e.name);
     if (e.isDirectory()) {
-      if (!SKIP_DIRS.has(e.name)) files.push(...(await walk(path, problems)));
+      if (!SKIP_DIRS.has(e.name)) await walk(join(dir, e.name), `${shown}${e.name}/`, problems, files);
     } else if (e.isFile()) {
-      files.push(path);
+      files.push(shown + e.name);
     } else if (e.isSymbolicLink()) {
-      const target = await stat(path).catch(() => undefined);
-      if (target?.isFile()) files.push(path);
+      const target = await stat(join(dir, e.name)).catch(() => undefined);
+      if (target?.isFile()) files.push(shown + e.name);
     }
   }
   return files;

@@ -10,7 +10,9 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 const EVERY = 256;
-const START_LIMIT = 24 * 1048576;
+const MB = 1048576;
+/** The old generation may hold this much more than what was live after the last collection. */
+const HEADROOM = 12 * MB;
 
 let collect: (() => void) | undefined | null;
 
@@ -41,11 +43,13 @@ function oldGeneration(): number {
 export function heapKeeper(): () => void {
   const gc = collector();
   let count = 0;
-  let limit = START_LIMIT;
+  let limit = 2 * HEADROOM;
   return () => {
     if (!gc || ++count % EVERY) return;
     if (oldGeneration() < limit) return;
     gc();
-    limit = Math.max(START_LIMIT, oldGeneration() * 2);
+    // Headroom over what is live, not a multiple of it: a run listing 100,000 paths has more live data than one
+    // listing 1,000, not more garbage to allow for.
+    limit = oldGeneration() + HEADROOM;
   };
 }
