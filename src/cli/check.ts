@@ -18,6 +18,7 @@ import { reporterNamed, reporters, type Report, type Reporter } from '../report/
 import { readerForPath, readers } from '../documents/readers/index.js';
 import { availableParallelism } from 'node:os';
 import { prepareRuleSet, workerPool } from '../engine/pool.js';
+import { youngGenerationMayGrow } from '../engine/heap.js';
 import { ruleSetDigests, runEvidence } from '../engine/evidence.js';
 import { Progress } from './progress.js';
 import { openReportStream, writeReportFile, writeReportFileInChunks } from './report-file.js';
@@ -114,6 +115,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   if (timeoutSeconds !== undefined && !(timeoutSeconds > 0)) throw new UsageError(`--timeout takes a number of seconds, not "${opts.timeout}"`);
   const jobsWanted = opts.jobs === undefined ? undefined : Number(opts.jobs);
   if (jobsWanted !== undefined && !(Number.isInteger(jobsWanted) && jobsWanted >= 1)) throw new UsageError(`--jobs takes a whole number of at least 1, not "${opts.jobs}"`);
+  if ((jobsWanted ?? availableParallelism()) < 2) youngGenerationMayGrow(true); // checked in this thread: see heap.ts
   let stdinPath = opts.stdinFilename;
   if (opts.inputFormat) {
     const reader = readers.find((r) => r.format === opts.inputFormat);
@@ -156,7 +158,10 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
     let pool: ReturnType<typeof workerPool> | undefined;
     const checkerFor = (files: number) => {
       // Workers pay off on archives, not on a handful of files, unless --jobs asks for them.
-      if (jobs < 2 || (jobsWanted === undefined && files < WORKERS_FROM)) return undefined;
+      if (jobs < 2 || (jobsWanted === undefined && files < WORKERS_FROM)) {
+        youngGenerationMayGrow(true);
+        return undefined;
+      }
       pool = workerPool(jobs, {
         ...(configFile ? { configFile } : {}),
         cwd: io.cwd,

@@ -1,4 +1,5 @@
 /** The command-line program: commander parses, commands call the library, errors become exit codes. */
+import { youngGenerationMayGrow } from '../engine/heap.js';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, formatProblem } from '../rules/problems.js';
 import { VERSION } from '../version.js';
@@ -54,6 +55,8 @@ function reportOptions(command: Command): Command {
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   let exitCode: number = EXIT.clean;
+  // Only `check` hands documents to workers and keeps the main thread's young generation small (engine/heap.ts).
+  if (argv[0] !== 'check') youngGenerationMayGrow(true);
   const program = new Command('manba')
     .description('Check republished Persian news for source attribution and the Article 74 notice.')
     .version(VERSION, '-v, --version')

@@ -9,10 +9,10 @@
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-const EVERY = 256;
+const EVERY = 128;
 const MB = 1048576;
 /** The old generation may hold this much more than what was live after the last collection. */
-const HEADROOM = 12 * MB;
+const HEADROOM = 6 * MB;
 
 let collect: (() => void) | undefined | null;
 
@@ -52,4 +52,15 @@ export function heapKeeper(): () => void {
     // listing 1,000, not more garbage to allow for.
     limit = oldGeneration() + HEADROOM;
   };
+}
+
+/**
+ * Whether this thread's young generation may grow. The CLI starts with growth off (bin/manba.js): with workers
+ * checking, the main thread only lists files, hands out paths and writes results, yet V8 kept doubling its young
+ * generation up to 32 MB while results waited their turn, a third of a run's memory. V8 reads the flag each
+ * time it would grow the young generation, so it can be turned back on: a run checking in this thread does, as
+ * there the larger young generation is about 10% faster.
+ */
+export function youngGenerationMayGrow(grow: boolean): void {
+  setFlagsFromString(`--semi-space-growth-factor=${grow ? 2 : 1}`);
 }

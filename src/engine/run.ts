@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { discover, type Input } from '../documents/discover.js';
-import { readBytes, readFileSnapshotSync, readLines, type ReadOptions } from '../documents/read.js';
+import { ReadBuffer, readBytes, readFileSnapshotSync, readLines, type ReadOptions } from '../documents/read.js';
 import { readerForPath } from '../documents/readers/index.js';
 import type { ReadResult } from '../documents/model.js';
 import { sha256, type ResultCache } from './cache.js';
@@ -99,6 +99,7 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
     options.onResult?.(r);
   };
   const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const readBuffer = new ReadBuffer();
   const inThread: DocumentChecker = async (path, bytes, settings) => checkRead(engine, readBytes(path, bytes, options.read), settings, sha256(bytes));
   const elsewhere = options.checkerFor?.(fileCount);
   const checker = elsewhere ?? inThread;
@@ -115,7 +116,9 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
     const given = options.bytesOf?.(abs);
     if (given) bytes = given;
     else {
-      const read = readFileSnapshotSync(abs, input.path, maxSize);
+      // Into the run's read buffer: both checkers take what they need of the bytes (decode, digest, a copy for a
+      // worker) when called, before the next file is read.
+      const read = readFileSnapshotSync(abs, input.path, maxSize, readBuffer);
       if (!read.ok) return [problemResult({ path: input.path, ruleId: read.ruleId, message: read.message })];
       bytes = read.bytes;
     }

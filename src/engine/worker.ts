@@ -6,16 +6,20 @@ import { buildRuleSet, loadConfig, type Config, type RuleSet } from '../config/l
 import { compileLoadedRules } from '../rules/load.js';
 import { Registry } from '../sources/registry.js';
 import { pathRules } from '../config/paths.js';
-import { readBytes, readFileSnapshotSync } from '../documents/read.js';
+import { ReadBuffer, readBytes, readFileSnapshotSync } from '../documents/read.js';
 import { Engine, problemResult, type DocumentSettings, type EngineOptions } from './engine.js';
 import type { DocumentResult } from './finding.js';
 import { checkRead, DEFAULT_MAX_FILE_SIZE } from './run.js';
 import { sha256 } from './cache.js';
 import type { WorkerFile, WorkerSetup } from './pool.js';
 import { workerData } from 'node:worker_threads';
-import { heapKeeper } from './heap.js';
+import { heapKeeper, youngGenerationMayGrow } from './heap.js';
 
 const keepHeapSmall = heapKeeper();
+const readBuffer = new ReadBuffer();
+// Starting a worker thread resets V8's flags for the whole process, the main thread's too: set again here what the
+// main thread set before it started workers (the young generation does not grow: see heap.ts).
+youngGenerationMayGrow(false);
 
 let ready: Promise<{ engine: Engine; settingsFor: (p: string) => DocumentSettings | undefined }> | undefined;
 
@@ -36,7 +40,8 @@ function setup(s: WorkerSetup) {
 function one(s: WorkerSetup, engine: Engine, settingsFor: (p: string) => DocumentSettings | undefined, file: WorkerFile): DocumentResult[] {
   let bytes = file.bytes;
   if (!bytes) {
-    const read = readFileSnapshotSync(file.absolute!, file.path, s.maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
+    // Checked before the next file is read: the bytes may live in the thread's read buffer.
+    const read = readFileSnapshotSync(file.absolute!, file.path, s.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, readBuffer);
     if (!read.ok) return [problemResult({ path: file.path, ruleId: read.ruleId, message: read.message })];
     bytes = read.bytes;
   }
