@@ -10,7 +10,7 @@ import { ReadBuffer, readBytes, readFileSnapshotSync, readLines, type ReadOption
 import { readerForPath } from '../documents/readers/index.js';
 import type { ReadResult } from '../documents/model.js';
 import { sha256, type ResultCache } from './cache.js';
-import { heapKeeper } from './heap.js';
+import { collectGarbage, heapKeeper } from './heap.js';
 import { problemResult, type DocumentSettings, type Engine } from './engine.js';
 import type { DocumentResult } from './finding.js';
 
@@ -67,6 +67,8 @@ export interface RunOutcome {
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024;
+/** Past this many files, the listing's garbage is collected before checking starts (see collectGarbage). */
+const LARGE_LISTING = 5000;
 
 
 /** Which shard (0-based) a path belongs to: a hash of the path, so every machine agrees without talking. */
@@ -87,7 +89,9 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
     if (verdict !== true) skipped.push({ path: input.path, reason: verdict });
     return verdict === true;
   });
-  const fileCount = inputs.filter((i) => i.kind === 'file').length;
+  let fileCount = 0;
+  for (const input of inputs) if (input.kind === 'file') fileCount++;
+  if (fileCount > LARGE_LISTING) collectGarbage();
   options.onTotal?.(fileCount);
   const keep = options.keepResults ?? true;
   const results: DocumentResult[] = [];
@@ -141,6 +145,7 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   // Files are read synchronously, so a run in this thread would never return to the event loop: it does every
   // few milliseconds, so Ctrl-C, progress and output streams are served.
   let yielded = performance.now();
+  let ahead = 0;
   for (let k = 0; k < inputs.length; k++) {
     if (performance.now() - yielded > 20) {
       await new Promise<void>((r) => setImmediate(r));
@@ -150,11 +155,12 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
       interrupted = true;
       break;
     }
-    for (let a = k; a < Math.min(inputs.length, k + window); a++) {
-      const next = inputs[a]!;
-      if (!pending.has(a) && next.kind === 'file' && !streamed(next)) pending.set(a, start(next));
+    // Start what has come into the window; each input is looked at once.
+    for (; ahead < Math.min(inputs.length, k + window); ahead++) {
+      const next = inputs.at(ahead);
+      if (next.kind === 'file' && !streamed(next)) pending.set(ahead, start(next));
     }
-    const input = inputs[k]!;
+    const input = inputs.at(k);
     if (input.kind === 'missing') {
       missing.push(input.message);
       emit(problemResult({ path: input.path, ruleId: 'input/not-found', message: input.message }));

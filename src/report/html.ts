@@ -1,7 +1,7 @@
 import { skeletonOf } from '../text/fold.js';
 import { createHash } from 'node:crypto';
 import type { Lang } from '../rules/types.js';
-import type { Suppression } from '../engine/finding.js';
+import type { DocumentResult, Suppression } from '../engine/finding.js';
 import type { Report, Reporter, ReporterOptions, SinceLast } from './types.js';
 
 /**
@@ -550,166 +550,193 @@ export const htmlReporter: Reporter = {
   name: 'html',
   description: 'One self-contained HTML page for audits: charts, a filterable table of documents, evidence (Persian, with English).',
   format(report: Report, options: ReporterOptions): string {
-    const lang: Lang = (options as ReporterOptions & { lang?: unknown }).lang === 'en' ? 'en' : 'fa';
-
-    // Strings are interned: the same messages and evidence recur across an archive.
-    const str: string[] = [];
-    const strAt = new Map<string, number>();
-    const intern = (s: string | undefined): number => {
-      if (s === undefined) return -1;
-      let i = strAt.get(s);
-      if (i === undefined) strAt.set(s, (i = str.push(s) - 1));
-      return i;
-    };
-    const rules: string[] = [];
-    const ruleAt = new Map<string, number>();
-    const ruleTally: [rule: number, errors: number, warnings: number, documents: number][] = [];
-    const ruleLastDoc: number[] = [];
-    const outlets: { id: string; name: string }[] = [];
-    const outletAt = new Map<string, number>();
-    const sites: string[] = [];
-    const siteAt = new Map<string, number>();
-    const outletTally = new Map<number, Tally>();
-    const siteTally = new Map<number, Tally>();
-    const tally = (m: Map<number, Tally>, key: number, bad: boolean, e: number, w: number) => {
-      let t = m.get(key);
-      if (!t) m.set(key, (t = [key, 0, 0, 0, 0]));
-      t[1]++;
-      if (bad) t[2]++;
-      t[3] += e;
-      t[4] += w;
-    };
-
-    let failingDocs = 0;
-    let suppressed = 0;
-    const docs: unknown[] = new Array(report.documents.length);
-    for (let i = 0; i < report.documents.length; i++) {
-      const d = report.documents[i]!;
-      let errors = 0;
-      let warnings = 0;
-      const findings: number[][] = new Array(d.findings.length);
-      for (let k = 0; k < d.findings.length; k++) {
-        const f = d.findings[k]!;
-        let r = ruleAt.get(f.ruleId);
-        if (r === undefined) {
-          ruleAt.set(f.ruleId, (r = rules.push(f.ruleId) - 1));
-          ruleTally.push([r, 0, 0, 0]);
-          ruleLastDoc.push(-1);
-        }
-        const isError = f.severity === 'error';
-        // As summarize() counts: a finding with suppressions does not count.
-        if (f.suppressions) suppressed++;
-        else {
-          const t = ruleTally[r]!;
-          if (isError) {
-            errors++;
-            t[1]++;
-          } else {
-            warnings++;
-            t[2]++;
-          }
-          if (ruleLastDoc[r] !== i) {
-            ruleLastDoc[r] = i;
-            t[3]++;
-          }
-        }
-        findings[k] = [
-          r,
-          isError ? 1 : 0,
-          f.line,
-          f.column,
-          intern(f.messages?.fa ?? f.message),
-          intern(f.messages?.en ?? f.message),
-          intern(f.evidence?.expected),
-          intern(f.evidence?.found),
-          f.suppressions ? intern(f.suppressions.map(suppressionText).join('; ')) : -1,
-          f.suppressions?.some((x) => x.kind === 'external') ? 1 : 0,
-          // The text a fix writes, shown beside the evidence (as the file writes it: markup and escapes included).
-          f.fix ? intern(f.fix.text.trim()) : -1,
-          f.fix?.suggestion ? 1 : 0,
-        ];
-      }
-      const facts = d.facts;
-      const attributed = facts?.attribution?.outlet;
-      const declared = attributed ? undefined : facts?.declared?.[0];
-      const outletId = attributed ?? declared?.outlet;
-      let outlet = -1;
-      if (outletId) {
-        let o = outletAt.get(outletId);
-        if (o === undefined) outletAt.set(outletId, (o = outlets.push({ id: outletId, name: (attributed ? facts?.attribution?.source : declared?.name) ?? '' }) - 1));
-        outlet = o;
-      }
-      const siteName = facts?.attribution?.site;
-      let site = -1;
-      if (siteName) {
-        // «تیترآنلاین» and «تيترآنلاين» are one site: group by the folded name, show the first spelling seen.
-        const key = skeletonOf(siteName);
-        let s = siteAt.get(key);
-        if (s === undefined) siteAt.set(key, (s = sites.push(siteName) - 1));
-        site = s;
-      }
-      const bad = errors + warnings > 0;
-      if (bad) failingDocs++;
-      tally(outletTally, outlet, bad, errors, warnings);
-      tally(siteTally, site, bad, errors, warnings);
-      // A page from the web: when it was fetched, its HTTP status, the URL it came from, its WARC record.
-      const got = d.retrieval;
-      const retrieved = got ? [got.fetchedAt, got.status ? `HTTP ${got.status}` : '', got.finalUrl !== got.url ? got.finalUrl : '', got.warcRecordId ?? ''] : 0;
-      docs[i] = [d.path, outlet, site, facts?.bylineDate?.jalali ?? '', errors, warnings, findings, retrieved];
-    }
-
-    const byCount = (a: Tally, b: Tally) => b[1] - a[1] || b[2] - a[2] || a[0] - b[0];
-    const { documents, errors, warnings } = report.summary;
-    const data = {
-      v: 1,
-      lang,
-      tool: report.tool,
-      i18n: HTML_STRINGS,
-      summary: { documents, errors, warnings, failing: failingDocs, passed: documents - failingDocs, suppressed },
-      rules,
-      outlets,
-      sites,
-      byRule: ruleTally.filter((t) => t[1] + t[2] > 0).sort((a, b) => b[1] + b[2] - (a[1] + a[2]) || a[0] - b[0]),
-      byOutlet: [...outletTally.values()].sort(byCount),
-      bySite: [...siteTally.values()].sort(byCount),
-      str,
-      docs,
-    };
-
-    const s = (key: keyof typeof HTML_STRINGS) => escapeHtml(HTML_STRINGS[key][lang]);
-    const h2 = (key: keyof typeof HTML_STRINGS) => `<h2 data-i18n="${key}">${s(key)}</h2>`;
-    const aggregate = (id: string, key: keyof typeof HTML_STRINGS) =>
-      `<section id="by-${id}">${h2(key)}<div class="agg"><div id="chart-${id}"></div><div class="tablewrap" id="table-${id}"></div></div></section>`;
-    return [
-      pageHead(lang, CSP, report.tool, `${s('title')} — ${escapeHtml(report.tool.name)}`),
-      `<header><h1 data-i18n="title">${s('title')}</h1><p class="meta" id="meta"></p>`,
-      `<button type="button" id="lang-toggle" data-i18n="toggle" data-i18n-label="toggleLabel" aria-label="${s('toggleLabel')}">${s('toggle')}</button></header>\n`,
-      `<noscript><p>${escapeHtml(HTML_STRINGS.noscript.fa)} — <span lang="en" dir="ltr">${escapeHtml(HTML_STRINGS.noscript.en)}</span></p></noscript>\n`,
-      '<main>\n',
-      `<section id="summary">${h2('summary')}<div class="cards" id="cards"></div></section>\n`,
-      aggregate('rule', 'byRule'),
-      '\n',
-      aggregate('outlet', 'byOutlet'),
-      '\n',
-      aggregate('site', 'bySite'),
-      '\n',
-      report.sinceLast ? sinceLastSection(report.sinceLast, lang) : '',
-      `<section id="documents">${h2('documentsTable')}<div class="controls">`,
-      `<label><span data-i18n="search">${s('search')}</span><input type="search" id="f-q" autocomplete="off" data-i18n-placeholder="searchPlaceholder" placeholder="${s('searchPlaceholder')}"></label>`,
-      `<label><span data-i18n="ruleFilter">${s('ruleFilter')}</span><select id="f-rule"></select></label>`,
-      `<label><span data-i18n="severityFilter">${s('severityFilter')}</span><select id="f-sev"></select></label></div>`,
-      `<p class="note" data-i18n="sortHint">${s('sortHint')}</p><p class="status" id="doc-status" aria-live="polite"></p>`,
-      '<div class="tablewrap"><table id="doc-table"><thead><tr id="doc-head"></tr></thead><tbody id="doc-body"></tbody></table></div>',
-      '<div class="pager" id="doc-pager"></div></section>\n',
-      `<section id="evidence">${h2('evidence')}<p class="note" data-i18n="evidenceNote">${s('evidenceNote')}</p>`,
-      '<p class="status" id="ev-status"></p><div id="ev-list"></div><div class="pager" id="ev-pager"></div></section>\n',
-      '</main>\n',
-      `<script type="application/json" id="manba-data">${jsonForScript(data)}</script>\n`,
-      `<script>${CLIENT}</script>\n`,
-      '</body>\n</html>\n',
-    ].join('');
+    return [...htmlChunks(report, options)].join('');
   },
+  chunks: htmlChunks,
 };
+
+/**
+ * The page in pieces. Two passes over the documents (which a large run reads back from its result store): the
+ * first counts what the charts and tables need, the second writes one row of the page's data per document as it
+ * goes. So the page of a 100,000-document audit is never held whole, nor its rows: the strings table, which the
+ * rows point into, comes after them.
+ */
+function* htmlChunks(report: Report, options: ReporterOptions): Generator<string> {
+  const lang: Lang = (options as ReporterOptions & { lang?: unknown }).lang === 'en' ? 'en' : 'fa';
+  const rules: string[] = [];
+  const ruleAt = new Map<string, number>();
+  const ruleTally: [rule: number, errors: number, warnings: number, documents: number][] = [];
+  const outlets: { id: string; name: string }[] = [];
+  const outletAt = new Map<string, number>();
+  const sites: string[] = [];
+  const siteAt = new Map<string, number>();
+  const outletTally = new Map<number, Tally>();
+  const siteTally = new Map<number, Tally>();
+  const tally = (m: Map<number, Tally>, key: number, bad: boolean, e: number, w: number) => {
+    let t = m.get(key);
+    if (!t) m.set(key, (t = [key, 0, 0, 0, 0]));
+    t[1]++;
+    if (bad) t[2]++;
+    t[3] += e;
+    t[4] += w;
+  };
+  const ruleOf = (id: string): number => {
+    let r = ruleAt.get(id);
+    if (r === undefined) {
+      ruleAt.set(id, (r = rules.push(id) - 1));
+      ruleTally.push([r, 0, 0, 0]);
+    }
+    return r;
+  };
+  /** The outlet a document is grouped under (attributed, else declared), and its site, as indices. */
+  const groupsOf = (d: DocumentResult): { outlet: number; site: number } => {
+    const facts = d.facts;
+    const attributed = facts?.attribution?.outlet;
+    const declared = attributed ? undefined : facts?.declared?.[0];
+    const outletId = attributed ?? declared?.outlet;
+    let outlet = -1;
+    if (outletId) {
+      let o = outletAt.get(outletId);
+      if (o === undefined) outletAt.set(outletId, (o = outlets.push({ id: outletId, name: (attributed ? facts?.attribution?.source : declared?.name) ?? '' }) - 1));
+      outlet = o;
+    }
+    const siteName = facts?.attribution?.site;
+    let site = -1;
+    if (siteName) {
+      // «تیترآنلاین» and «تيترآنلاين» are one site: group by the folded name, show the first spelling seen.
+      const key = skeletonOf(siteName);
+      let s = siteAt.get(key);
+      if (s === undefined) siteAt.set(key, (s = sites.push(siteName) - 1));
+      site = s;
+    }
+    return { outlet, site };
+  };
+
+  // First pass: the totals.
+  let failingDocs = 0;
+  let suppressed = 0;
+  for (const d of report.documents) {
+    let errors = 0;
+    let warnings = 0;
+    const counted = new Set<number>();
+    for (const f of d.findings) {
+      const r = ruleOf(f.ruleId);
+      // As summarize() counts: a finding with suppressions does not count.
+      if (f.suppressions) {
+        suppressed++;
+        continue;
+      }
+      const t = ruleTally[r]!;
+      if (f.severity === 'error') {
+        errors++;
+        t[1]++;
+      } else {
+        warnings++;
+        t[2]++;
+      }
+      if (!counted.has(r)) {
+        counted.add(r);
+        t[3]++;
+      }
+    }
+    const { outlet, site } = groupsOf(d);
+    const bad = errors + warnings > 0;
+    if (bad) failingDocs++;
+    tally(outletTally, outlet, bad, errors, warnings);
+    tally(siteTally, site, bad, errors, warnings);
+  }
+
+  const byCount = (a: Tally, b: Tally) => b[1] - a[1] || b[2] - a[2] || a[0] - b[0];
+  const { documents, errors, warnings } = report.summary;
+  const head = {
+    v: 1,
+    lang,
+    tool: report.tool,
+    i18n: HTML_STRINGS,
+    summary: { documents, errors, warnings, failing: failingDocs, passed: documents - failingDocs, suppressed },
+    rules,
+    outlets,
+    sites,
+    byRule: ruleTally.filter((t) => t[1] + t[2] > 0).sort((a, b) => b[1] + b[2] - (a[1] + a[2]) || a[0] - b[0]),
+    byOutlet: [...outletTally.values()].sort(byCount),
+    bySite: [...siteTally.values()].sort(byCount),
+  };
+
+  const s = (key: keyof typeof HTML_STRINGS) => escapeHtml(HTML_STRINGS[key][lang]);
+  const h2 = (key: keyof typeof HTML_STRINGS) => `<h2 data-i18n="${key}">${s(key)}</h2>`;
+  const aggregate = (id: string, key: keyof typeof HTML_STRINGS) =>
+    `<section id="by-${id}">${h2(key)}<div class="agg"><div id="chart-${id}"></div><div class="tablewrap" id="table-${id}"></div></div></section>`;
+  yield [
+    pageHead(lang, CSP, report.tool, `${s('title')} — ${escapeHtml(report.tool.name)}`),
+    `<header><h1 data-i18n="title">${s('title')}</h1><p class="meta" id="meta"></p>`,
+    `<button type="button" id="lang-toggle" data-i18n="toggle" data-i18n-label="toggleLabel" aria-label="${s('toggleLabel')}">${s('toggle')}</button></header>\n`,
+    `<noscript><p>${escapeHtml(HTML_STRINGS.noscript.fa)} — <span lang="en" dir="ltr">${escapeHtml(HTML_STRINGS.noscript.en)}</span></p></noscript>\n`,
+    '<main>\n',
+    `<section id="summary">${h2('summary')}<div class="cards" id="cards"></div></section>\n`,
+    aggregate('rule', 'byRule'),
+    '\n',
+    aggregate('outlet', 'byOutlet'),
+    '\n',
+    aggregate('site', 'bySite'),
+    '\n',
+    report.sinceLast ? sinceLastSection(report.sinceLast, lang) : '',
+    `<section id="documents">${h2('documentsTable')}<div class="controls">`,
+    `<label><span data-i18n="search">${s('search')}</span><input type="search" id="f-q" autocomplete="off" data-i18n-placeholder="searchPlaceholder" placeholder="${s('searchPlaceholder')}"></label>`,
+    `<label><span data-i18n="ruleFilter">${s('ruleFilter')}</span><select id="f-rule"></select></label>`,
+    `<label><span data-i18n="severityFilter">${s('severityFilter')}</span><select id="f-sev"></select></label></div>`,
+    `<p class="note" data-i18n="sortHint">${s('sortHint')}</p><p class="status" id="doc-status" aria-live="polite"></p>`,
+    '<div class="tablewrap"><table id="doc-table"><thead><tr id="doc-head"></tr></thead><tbody id="doc-body"></tbody></table></div>',
+    '<div class="pager" id="doc-pager"></div></section>\n',
+    `<section id="evidence">${h2('evidence')}<p class="note" data-i18n="evidenceNote">${s('evidenceNote')}</p>`,
+    '<p class="status" id="ev-status"></p><div id="ev-list"></div><div class="pager" id="ev-pager"></div></section>\n',
+    '</main>\n',
+    // The data object, written open: its rows follow one by one, then the strings they point into.
+    `<script type="application/json" id="manba-data">${jsonForScript(head).slice(0, -1)},"docs":[`,
+  ].join('');
+
+  // Second pass: a row per document. Strings are interned: the same messages and evidence recur across an archive.
+  const str: string[] = [];
+  const strAt = new Map<string, number>();
+  const intern = (x: string | undefined): number => {
+    if (x === undefined) return -1;
+    let k = strAt.get(x);
+    if (k === undefined) strAt.set(x, (k = str.push(x) - 1));
+    return k;
+  };
+  let i = 0;
+  for (const d of report.documents) {
+    let errors = 0;
+    let warnings = 0;
+    const findings = d.findings.map((f) => {
+      const isError = f.severity === 'error';
+      if (!f.suppressions) {
+        if (isError) errors++;
+        else warnings++;
+      }
+      return [
+        ruleAt.get(f.ruleId)!,
+        isError ? 1 : 0,
+        f.line,
+        f.column,
+        intern(f.messages?.fa ?? f.message),
+        intern(f.messages?.en ?? f.message),
+        intern(f.evidence?.expected),
+        intern(f.evidence?.found),
+        f.suppressions ? intern(f.suppressions.map(suppressionText).join('; ')) : -1,
+        f.suppressions?.some((x) => x.kind === 'external') ? 1 : 0,
+        // The text a fix writes, shown beside the evidence (as the file writes it: markup and escapes included).
+        f.fix ? intern(f.fix.text.trim()) : -1,
+        f.fix?.suggestion ? 1 : 0,
+      ];
+    });
+    const { outlet, site } = groupsOf(d);
+    // A page from the web: when it was fetched, its HTTP status, the URL it came from, its WARC record.
+    const got = d.retrieval;
+    const retrieved = got ? [got.fetchedAt, got.status ? `HTTP ${got.status}` : '', got.finalUrl !== got.url ? got.finalUrl : '', got.warcRecordId ?? ''] : 0;
+    yield (i++ ? ',' : '') + jsonForScript([d.path, outlet, site, d.facts?.bylineDate?.jalali ?? '', errors, warnings, findings, retrieved]);
+  }
+  yield `],"str":${jsonForScript(str)}}</script>\n<script>${CLIENT}</script>\n</body>\n</html>\n`;
+}
 
 /** Rows shown per list in the since-the-last-audit section; the rest is counted (history diff has them all). */
 const SINCE_LAST_ROWS = 500;
