@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decode } from '../src/documents/decode.js';
+import { decode, validUtf8ToString } from '../src/documents/decode.js';
 import type { ReadResult } from '../src/documents/model.js';
 import { readBytes } from '../src/documents/read.js';
 import { readers } from '../src/documents/readers/index.js';
@@ -244,5 +244,28 @@ describe(`fuzzing folding (seed ${SEED})`, () => {
 
   it('mutated real articles', () => {
     fc.assert(fc.property(article, fc.array(mutation, { maxLength: 10 }), (a, ms) => checkFold(mutate(a, ms))), PARAMS);
+  });
+});
+
+describe(`decoding valid UTF-8 (seed ${SEED})`, () => {
+  // validUtf8ToString skips the checks isUtf8 made: on any valid UTF-8 it must give exactly what V8's decoder gives.
+  it('random text of every width (ASCII, Persian, three-byte, beyond the BMP) decodes as Buffer#toString does', () => {
+    const text = fc.string({ unit: fc.oneof(fc.constantFrom('a', ' ', '\n', 'ی', 'ك', '۷', '\u200c', '€', '😀'), fc.constantFrom(...'منبع خبر ایرنا'.split('')), fc.integer({ min: 0, max: 0x10ffff }).filter((c) => c < 0xd800 || c > 0xdfff).map((c) => String.fromCodePoint(c))), maxLength: 400 });
+    fc.assert(
+      fc.property(text, (t) => {
+        const bytes = Buffer.from(t, 'utf8');
+        expect(validUtf8ToString(bytes)).toBe(bytes.toString('utf8'));
+      }),
+      { ...PARAMS, numRuns: Math.max(RUNS, 200) },
+    );
+  });
+
+  it('every corpus article, and one over the reused buffer (1 MB)', () => {
+    for (const a of articles) expect(validUtf8ToString(Buffer.from(a))).toBe(a);
+    const large = reference().repeat(Math.ceil(1.2e6 / Buffer.byteLength(reference())));
+    expect(validUtf8ToString(Buffer.from(large))).toBe(large);
+    // A slice of a larger buffer (a file read into the run's read buffer) decodes only its own bytes.
+    const inside = Buffer.from(`xx${reference()}yy`).subarray(2, 2 + Buffer.byteLength(reference()));
+    expect(validUtf8ToString(inside)).toBe(reference());
   });
 });

