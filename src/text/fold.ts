@@ -356,12 +356,25 @@ function decodeUnits(units: Uint16Array, len: number): string {
   return Buffer.from(units.buffer, units.byteOffset, len * 2).toString('utf16le');
 }
 
-/** Fold a short string (a name, a template word) without keeping the map. */
-export function fold(s: string): string {
-  return foldText(s).text.trim();
+/**
+ * Answers for short strings, which recur document after document (an outlet's name, the site a notice names): a
+ * small memo, emptied when full, so an archive's thousand different names cannot grow it.
+ */
+function memoized(compute: (s: string) => string): (s: string) => string {
+  const memo = new Map<string, string>();
+  return (s) => {
+    if (s.length > 200) return compute(s);
+    let v = memo.get(s);
+    if (v === undefined) {
+      if (memo.size >= 1024) memo.clear();
+      memo.set(s, (v = compute(s)));
+    }
+    return v;
+  };
 }
 
+/** Fold a short string (a name, a template word) without keeping the map. */
+export const fold: (s: string) => string = memoized((s) => foldText(s).text.trim());
+
 /** The skeleton of a short string: what two names must share to be the same name. */
-export function skeletonOf(s: string): string {
-  return foldText(s).skeleton.text;
-}
+export const skeletonOf: (s: string) => string = memoized((s) => foldText(s).skeleton.text);
