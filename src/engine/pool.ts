@@ -82,7 +82,7 @@ export function workerPool(jobs: number, setup: WorkerSetup, limits: { timeoutMs
     const timer = setTimeout(() => limit.abort(new DOMException('the batch took too long', 'TimeoutError')), timeoutMs);
     timer.unref();
     const transfer = files.flatMap((f) => (f.bytes ? [f.bytes.buffer as ArrayBuffer] : []));
-    return (pool.run({ files }, { transferList: transfer, signal: limit.signal }) as Promise<DocumentResult[][]>).finally(() => clearTimeout(timer));
+    return (pool.run({ files }, { transferList: transfer, signal: limit.signal }) as Promise<string>).then((json) => JSON.parse(json) as DocumentResult[][]).finally(() => clearTimeout(timer));
   };
   /**
    * A batch whose worker crashed or ran out of time is retried one document at a time, so the culprit is found

@@ -58,8 +58,12 @@ function testFault(file: WorkerFile): void {
   if (kind === 'hang') for (;;);
 }
 
-/** A batch of files; the setup came once, as the worker's workerData, not with every batch. */
-export default async function checkFiles(task: { files: WorkerFile[] }): Promise<DocumentResult[][]> {
+/**
+ * A batch of files; the setup came once, as the worker's workerData, not with every batch. The results go back as
+ * one JSON string: the main thread parses it faster than it deserializes a structured clone of as many small objects
+ * (about 5% of a `--jobs 2` run's wall time), and the main thread is what a parallel run waits on.
+ */
+export default async function checkFiles(task: { files: WorkerFile[] }): Promise<string> {
   const s = workerData as WorkerSetup;
   const { engine, settingsFor } = await setup(s);
   for (const f of task.files) testFault(f);
@@ -68,5 +72,5 @@ export default async function checkFiles(task: { files: WorkerFile[] }): Promise
     out.push(one(s, engine, settingsFor, f));
     keepHeapSmall();
   }
-  return out;
+  return JSON.stringify(out);
 }
