@@ -9,10 +9,26 @@
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-const EVERY = 128;
 const MB = 1048576;
-/** The old generation may hold this much more than what was live after the last collection. */
-const HEADROOM = 6 * MB;
+
+/** How often a thread looks at its heap (every so many documents), and how much over what is live it allows. */
+export interface HeapPolicy {
+  every: number;
+  headroom: number;
+}
+
+/**
+ * A thread that checks documents. A forced collection is a full, synchronous one: looking every 128 documents with
+ * 6 MB of headroom, the workers of a --jobs 2 run collected after nearly every look and spent about a fifth of their
+ * time on it (20,000 files: 9.1 s against 7.0 s, at the same peak RSS; --jobs 1: 9.2 s against 8.2 s).
+ */
+export const CHECKING: HeapPolicy = { every: 1024, headroom: 8 * MB };
+
+/**
+ * The main thread while workers check: it allocates little, and a collection there costs the workers nothing, so it
+ * keeps its heap tight.
+ */
+export const COORDINATING: HeapPolicy = { every: 128, headroom: 4 * MB };
 
 let collect: (() => void) | undefined | null;
 
@@ -48,17 +64,17 @@ export function collectGarbage(): void {
 }
 
 /** A function to call once per document; now and then it collects garbage if the heap has grown. */
-export function heapKeeper(): () => void {
+export function heapKeeper(policy: HeapPolicy = CHECKING): () => void {
   const gc = collector();
   let count = 0;
-  let limit = 2 * HEADROOM;
+  let limit = 2 * policy.headroom;
   return () => {
-    if (!gc || ++count % EVERY) return;
+    if (!gc || ++count % policy.every) return;
     if (oldGeneration() < limit) return;
     gc();
     // Headroom over what is live, not a multiple of it: a run listing 100,000 paths has more live data than one
     // listing 1,000, not more garbage to allow for.
-    limit = oldGeneration() + HEADROOM;
+    limit = oldGeneration() + policy.headroom;
   };
 }
 

@@ -10,7 +10,7 @@ import { ReadBuffer, readBytes, readFileSnapshotSync, readLines, type ReadOption
 import { readerForPath } from '../documents/readers/index.js';
 import type { ReadResult } from '../documents/model.js';
 import { sha256, type ResultCache } from './cache.js';
-import { collectGarbage, heapKeeper } from './heap.js';
+import { CHECKING, collectGarbage, COORDINATING, heapKeeper } from './heap.js';
 import { problemResult, type DocumentSettings, type Engine } from './engine.js';
 import type { DocumentResult } from './finding.js';
 
@@ -96,7 +96,9 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   const keep = options.keepResults ?? true;
   const results: DocumentResult[] = [];
   const missing: string[] = [];
-  const keepHeapSmall = heapKeeper();
+  const elsewhere = options.checkerFor?.(fileCount);
+  // The thread that checks keeps a looser watch on its heap than one that only hands documents out (heap.ts).
+  const keepHeapSmall = heapKeeper(elsewhere ? COORDINATING : CHECKING);
   const emit = (r: DocumentResult) => {
     keepHeapSmall();
     if (keep) results.push(r);
@@ -105,7 +107,6 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const readBuffer = new ReadBuffer();
   const inThread: DocumentChecker = async (path, bytes, settings) => checkRead(engine, readBytes(path, bytes, options.read), settings, sha256(bytes));
-  const elsewhere = options.checkerFor?.(fileCount);
   const checker = elsewhere ?? inThread;
 
   /** Start one input: read it, take it from the cache or check it. Streams and stdin are handled in order instead. */
