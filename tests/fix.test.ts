@@ -401,6 +401,29 @@ describe('reports carry the fix', () => {
 });
 
 describe('fixText (library)', () => {
+  // BesMark's wording (docs/writing-rules.md): «پایگاه حاضر» stands where «سایت {site}» goes. The alignment puts
+  // those words in the site slot, but they name no site: a fix must not write «سایت پایگاه حاضر».
+  const besmark = () => {
+    const lines = readFileSync(`${ROOT}examples/pass-reference-titronline-irna.txt`, 'utf8').split('\n');
+    lines[22] = 'منبع: ایرنا';
+    lines[23] = 'با استناد به ماده ۷۴ قانون تجارت الکترونیک مصوب ۱۳۸۲/۱۰/۱۷ مجلس شورای اسلامی و با عنایت به اینکه پایگاه حاضر، مصداق بستر مبادلات الکترونیکی متنی، صوتی و تصویر است، مسئولیت نقض حقوق تصریح شده مولفان در قانون فوق از قبیل تکثیر، اجرا و توزیع و یا هر گونه محتوی خلاف قوانین جمهوری اسلامی ایران بر عهده منبع خبر و کاربران است.';
+    return lines.join('\n');
+  };
+
+  it('a notice whose site words were altered is not rewritten with them as the site: no fix without a known site', async () => {
+    const r = await fixText(besmark());
+    expect(r.fixes).toEqual([]);
+    expect(r.remaining.map((f) => `${f.ruleId} ${f.line}:${f.column}`)).toEqual(['notice/altered 24:98', 'notice/altered 24:154', 'notice/altered 24:199', 'notice/altered 24:245', 'notice/altered 24:271']);
+    for (const f of r.remaining) expect(f.message).toContain('Not fixable automatically: the publishing site is not known');
+  });
+
+  it('with the publishing site given, the same notice is rewritten naming it', async () => {
+    const r = await fixText(besmark(), { site: 'تیترآنلاین' });
+    expect(r.remaining).toEqual([]);
+    expect(r.text.split('\n')[23]).toBe(CANONICAL);
+  });
+
+
   it('returns the fixed text and the fixes applied', async () => {
     const r = await fixText(readFileSync(`${ROOT}examples/fail-notice-altered-article.txt`, 'utf8'));
     expect(r.text).toBe(readFileSync(`${ROOT}examples/pass-reference-titronline-irna.txt`, 'utf8'));

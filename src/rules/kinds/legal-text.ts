@@ -183,9 +183,12 @@ export const legalText: RuleKind<Options> = {
         ctx.facts.notice = { start: located.start, end: located.end, inFooter: inTheFooter, ...(captured?.text ? { site: captured.text } : {}) };
         // The whole notice replaced by the canonical text, keeping the site it names when that site is right.
         const replaceEnd = closingPunctuation(doc.text, located.core.end);
+        // What an altered copy holds where the site goes is a site's name only when no difference touches it: in
+        // «…به اینکه پایگاه حاضر، مصداق…» («سایت» missing) it is «پایگاه حاضر», which names no site.
+        const siteStands = !!captured && !located.differences.some((d) => d.start <= captured.end && d.end >= captured.start);
         const rewrite = (): FixProposal | NoFix => {
           const expected = publishing();
-          const keep = captured?.text && (!expected || skeletonOf(captured.text) === siteSkeleton(expected)) ? captured.text : undefined;
+          const keep = captured?.text && (expected ? skeletonOf(captured.text) === siteSkeleton(expected) : siteStands) ? captured.text : undefined;
           const site = keep ?? expected;
           if (siteSlot && !site) return NO_SITE;
           const fillers: Record<string, string | undefined> = Object.fromEntries(Object.entries(located.captures).map(([k, v]) => [k, v.text]));
