@@ -126,9 +126,14 @@ export function openLedger(file: string, options: { create?: boolean; upTo?: num
 
 function migrate(db: Db, file: string, target: number): void {
   const version = () => db.pragma('user_version', { simple: true }) as number;
-  const appId = db.pragma('application_id', { simple: true }) as number;
-  const tables = (db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get() as { n: number }).n;
-  if (appId !== APPLICATION_ID && (appId !== 0 || tables > 0 || version() !== 0)) {
+  // One snapshot for the three: read one by one, a run opening the file while another created its tables could see
+  // no application id yet and the tables already there, and take manba's own new file for another program's.
+  const { appId, tables, first } = db.transaction(() => ({
+    appId: db.pragma('application_id', { simple: true }) as number,
+    tables: (db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get() as { n: number }).n,
+    first: version(),
+  }))();
+  if (appId !== APPLICATION_ID && (appId !== 0 || tables > 0 || first !== 0)) {
     throw new LedgerError(`${file}: not a manba audit database (a SQLite file of another program); give a new file or one made by manba check --record`);
   }
   if (version() > SCHEMA_VERSION) {
