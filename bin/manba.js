@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// The young generation starts small and grows only where a run checks documents in this thread: see
-// src/engine/heap.ts. Set before the CLI loads, as loading it already grew the young generation.
+// How V8 manages the heap of a long run (see src/engine/heap.ts): the young generation starts small and grows only
+// where a run checks documents in this thread, and the old generation grows little past what is live. Set before
+// the CLI loads, as loading it already grew the young generation.
 import { setFlagsFromString } from 'node:v8';
 
 setFlagsFromString('--semi-space-growth-factor=1');
+const { oldGenerationGrowsSlowly } = await import('../dist/engine/heap.js');
+oldGenerationGrowsSlowly();
 await import('../dist/cli/main.js');

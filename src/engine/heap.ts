@@ -2,33 +2,32 @@
  * Flat memory over a long run without asking the user for a heap cap. V8 sizes its heap for the machine: on a
  * large one, results and texts that lived a little while (queued for a worker, waiting for their turn in the
  * report) are promoted to the old generation and then pile up there as garbage, a hundred MB and more, before the
- * first full collection. Every so many documents this looks at the heap, and when it has grown past a limit it
- * asks for a full collection; the limit follows what is really live, so a run whose live data is large does not
- * collect over and over.
+ * first full collection. The CLI therefore tells V8 to let the old generation grow only a little past what the last
+ * full collection found live (V8's own full collections, started by V8's own schedule), and keeps the young
+ * generation of a thread that only hands out work small.
+ *
+ * Forcing full collections from JavaScript (`gc()` every so many documents, what manba did before) kept memory as
+ * flat, but a forced collection throws away the optimized code of every hot function ("weak objects"): each one
+ * cost the next second of the run in unoptimized code and recompilation, about a fifth of the CPU time of a run.
  */
-import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-const MB = 1048576;
+/**
+ * How far past what was live after the last full collection the old generation may grow before the next one (V8's
+ * --heap-growing-percent; V8 still allows at least a few MB). With V8's default, chosen for the machine's memory, a
+ * --jobs 2 run over 100,000 files peaked near 200 MiB; with 10 at about 145 MiB, and faster than with forced
+ * collections.
+ */
+export const OLD_GENERATION_GROWTH_PERCENT = 10;
 
-/** How often a thread looks at its heap (every so many documents), and how much over what is live it allows. */
-export interface HeapPolicy {
-  every: number;
-  headroom: number;
+/**
+ * Set V8's old-generation growth for the whole process. V8 reads the flag at each full collection, so it can be set
+ * at run time; starting a worker thread resets V8's flags, so each worker sets it again.
+ */
+export function oldGenerationGrowsSlowly(): void {
+  setFlagsFromString(`--heap-growing-percent=${OLD_GENERATION_GROWTH_PERCENT}`);
 }
-
-/**
- * A thread that checks documents. A forced collection is a full, synchronous one: looking every 128 documents with
- * 6 MB of headroom, the workers of a --jobs 2 run collected after nearly every look and spent about a fifth of their
- * time on it (20,000 files: 9.1 s against 7.0 s, at the same peak RSS; --jobs 1: 9.2 s against 8.2 s).
- */
-export const CHECKING: HeapPolicy = { every: 1024, headroom: 8 * MB };
-
-/**
- * The main thread while workers check: it allocates little, and a collection there costs the workers nothing, so it
- * keeps its heap tight.
- */
-export const COORDINATING: HeapPolicy = { every: 128, headroom: 4 * MB };
 
 let collect: (() => void) | undefined | null;
 
@@ -46,36 +45,11 @@ function collector(): (() => void) | undefined {
 }
 
 /**
- * Bytes in use outside the young generation: what only a full collection frees. The young generation is collected
- * often anyway and counting it would trigger full collections for nothing.
- */
-function oldGeneration(): number {
-  let used = 0;
-  for (const space of getHeapSpaceStatistics()) if (space.space_name !== 'new_space' && space.space_name !== 'new_large_object_space') used += space.space_used_size;
-  return used;
-}
-
-/**
  * Collect now: after listing a large archive, whose garbage (folder entries, paths being built) would otherwise
  * still be there when the workers start and allocate their own heaps, making that moment the run's peak.
  */
 export function collectGarbage(): void {
   collector()?.();
-}
-
-/** A function to call once per document; now and then it collects garbage if the heap has grown. */
-export function heapKeeper(policy: HeapPolicy = CHECKING): () => void {
-  const gc = collector();
-  let count = 0;
-  let limit = 2 * policy.headroom;
-  return () => {
-    if (!gc || ++count % policy.every) return;
-    if (oldGeneration() < limit) return;
-    gc();
-    // Headroom over what is live, not a multiple of it: a run listing 100,000 paths has more live data than one
-    // listing 1,000, not more garbage to allow for.
-    limit = oldGeneration() + policy.headroom;
-  };
 }
 
 /**

@@ -10,7 +10,7 @@ import { ReadBuffer, readBytes, readFileSnapshotSync, readLines, type ReadOption
 import { readerForPath } from '../documents/readers/index.js';
 import type { ReadResult } from '../documents/model.js';
 import { sha256, type ResultCache } from './cache.js';
-import { CHECKING, collectGarbage, COORDINATING, heapKeeper } from './heap.js';
+import { collectGarbage } from './heap.js';
 import { problemResult, type DocumentSettings, type Engine } from './engine.js';
 import type { DocumentResult } from './finding.js';
 
@@ -97,10 +97,7 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   const results: DocumentResult[] = [];
   const missing: string[] = [];
   const elsewhere = options.checkerFor?.(fileCount);
-  // The thread that checks keeps a looser watch on its heap than one that only hands documents out (heap.ts).
-  const keepHeapSmall = heapKeeper(elsewhere ? COORDINATING : CHECKING);
   const emit = (r: DocumentResult) => {
-    keepHeapSmall();
     if (keep) results.push(r);
     options.onResult?.(r);
   };

@@ -13,13 +13,13 @@ import { checkRead, DEFAULT_MAX_FILE_SIZE } from './run.js';
 import { sha256 } from './cache.js';
 import type { WorkerFile, WorkerSetup } from './pool.js';
 import { workerData } from 'node:worker_threads';
-import { heapKeeper, youngGenerationMayGrow } from './heap.js';
+import { oldGenerationGrowsSlowly, youngGenerationMayGrow } from './heap.js';
 
-const keepHeapSmall = heapKeeper();
 const readBuffer = new ReadBuffer();
 // Starting a worker thread resets V8's flags for the whole process, the main thread's too: set again here what the
-// main thread set before it started workers (the young generation does not grow: see heap.ts).
+// main thread set before it started workers (see heap.ts).
 youngGenerationMayGrow(false);
+oldGenerationGrowsSlowly();
 
 let ready: Promise<{ engine: Engine; settingsFor: (p: string) => DocumentSettings | undefined }> | undefined;
 
@@ -68,9 +68,6 @@ export default async function checkFiles(task: { files: WorkerFile[] }): Promise
   const { engine, settingsFor } = await setup(s);
   for (const f of task.files) testFault(f);
   const out: DocumentResult[][] = [];
-  for (const f of task.files) {
-    out.push(one(s, engine, settingsFor, f));
-    keepHeapSmall();
-  }
+  for (const f of task.files) out.push(one(s, engine, settingsFor, f));
   return JSON.stringify(out);
 }
