@@ -9,17 +9,17 @@
  * queued) and the results of pages that finished before an earlier, slower page, never the site.
  */
 import { setMaxListeners } from 'node:events';
-import robotsParserModule from 'robots-parser';
 import { readHttpPage, mediaType, undoContentEncoding, type HttpReadOptions, type Retrieval } from '../documents/http-page.js';
 import type { ReadProblem, ReadResult } from '../documents/model.js';
 import { readListing, type Entry } from './discover.js';
 import { fetchOnce, headerOf, type Exchange } from './fetch.js';
 import { HostGate } from './hosts.js';
 import type { WarcWriter } from './warc-writer.js';
+import { lazyRequire } from '../lazy.js';
 
-// robots-parser is CommonJS: Node hands its module.exports (the function) over as the default import, which its
-// typings describe as `.default`.
-const robotsParser = robotsParserModule as unknown as typeof robotsParserModule.default;
+// Loaded when a crawl starts: `manba check` never needs it (src/lazy.ts). robots-parser is CommonJS: its
+// module.exports is the function, which its typings describe as `.default`.
+const robotsParser = lazyRequire<typeof import('robots-parser').default>('robots-parser');
 
 export interface CrawlSettings {
   userAgent: string;
@@ -249,7 +249,7 @@ export async function crawl<T>(starts: readonly URL[], settings: CrawlSettings, 
     }
     const body = undoContentEncoding(r.raw, headerOf(r.headers, 'content-encoding'), 512 * 1024);
     const text = typeof body === 'string' ? '' : new TextDecoder().decode(body.subarray(0, 512 * 1024));
-    const parsed = robotsParser(robotsUrl.href, text);
+    const parsed = robotsParser()(robotsUrl.href, text);
     const delay = parsed.getCrawlDelay(token);
     if (delay) gate.setCrawlDelay(url.host, delay);
     return {

@@ -3,11 +3,14 @@
  * and RSS/Atom feeds (read by the feed reader, as `manba check` reads a feed file: each item's link and date).
  * `--since` keeps the entries modified since a date, ISO or Jalali.
  */
-import { SaxesParser } from 'saxes';
 import { feedReader } from '../documents/readers/feed.js';
 import { fold } from '../text/fold.js';
 import { parseBylineDate, jalaliToIso, tehranOffset } from '../text/jalali.js';
 import { parseNumericDate } from '../text/dates.js';
+import { lazyRequire } from '../lazy.js';
+
+// Loaded when a crawl reads a sitemap: `manba check` never needs it (src/lazy.ts).
+const saxes = lazyRequire<typeof import('saxes')>('saxes');
 
 export interface Entry {
   url: string;
@@ -56,7 +59,7 @@ function rootElement(xml: string): string | undefined {
 
 function readSitemap(xml: string, root: 'urlset' | 'sitemapindex'): Listing {
   const entries: Entry[] = [];
-  const parser = new SaxesParser();
+  const parser = new (saxes().SaxesParser)();
   const path: string[] = [];
   let loc = '';
   let lastmod = '';

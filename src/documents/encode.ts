@@ -2,11 +2,14 @@
  * Text back to bytes, in the encoding the file was read in, for fixes: a Windows-1256 file stays Windows-1256, a
  * UTF-16 file stays UTF-16, and a byte-order mark stays (fixes splice bytes; the mark is never touched).
  */
-import iconv from 'iconv-lite';
 import type { Encoding } from './decode.js';
+import { lazyRequire } from '../lazy.js';
+
+// Only a file in a legacy encoding needs it: loaded on first use (src/lazy.ts).
+const iconv = lazyRequire<typeof import('iconv-lite')>('iconv-lite');
 
 export function encodeText(text: string, encoding: Encoding): Uint8Array {
-  return encoding === 'utf-8' ? Buffer.from(text, 'utf8') : iconv.encode(text, encoding);
+  return encoding === 'utf-8' ? Buffer.from(text, 'utf8') : iconv().encode(text, encoding);
 }
 
 /** Bytes `text` takes in `encoding` (Windows-1256 is one byte a character; UTF-16 two a code unit). */
@@ -31,5 +34,5 @@ const PERSIAN_DIGITS = /[۰-۹]/g;
 export function fitToEncoding(text: string, encoding: Encoding): string | null {
   if (encoding !== 'windows-1256') return text;
   const fitted = text.replace(/\u06cc/g, '\u064a').replace(PERSIAN_DIGITS, (d) => String(d.charCodeAt(0) - 0x06f0));
-  return iconv.decode(iconv.encode(fitted, encoding), encoding) === fitted ? fitted : null;
+  return iconv().decode(iconv().encode(fitted, encoding), encoding) === fitted ? fitted : null;
 }

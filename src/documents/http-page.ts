@@ -9,11 +9,14 @@
  * for files (UTF-8, or Windows-1256 for old Persian sites).
  */
 import { brotliDecompressSync, constants, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
-import iconv from 'iconv-lite';
+import { lazyRequire } from '../lazy.js';
 import { decode, type Encoding } from './decode.js';
 import type { ReadProblem, ReadResult } from './model.js';
 import type { ReadOptions } from './read.js';
 import { htmlReader } from './readers/html.js';
+
+// Only a page in a legacy charset needs it: loaded on first use (src/lazy.ts).
+const iconv = lazyRequire<typeof import('iconv-lite')>('iconv-lite');
 
 /** 5 MB: far above any article page, far below what would hurt a machine that crawls 10,000 of them. */
 export const DEFAULT_MAX_BODY = 5 * 1024 * 1024;
@@ -176,8 +179,8 @@ function decodePage(body: Uint8Array, contentType: string | undefined, forced?: 
   }
   const charset = declaredCharset(body, contentType);
   if (charset && !SAME_AS_DETECTED[charset] && !/^utf-16/.test(charset)) {
-    if (!iconv.encodingExists(charset)) return { ok: false, message: `the page declares the charset «${charset}», which manba cannot decode` };
-    return { ok: true, text: iconv.decode(Buffer.from(body), charset) };
+    if (!iconv().encodingExists(charset)) return { ok: false, message: `the page declares the charset «${charset}», which manba cannot decode` };
+    return { ok: true, text: iconv().decode(Buffer.from(body), charset) };
   }
   // UTF-8 and Windows-1256 are read strictly, as files are: a page that is not what it says is reported.
   const decoded = decode(body, charset ? SAME_AS_DETECTED[charset] : undefined);

@@ -8,8 +8,12 @@
  * apart from an empty one. WAL mode lets one run record while another reads or records (writers take turns per
  * batch; busy_timeout makes them wait for each other instead of failing).
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
+import { lazyRequire } from '../lazy.js';
+
+// Loaded when a run records or reads history: a plain check never opens a database (src/lazy.ts).
+const sqlite = lazyRequire<typeof import('better-sqlite3')>('better-sqlite3');
 
 export type Db = Database.Database;
 
@@ -104,7 +108,7 @@ export function openLedger(file: string, options: { create?: boolean; upTo?: num
   if (existsSync(file) && statSync(file).isDirectory()) throw new LedgerError(`${file}: is a folder, not an audit database`);
   let db: Db;
   try {
-    db = new Database(file, { timeout: 60_000 });
+    db = new (sqlite())(file, { timeout: 60_000 });
   } catch (err) {
     throw new LedgerError(`${file}: cannot open the audit database: ${(err as Error).message}`);
   }
