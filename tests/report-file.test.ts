@@ -31,7 +31,10 @@ afterAll(() => {
 
 describe('report files of a run killed outright', () => {
   it('SIGKILL mid-run leaves the previous report intact; the next run writing it removes the dead run\'s temporary', async () => {
-    const dir = archive(600);
+    // Enough documents that the run cannot end between two progress lines (a tenth of a second apart): with 600, a
+    // faster checker finished before the kill arrived.
+    const documents = 4000;
+    const dir = archive(documents);
     const previous = '{"previous": "report"}\n';
     writeFileSync(join(dir, 'out.json'), previous);
     const child = spawn(process.execPath, [`${ROOT}bin/manba.js`, 'check', 'a', '--format', 'json', '--output', 'out.json', '--jobs', '1', '--progress'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -39,9 +42,9 @@ describe('report files of a run killed outright', () => {
     let killed = false;
     child.stderr!.on('data', (d) => {
       err += d;
-      // Kill once some documents are done: the report is being written into its temporary.
-      const m = /(\d+)\/600 documents/.exec(err.slice(-200));
-      if (!killed && m && Number(m[1]) >= 30) {
+      // Kill once some documents are done: the report is being written into its temporary (past its first 64 KB).
+      const m = /(\d+)\/(\d+) documents/.exec(err.slice(-200));
+      if (!killed && m && Number(m[1]) >= 100) {
         killed = true;
         child.kill('SIGKILL');
       }
@@ -61,7 +64,7 @@ describe('report files of a run killed outright', () => {
     const next = spawn(process.execPath, [`${ROOT}bin/manba.js`, 'check', 'a', '--format', 'json', '--output', 'out.json', '--jobs', '1'], { cwd: dir, stdio: 'ignore' });
     expect(await exited(next)).toBe(0);
     expect(readdirSync(dir).sort()).toEqual(['a', otherReport, 'out.json', live].sort());
-    expect(JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')).summary.documents).toBe(600);
+    expect(JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')).summary.documents).toBe(documents);
     expect(readFileSync(join(dir, live), 'utf8')).toBe('being written');
   }, 60_000);
 
