@@ -43,7 +43,7 @@ describe('report files of a run killed outright', () => {
     child.stderr!.on('data', (d) => {
       err += d;
       // Kill once some documents are done: the report is being written into its temporary (past its first 64 KB).
-      const m = /(\d+)\/(\d+) documents/.exec(err.slice(-200));
+      const m = /(\d+)\/\d+ documents/.exec(err.slice(-200));
       if (!killed && m && Number(m[1]) >= 100) {
         killed = true;
         child.kill('SIGKILL');
