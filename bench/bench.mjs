@@ -5,7 +5,8 @@
 // 1. In-process rate: the engine (read + fold + every default rule) over generated articles in a loop, one core.
 // 2. On one generated archive (--files articles, 1,000 a folder), rounds that alternate: the floor script; two
 //    floor processes at once on half the archive each; `manba check --jobs 1 --format json`; the same with
-//    --jobs 2. Every manba verdict is checked against the archive's labels. Medians of the rounds, and ratios.
+//    --jobs 2; two `--jobs 1` processes at once on half the archive each (what two threads could reach on this
+//    machine). Every manba verdict is checked against the archive's labels. Medians of the rounds, and ratios.
 // 3. Peak RSS of `--jobs 2` for json and html reports, for each size of --rss (no heap cap given).
 // The machine may be shared: absolute times are noisy, so runs alternate and the ratios are what to read.
 import { spawn } from 'node:child_process';
@@ -125,12 +126,12 @@ function run(command, argv) {
 const manba = (dir, jobs, format, out) => run(process.execPath, [BIN, 'check', dir, '--jobs', String(jobs), '--no-progress', '--format', format, '--output', out]);
 
 /** Every document's verdict against the archive's labels: no error when clean, exactly the expected error when faulty. */
-function verdicts(reportFile, labels) {
-  const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+function verdicts(reportFiles, labels) {
+  const documents = [reportFiles].flat().flatMap((file) => JSON.parse(readFileSync(file, 'utf8')).documents);
   let agree = 0;
   const wrong = [];
   const seen = new Set();
-  for (const d of report.documents) {
+  for (const d of documents) {
     const path = d.path.replace(/^.*?(f\d{3}\/a\d{6}\.txt)$/, '$1');
     seen.add(path);
     const errors = [...new Set(d.findings.filter((f) => f.severity === 'error').map((f) => f.ruleId))];
@@ -154,8 +155,8 @@ function archive(size) {
 
 const main = archive(FILES);
 const half = Math.ceil(main.folders.length / 2);
-const series = { floor: [], pair: [], j1: [], j2: [] };
-const cpu = { floor: [], j1: [] };
+const series = { floor: [], pair: [], j1: [], j2: [], j1pair: [] };
+const cpu = { floor: [], j1: [], j2: [] };
 const peaks = { j1: [], j2: [] };
 const disagreements = [];
 let checked = 0;
@@ -171,17 +172,29 @@ for (let round = 0; round < ROUNDS; round++) {
   const j2 = await manba(main.root, 2, 'json', out);
   if (j2.code !== 1) throw new Error(`manba --jobs 2 exited ${j2.code}: ${j2.stderr}`);
   const v2 = verdicts(out, main.labels);
-  checked += 2;
-  disagreements.push(...v1.wrong.map((w) => `jobs 1: ${w}`), ...v2.wrong.map((w) => `jobs 2: ${w}`));
+  // Two independent --jobs 1 processes on half the archive each: the most two threads of manba could gain on this
+  // machine, with nothing shared and nothing handed between them.
+  const t1 = process.hrtime.bigint();
+  const halves = await Promise.all([
+    run(process.execPath, [BIN, 'check', ...main.folders.slice(0, half), '--jobs', '1', '--no-progress', '--format', 'json', '--output', join(main.dir, 'half1.json')]),
+    run(process.execPath, [BIN, 'check', ...main.folders.slice(half), '--jobs', '1', '--no-progress', '--format', 'json', '--output', join(main.dir, 'half2.json')]),
+  ]);
+  const j1pair = Number(process.hrtime.bigint() - t1) / 1e9;
+  for (const h of halves) if (h.code !== 1) throw new Error(`manba --jobs 1 on half the archive exited ${h.code}: ${h.stderr}`);
+  const vh = verdicts([join(main.dir, 'half1.json'), join(main.dir, 'half2.json')], main.labels);
+  checked += 3;
+  disagreements.push(...v1.wrong.map((w) => `jobs 1: ${w}`), ...v2.wrong.map((w) => `jobs 2: ${w}`), ...vh.wrong.map((w) => `two halves: ${w}`));
   cpu.floor.push(floor.cpu);
   cpu.j1.push(j1.cpu);
+  cpu.j2.push(j2.cpu);
+  series.j1pair.push(j1pair);
   series.floor.push(floor.wall);
   series.pair.push(pair);
   series.j1.push(j1.wall);
   series.j2.push(j2.wall);
   peaks.j1.push(j1.peakKb);
   peaks.j2.push(j2.peakKb);
-  console.log(`round ${round + 1}: floor ${f2(floor.wall)} s, two floors at once ${f2(pair)} s, --jobs 1 ${f2(j1.wall)} s, --jobs 2 ${f2(j2.wall)} s; verdicts ${v1.agree}/${v1.total} and ${v2.agree}/${v2.total} agree`);
+  console.log(`round ${round + 1}: floor ${f2(floor.wall)} s, two floors at once ${f2(pair)} s, --jobs 1 ${f2(j1.wall)} s, --jobs 2 ${f2(j2.wall)} s, two --jobs 1 at once ${f2(j1pair)} s; verdicts ${v1.agree}/${v1.total} and ${v2.agree}/${v2.total} agree`);
 }
 const m = Object.fromEntries(Object.entries(series).map(([k, v]) => [k, median(v)]));
 const perRound = (f) => median(series.floor.map((_, i) => f(i)));
@@ -189,6 +202,7 @@ const j1x = perRound((i) => series.j1[i] / series.floor[i]);
 const floorSpeedup = perRound((i) => series.floor[i] / series.pair[i]);
 const manbaSpeedup = perRound((i) => series.j1[i] / series.j2[i]);
 const efficiency = perRound((i) => series.j1[i] / series.j2[i] / (series.floor[i] / series.pair[i]));
+const processSpeedup = perRound((i) => series.j1[i] / series.j1pair[i]);
 const mb = main.bytes / 1e6;
 console.log(`\n${FILES} files, ${mb.toFixed(0)} MB, medians of ${ROUNDS} alternating rounds:`);
 console.log(`  floor script (bench/floor.mjs)            ${f2(m.floor).padStart(6)} s  ${(FILES / m.floor).toFixed(0).padStart(6)} documents/s  ${(mb / m.floor).toFixed(0).padStart(4)} MB/s`);
@@ -198,6 +212,7 @@ console.log(`  manba check --jobs 2 --format json        ${f2(m.j2).padStart(6)}
 console.log(`  --jobs 1 wall / floor wall                ${f2(j1x)}×   (target ≤ 2.00×)  ${j1x <= 2 ? 'met' : 'NOT met'}`);
 if (TIME) console.log(`  (CPU time, less sensitive to a busy machine: floor ${f2(median(cpu.floor))} s, --jobs 1 ${f2(median(cpu.j1))} s, ${f2(median(cpu.j1.map((c, i) => c / cpu.floor[i])))}×)`);
 console.log(`  --jobs 2 speed-up / two floors' speed-up  ${f2(manbaSpeedup)}× / ${f2(floorSpeedup)}× = ${f2(efficiency)}   (target ≥ 0.90)  ${efficiency >= 0.9 ? 'met' : 'NOT met'}`);
+console.log(`  (two --jobs 1 processes at once, half each: speed-up ${f2(processSpeedup)}×, ${f2(processSpeedup / floorSpeedup)} of the floors': what two threads could reach here, nothing shared${TIME ? `; CPU time of --jobs 2 ${f2(median(cpu.j2))} s, ${f2(median(cpu.j2.map((c, i) => c / cpu.j1[i])))}× that of --jobs 1` : ''})`);
 console.log(`  verdicts: ${disagreements.length === 0 ? `all ${FILES} documents agree with their labels in all ${checked} runs` : `${disagreements.length} disagreements, e.g. ${disagreements.slice(0, 5).join('; ')}`}`);
 
 // ---------------------------------------------------------------------------------------------- memory
