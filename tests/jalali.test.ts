@@ -1,6 +1,7 @@
 import { isLeapJalaaliYear } from 'jalaali-js';
 import { describe, expect, it } from 'vitest';
-import { isFuture, parseBylineDate, type BylineDate } from '../src/text/jalali.js';
+import { bylineDateIn, isFuture, parseBylineDate, type BylineDate } from '../src/text/jalali.js';
+import { foldText } from '../src/text/fold.js';
 
 interface Case {
   input: string;
@@ -67,6 +68,19 @@ describe('parseBylineDate: every byline form', () => {
     expect(c.input.slice(d.start, d.end)).toBe(d.text);
     expect(icuJalali(c.iso)).toEqual(c.jalali);
     if (c.weekday !== undefined) expect(new Date(`${c.iso}T00:00:00Z`).getUTCDay()).toBe(c.weekday);
+  });
+});
+
+describe('bylineDateIn: the byline of a document folded once', () => {
+  // The line sits between a title with a date of its own, Arabic yeh and a ZWNJ, and a paragraph that opens with a
+  // time: only the line's own date and time count, at the document's offsets.
+  it.each(CASES)('$input', (c) => {
+    const before = 'عنوان خبر\u200cها درباره ۱۲ مهر ۱۴۰۲ با يك نکته\n';
+    const text = `${before}${c.input}\n\n۱۰:۱۵ به گزارش ایرنا، جلسه برگزار شد.`;
+    const alone = parseBylineDate(c.input)!;
+    const d = bylineDateIn(foldText(text), before.length, before.length + c.input.length);
+    expect(d).toEqual({ ...alone, start: alone.start + before.length, end: alone.end + before.length });
+    expect(text.slice(d!.start, d!.end)).toBe(c.text);
   });
 });
 

@@ -6,7 +6,7 @@
  * conversion) is jalaali-js's.
  */
 import { isValidJalaaliDate, toGregorian } from 'jalaali-js';
-import { fold, foldText } from './fold.js';
+import { fold, foldText, type FoldedText } from './fold.js';
 
 export interface JalaliDate {
   year: number;
@@ -138,17 +138,30 @@ export function jalaliToIso(d: JalaliDate): string | undefined {
  * line has no date; never throws. An impossible date (1400/13/01, 31 مهر) is returned with `valid: false`.
  */
 export function parseBylineDate(text: string): BylineDate | null {
+  if (typeof text !== 'string' || text.length === 0) return null;
   try {
-    if (typeof text !== 'string' || text.length === 0) return null;
-    const folded = foldText(text);
-    const date = firstDate(folded.text);
+    return bylineDateIn(foldText(text), 0, text.length);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * parseBylineDate on the part [start, end) of a text already folded, such as a document folded once for all its
+ * rules: no second fold. Offsets (`start`, `end` of the result) are the whole text's.
+ */
+export function bylineDateIn(folded: FoldedText, start: number, end: number): BylineDate | null {
+  try {
+    const base = folded.foldedAt(start);
+    const line = folded.text.slice(base, folded.foldedAt(end));
+    const date = firstDate(line);
     if (!date) return null;
-    const time = timeNear(folded.text, date);
+    const time = timeNear(line, date);
     const from = time ? Math.min(time.start, date.start) : date.start;
     const to = time ? Math.max(time.end, date.end) : date.end;
-    const [start, end] = folded.toOriginal(from, to);
+    const [s, e] = folded.toOriginal(base + from, base + to);
     const iso = jalaliToIso(date.date);
-    const out: BylineDate = { jalali: date.date, valid: iso !== undefined, text: text.slice(start, end), start, end };
+    const out: BylineDate = { jalali: date.date, valid: iso !== undefined, text: folded.original.slice(s, e), start: s, end: e };
     if (time) out.time = { hour: time.hour, minute: time.minute };
     if (iso) {
       out.iso = iso;

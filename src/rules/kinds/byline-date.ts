@@ -3,7 +3,7 @@
  * Checks: date-invalid (not a real date: month 13, 31 مهر, 30 اسفند in a common year), date-future (after the check's date).
  * The parsed date (Jalali and ISO) is kept in the document's facts, for audits.
  */
-import { isFuture, parseBylineDate } from '../../text/jalali.js';
+import { bylineDateIn, isFuture } from '../../text/jalali.js';
 import type { RuleKind } from '../types.js';
 
 type Options = Record<string, never>;
@@ -32,11 +32,11 @@ export const bylineDate: RuleKind<Options> = {
         const block = doc.blocks.find((b) => b.kind === 'byline');
         const candidates = block ? [block] : doc.blocks.slice(0, 3);
         for (const b of candidates) {
-          const date = parseBylineDate(doc.text.slice(b.start, b.end));
+          // On the document's own folded text: the line is not folded a second time.
+          const date = bylineDateIn(ctx.folded, b.start, b.end);
           if (!date) continue;
           ctx.facts.bylineDate = date;
-          const start = b.start + date.start;
-          const end = b.start + date.end;
+          const { start, end } = date;
           if (!date.valid) report({ check: 'date-invalid', start, end, data: { date: date.text } });
           else if (isFuture(date, ctx.now)) report({ check: 'date-future', start, end, data: { date: date.text, iso: date.isoDateTime ?? date.iso ?? '' } });
           return;
