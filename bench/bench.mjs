@@ -123,7 +123,8 @@ function run(command, argv) {
   });
 }
 
-const manba = (dir, jobs, format, out) => run(process.execPath, [BIN, 'check', dir, '--jobs', String(jobs), '--no-progress', '--format', format, '--output', out]);
+/** `manba check` of one folder or several, writing `format` to `out`. */
+const manba = (dirs, jobs, format, out) => run(process.execPath, [BIN, 'check', ...[dirs].flat(), '--jobs', String(jobs), '--no-progress', '--format', format, '--output', out]);
 
 /** Every document's verdict against the archive's labels: no error when clean, exactly the expected error when faulty. */
 function verdicts(reportFiles, labels) {
@@ -155,6 +156,7 @@ function archive(size) {
 
 const main = archive(FILES);
 const half = Math.ceil(main.folders.length / 2);
+if (half === main.folders.length) throw new Error(`--files ${FILES} makes one folder of 1,000; the runs on half the archive each need two (--files over 1000)`);
 const series = { floor: [], pair: [], j1: [], j2: [], j1pair: [] };
 const cpu = { floor: [], j1: [], j2: [] };
 const peaks = { j1: [], j2: [] };
@@ -175,13 +177,11 @@ for (let round = 0; round < ROUNDS; round++) {
   // Two independent --jobs 1 processes on half the archive each: the most two threads of manba could gain on this
   // machine, with nothing shared and nothing handed between them.
   const t1 = process.hrtime.bigint();
-  const halves = await Promise.all([
-    run(process.execPath, [BIN, 'check', ...main.folders.slice(0, half), '--jobs', '1', '--no-progress', '--format', 'json', '--output', join(main.dir, 'half1.json')]),
-    run(process.execPath, [BIN, 'check', ...main.folders.slice(half), '--jobs', '1', '--no-progress', '--format', 'json', '--output', join(main.dir, 'half2.json')]),
-  ]);
+  const halfReports = [join(main.dir, 'half1.json'), join(main.dir, 'half2.json')];
+  const halves = await Promise.all([manba(main.folders.slice(0, half), 1, 'json', halfReports[0]), manba(main.folders.slice(half), 1, 'json', halfReports[1])]);
   const j1pair = Number(process.hrtime.bigint() - t1) / 1e9;
   for (const h of halves) if (h.code !== 1) throw new Error(`manba --jobs 1 on half the archive exited ${h.code}: ${h.stderr}`);
-  const vh = verdicts([join(main.dir, 'half1.json'), join(main.dir, 'half2.json')], main.labels);
+  const vh = verdicts(halfReports, main.labels);
   checked += 3;
   disagreements.push(...v1.wrong.map((w) => `jobs 1: ${w}`), ...v2.wrong.map((w) => `jobs 2: ${w}`), ...vh.wrong.map((w) => `two halves: ${w}`));
   cpu.floor.push(floor.cpu);
@@ -194,7 +194,7 @@ for (let round = 0; round < ROUNDS; round++) {
   series.j2.push(j2.wall);
   peaks.j1.push(j1.peakKb);
   peaks.j2.push(j2.peakKb);
-  console.log(`round ${round + 1}: floor ${f2(floor.wall)} s, two floors at once ${f2(pair)} s, --jobs 1 ${f2(j1.wall)} s, --jobs 2 ${f2(j2.wall)} s, two --jobs 1 at once ${f2(j1pair)} s; verdicts ${v1.agree}/${v1.total} and ${v2.agree}/${v2.total} agree`);
+  console.log(`round ${round + 1}: floor ${f2(floor.wall)} s, two floors at once ${f2(pair)} s, --jobs 1 ${f2(j1.wall)} s, --jobs 2 ${f2(j2.wall)} s, two --jobs 1 at once ${f2(j1pair)} s; verdicts ${v1.agree}/${v1.total}, ${v2.agree}/${v2.total} and ${vh.agree}/${vh.total} agree`);
 }
 const m = Object.fromEntries(Object.entries(series).map(([k, v]) => [k, median(v)]));
 const perRound = (f) => median(series.floor.map((_, i) => f(i)));
