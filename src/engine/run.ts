@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { discover, type Input } from '../documents/discover.js';
-import { ReadBuffer, readBytes, readFileSnapshotSync, readLines, type ReadOptions } from '../documents/read.js';
+import { ReadBuffer, readBytes, readFileSnapshotSync, readLines, type FileBytes, type ReadOptions } from '../documents/read.js';
+import { ReadAhead, type FileToRead } from '../documents/read-ahead.js';
 import { readerForPath } from '../documents/readers/index.js';
 import type { ReadResult } from '../documents/model.js';
 import { sha256, type ResultCache } from './cache.js';
@@ -51,6 +52,11 @@ export interface RunOptions {
   keepResults?: boolean;
   /** The bytes to check instead of the file's (a file as --fix wrote it or --fix-dry-run would): undefined reads the file. */
   bytesOf?: (absolutePath: string) => Uint8Array | undefined;
+  /**
+   * Checking in this thread, from how many files on a second thread reads the files ahead of the checks (default
+   * READ_AHEAD_FROM; Infinity: never). Below it, starting the thread costs more than it saves.
+   */
+  readAheadFrom?: number;
 }
 
 /** Checks one file's bytes; returns its documents' results. */
@@ -69,6 +75,8 @@ export interface RunOutcome {
 export const DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024;
 /** Past this many files, the listing's garbage is collected before checking starts (see collectGarbage). */
 const LARGE_LISTING = 5000;
+/** From this many files, a run checking in this thread reads them ahead on a second thread (read-ahead.ts). */
+export const READ_AHEAD_FROM = 500;
 
 
 /** Which shard (0-based) a path belongs to: a hash of the path, so every machine agrees without talking. */
@@ -105,6 +113,19 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   const readBuffer = new ReadBuffer();
   const inThread: DocumentChecker = async (path, bytes, settings) => checkRead(engine, readBytes(path, bytes, options.read), settings, sha256(bytes));
   const checker = elsewhere ?? inThread;
+  const streamed = (input: Input) => {
+    const reader = input.kind === 'file' ? readerForPath(input.path) : undefined;
+    // A file --fix has rewritten is read from its fixed bytes, whole.
+    return !!(reader?.readLine || reader?.stream) && !options.bytesOf?.(resolve(cwd, input.path));
+  };
+  // The files start() reads, in the order it reads them: what the read-ahead reads for it.
+  function* filesToRead(): Generator<FileToRead> {
+    for (let k = 0; k < inputs.length; k++) {
+      const input = inputs.at(k);
+      if (input.kind === 'file' && !streamed(input)) yield { absolute: resolve(cwd, input.path), shown: input.path };
+    }
+  }
+  const readAhead = !elsewhere && !options.bytesOf && fileCount >= (options.readAheadFrom ?? READ_AHEAD_FROM) ? new ReadAhead(filesToRead(), maxSize) : undefined;
 
   /** Start one input: read it, take it from the cache or check it. Streams and stdin are handled in order instead. */
   // Elsewhere and without a cache (which needs the bytes here), the checker reads the files itself.
@@ -112,29 +133,24 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   const start = async (input: Input & { kind: 'file' }): Promise<DocumentResult[]> => {
     const abs = resolve(cwd, input.path);
     if (byPath) return byPath(input.path, abs);
+    const given = options.bytesOf?.(abs);
+    if (given) return fromBytes(input.path, given);
+    if (readAhead) return readAhead.take(abs, (read) => fromRead(input.path, read));
     // Read synchronously: tens of thousands of small files through the libuv pool cost more in round trips than
     // the reads. The file may have changed since it was listed (removed, replaced, growing): one result says so.
-    let bytes: Uint8Array;
-    const given = options.bytesOf?.(abs);
-    if (given) bytes = given;
-    else {
-      // Into the run's read buffer: both checkers take what they need of the bytes (decode, digest, a copy for a
-      // worker) when called, before the next file is read.
-      const read = readFileSnapshotSync(abs, input.path, maxSize, readBuffer);
-      if (!read.ok) return [problemResult({ path: input.path, ruleId: read.ruleId, message: read.message })];
-      bytes = read.bytes;
-    }
-    const hash = options.cache ? sha256(bytes) : '';
-    const cached = options.cache?.get(input.path, hash);
-    if (cached) return [cached];
-    const out = await checker(input.path, bytes, options.settingsFor?.(input.path));
-    if (options.cache && out.length === 1) options.cache.set(input.path, hash, out[0]!);
-    return out;
+    return fromRead(input.path, readFileSnapshotSync(abs, input.path, maxSize, readBuffer));
   };
-  const streamed = (input: Input) => {
-    const reader = input.kind === 'file' ? readerForPath(input.path) : undefined;
-    // A file --fix has rewritten is read from its fixed bytes, whole.
-    return !!(reader?.readLine || reader?.stream) && !options.bytesOf?.(resolve(cwd, input.path));
+  const fromRead = (path: string, read: FileBytes): Promise<DocumentResult[]> =>
+    read.ok ? fromBytes(path, read.bytes) : Promise.resolve([problemResult({ path, ruleId: read.ruleId, message: read.message })]);
+  // The bytes may be in a reused buffer (the run's, or the read-ahead's): both checkers take what they need of them
+  // (decode, digest, a copy for a worker) when called, before this returns.
+  const fromBytes = async (path: string, bytes: Uint8Array): Promise<DocumentResult[]> => {
+    const hash = options.cache ? sha256(bytes) : '';
+    const cached = options.cache?.get(path, hash);
+    if (cached) return [cached];
+    const out = await checker(path, bytes, options.settingsFor?.(path));
+    if (options.cache && out.length === 1) options.cache.set(path, hash, out[0]!);
+    return out;
   };
 
   const window = Math.max(1, options.window ?? 16);
@@ -142,61 +158,65 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   let interrupted = false;
   // Files are read synchronously, so a run in this thread would never return to the event loop: it does every
   // few milliseconds, so Ctrl-C, progress and output streams are served.
-  let yielded = performance.now();
-  let ahead = 0;
-  for (let k = 0; k < inputs.length; k++) {
-    if (performance.now() - yielded > 20) {
-      await new Promise<void>((r) => setImmediate(r));
-      yielded = performance.now();
-    }
-    if (options.signal?.aborted) {
-      interrupted = true;
-      break;
-    }
-    // Start what has come into the window; each input is looked at once.
-    for (; ahead < Math.min(inputs.length, k + window); ahead++) {
-      const next = inputs.at(ahead);
-      if (next.kind === 'file' && !streamed(next)) pending.set(ahead, start(next));
-    }
-    const input = inputs.at(k);
-    if (input.kind === 'missing') {
-      missing.push(input.message);
-      emit(problemResult({ path: input.path, ruleId: 'input/not-found', message: input.message }));
-    } else if (input.kind === 'unreadable') {
-      emit(problemResult({ path: input.path, ruleId: 'input/unreadable', message: input.message }));
-    } else if (input.kind === 'stdin') {
-      const path = options.stdinPath ?? input.path;
-      const reader = options.stdinPath ? readerForPath(options.stdinPath) : undefined;
-      if (reader?.readLine && options.stdinLines) {
-        // Streaming filter mode: one line in, one result out, as they finish.
-        let line = 0;
-        for await (const text of options.stdinLines()) {
+  try {
+    let yielded = performance.now();
+    let ahead = 0;
+    for (let k = 0; k < inputs.length; k++) {
+      if (performance.now() - yielded > 20) {
+        await new Promise<void>((r) => setImmediate(r));
+        yielded = performance.now();
+      }
+      if (options.signal?.aborted) {
+        interrupted = true;
+        break;
+      }
+      // Start what has come into the window; each input is looked at once.
+      for (; ahead < Math.min(inputs.length, k + window); ahead++) {
+        const next = inputs.at(ahead);
+        if (next.kind === 'file' && !streamed(next)) pending.set(ahead, start(next));
+      }
+      const input = inputs.at(k);
+      if (input.kind === 'missing') {
+        missing.push(input.message);
+        emit(problemResult({ path: input.path, ruleId: 'input/not-found', message: input.message }));
+      } else if (input.kind === 'unreadable') {
+        emit(problemResult({ path: input.path, ruleId: 'input/unreadable', message: input.message }));
+      } else if (input.kind === 'stdin') {
+        const path = options.stdinPath ?? input.path;
+        const reader = options.stdinPath ? readerForPath(options.stdinPath) : undefined;
+        if (reader?.readLine && options.stdinLines) {
+          // Streaming filter mode: one line in, one result out, as they finish.
+          let line = 0;
+          for await (const text of options.stdinLines()) {
+            if (options.signal?.aborted) break;
+            line++;
+            if (text.trim() === '') continue;
+            for (const r of checkRead(engine, reader.readLine(path, text, { offset: 0, line }, options.read?.readers ?? {}), undefined, sha256(text))) emit(r);
+          }
+        } else {
+          const bytes = options.readStdin ? await options.readStdin() : new Uint8Array();
+          for (const r of checkRead(engine, readBytes(path, bytes, { ...options.read, ...(reader ? { reader } : {}) }), undefined, sha256(bytes))) emit(r);
+        }
+      } else if (streamed(input)) {
+        const abs = resolve(cwd, input.path);
+        const reader = readerForPath(input.path)!;
+        const docs = reader.stream ? reader.stream(abs, options.read ?? {}, input.path) : readLines(abs, reader, options.read);
+        for await (const r of docs) {
           if (options.signal?.aborted) break;
-          line++;
-          if (text.trim() === '') continue;
-          for (const r of checkRead(engine, reader.readLine(path, text, { offset: 0, line }, options.read?.readers ?? {}), undefined, sha256(text))) emit(r);
+          const shown = relabel(r, abs, input.path);
+          const retrieval = 'retrieval' in r ? r.retrieval : undefined;
+          for (const res of checkRead(engine, [shown], options.settingsFor?.(input.path), shown.ok ? sha256(shown.document.text) : undefined)) emit(retrieval ? { ...res, retrieval } : res);
         }
       } else {
-        const bytes = options.readStdin ? await options.readStdin() : new Uint8Array();
-        for (const r of checkRead(engine, readBytes(path, bytes, { ...options.read, ...(reader ? { reader } : {}) }), undefined, sha256(bytes))) emit(r);
+        const out = await pending.get(k)!;
+        pending.delete(k);
+        for (const r of out) emit(r);
       }
-    } else if (streamed(input)) {
-      const abs = resolve(cwd, input.path);
-      const reader = readerForPath(input.path)!;
-      const docs = reader.stream ? reader.stream(abs, options.read ?? {}, input.path) : readLines(abs, reader, options.read);
-      for await (const r of docs) {
-        if (options.signal?.aborted) break;
-        const shown = relabel(r, abs, input.path);
-        const retrieval = 'retrieval' in r ? r.retrieval : undefined;
-        for (const res of checkRead(engine, [shown], options.settingsFor?.(input.path), shown.ok ? sha256(shown.document.text) : undefined)) emit(retrieval ? { ...res, retrieval } : res);
-      }
-    } else {
-      const out = await pending.get(k)!;
-      pending.delete(k);
-      for (const r of out) emit(r);
     }
+    if (interrupted) await Promise.allSettled(pending.values()); // let work in flight settle before reporting
+  } finally {
+    readAhead?.close();
   }
-  if (interrupted) await Promise.allSettled(pending.values()); // let work in flight settle before reporting
   return { results, missing, skipped, interrupted };
 }
 
