@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, findingsByPath, reference, REFERENCE_PATH, ROOT, CORPUS } from './helpers.js';
 import { reporters } from '../src/report/index.js';
+import { batchedOutput } from '../src/cli/io.js';
+import { runCli } from '../src/cli/program.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'manba-cli-'));
 
@@ -183,5 +185,43 @@ describe('legacy encodings', () => {
     const r = await cli(['check', '.', '--format', 'json'], { cwd: dir });
     // One byte is one character in Windows-1256, so positions are those of the UTF-8 reference.
     expect(findingsByPath(r.stdout)).toEqual({ 'altered.txt': ['notice/altered 24:19'], 'legacy.txt': [] });
+  });
+});
+
+describe('standard output in batches (batchedOutput)', () => {
+  it('joins pieces into one write once they reach the batch size, and writes the rest at the next turn', async () => {
+    const writes: string[] = [];
+    const out = batchedOutput((s) => writes.push(s), 10);
+    out.write('abc');
+    out.write(''); // nothing to write: never a write of its own
+    out.write('defg');
+    expect(writes).toEqual([]);
+    out.write('hij'); // 10 characters waiting: written together
+    expect(writes).toEqual(['abcdefghij']);
+    out.write('k');
+    expect(writes).toEqual(['abcdefghij']);
+    await new Promise((r) => setImmediate(r));
+    expect(writes).toEqual(['abcdefghij', 'k']);
+    out.write('l');
+    out.flush();
+    out.flush(); // nothing waiting: no empty write
+    expect(writes).toEqual(['abcdefghij', 'k', 'l']);
+  });
+
+  it('keeps a run’s standard output and its messages on stderr in the order they were written', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'a.txt'), reference());
+    const events: string[] = [];
+    const code = await runCli(['check', 'a.txt', 'missing.txt', '--format', 'jsonl'], {
+      stdout: (s) => events.push(`out:${s.length > 40 ? s.slice(0, 9) : s}`),
+      stderr: (s) => events.push(`err:${s}`),
+      cwd: dir,
+      readStdin: async () => new Uint8Array(),
+      isTTY: false,
+      env: {},
+    });
+    expect(code).toBe(2);
+    // The documents (one write), then the message about the missing file: not the other way round.
+    expect(events).toEqual(['out:{"path":"', 'err:manba: no such file or folder: missing.txt\n']);
   });
 });

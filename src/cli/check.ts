@@ -27,7 +27,7 @@ import { openReportStream, writeReportFile, writeReportFileInChunks } from './re
 const WORKERS_FROM = 64;
 import type { Lang } from '../rules/types.js';
 import { VERSION } from '../version.js';
-import { EXIT, interruptible, UsageError, type CliIO } from './io.js';
+import { batchedOutput, EXIT, interruptible, UsageError, type CliIO } from './io.js';
 import { fixSelection, runFixes, type FixOptions } from './fixing.js';
 
 export interface CheckOptions extends FixOptions {
@@ -254,9 +254,15 @@ export interface RunKind {
 export async function checkDocuments(opts: CheckOptions, io: CliIO, abort: AbortController, kind: RunKind, source: DocumentSource): Promise<number> {
   // Totals-first formats keep results in memory up to a point, then in a temporary file, removed whatever happens.
   const store = new ResultStore();
+  // A report on standard output comes a document at a time; written as it comes, each piece was a system call of
+  // its own when stdout is a file (`> report.json`: half a second for 20,000 documents). Batched, and written out
+  // before anything goes to stderr, so the two keep their order on a terminal.
+  const stdout = batchedOutput(io.stdout);
+  const batched: CliIO = { ...io, stdout: stdout.write, stderr: (s) => (stdout.flush(), io.stderr(s)) };
   try {
-    return await runDocuments(opts, io, abort, kind, source, store);
+    return await runDocuments(opts, batched, abort, kind, source, store);
   } finally {
+    stdout.flush();
     store.close();
   }
 }

@@ -14,6 +14,35 @@ export interface CliIO {
   env: Record<string, string | undefined>;
 }
 
+/**
+ * Output written in batches of about 64 KB, and whatever is waiting at the event loop's next turn, so a consumer
+ * reading a long run's stream (`--format jsonl | jq`) still sees it as it comes. `flush` writes what is waiting now.
+ */
+export function batchedOutput(write: (s: string) => void, size = 64 * 1024): { write: (s: string) => void; flush: () => void } {
+  let waiting: string[] = [];
+  let length = 0;
+  let scheduled: NodeJS.Immediate | undefined;
+  const flush = () => {
+    if (scheduled) clearImmediate(scheduled);
+    scheduled = undefined;
+    if (!waiting.length) return;
+    const text = waiting.length === 1 ? waiting[0]! : waiting.join('');
+    waiting = [];
+    length = 0;
+    write(text);
+  };
+  return {
+    write: (s) => {
+      if (!s) return;
+      waiting.push(s);
+      length += s.length;
+      if (length >= size) flush();
+      else scheduled ??= setImmediate(flush);
+    },
+    flush,
+  };
+}
+
 /** 130 after Ctrl-C, as shells report a run ended by SIGINT. */
 export const EXIT = { clean: 0, findings: 1, usage: 2, interrupted: 130 } as const;
 
