@@ -12,7 +12,8 @@ import { readFileSnapshotSync, type FileBytes } from '../src/documents/read.js';
 import { checkInputs } from '../src/engine/run.js';
 import { Engine } from '../src/engine/engine.js';
 import { buildRuleSet } from '../src/config/load.js';
-import { reference } from './helpers.js';
+import { reference, ROOT } from './helpers.js';
+import { spawnSync } from 'node:child_process';
 
 /** Bytes particular to file i at every position: a file given another's bytes, or bytes at the wrong offset, shows. */
 const content = (i: number) => Buffer.from(Array.from({ length: 500 + ((i * 37) % 3000) }, (_, k) => (i * 13 + k * 7 + (k >> 8)) & 0xff));
@@ -39,7 +40,7 @@ const plain = (r: FileBytes) => (r.ok ? { ok: true, bytes: Buffer.from(r.bytes).
 describe('ReadAhead', () => {
   it('gives each file the bytes, or the refusal, a read at its turn would give, in order, over many batches', async () => {
     const { files } = folder(700); // 11 batches of 64: buffers go back to the thread and are reused
-    const ahead = new ReadAhead(files.values(), MAX);
+    const ahead = new ReadAhead(MAX).read(files.values());
     try {
       const got = [];
       for (const f of files) got.push(await ahead.take(f.absolute, plain));
@@ -56,7 +57,7 @@ describe('ReadAhead', () => {
 
   it('takes files asked for all at once (a window of checks) in order', async () => {
     const { files } = folder(150);
-    const ahead = new ReadAhead(files.values(), MAX);
+    const ahead = new ReadAhead(MAX).read(files.values());
     try {
       const got = await Promise.all(files.map((f) => ahead.take(f.absolute, plain)));
       expect(got).toEqual(files.map((f) => plain(readFileSnapshotSync(f.absolute, f.shown, MAX))));
@@ -67,7 +68,7 @@ describe('ReadAhead', () => {
 
   it('reads in this thread what its thread had not answered when that thread died', async () => {
     const { files } = folder(600);
-    const ahead = new ReadAhead(files.values(), MAX);
+    const ahead = new ReadAhead(MAX).read(files.values());
     try {
       const got = [];
       for (const f of files.slice(0, 10)) got.push(await ahead.take(f.absolute, plain));
@@ -82,7 +83,7 @@ describe('ReadAhead', () => {
 
   it('refuses a file taken out of the order it was given', async () => {
     const { files } = folder(3);
-    const ahead = new ReadAhead(files.values(), MAX);
+    const ahead = new ReadAhead(MAX).read(files.values());
     try {
       await (ahead as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
       await expect(ahead.take(files[1]!.absolute, plain)).rejects.toThrow(`read-ahead out of order at ${files[1]!.absolute}`);
@@ -113,5 +114,17 @@ describe('a run in one thread, with and without the read-ahead', () => {
     expect(ids('a1.txt')).toEqual([]);
     expect(ids('a50.txt')).toEqual(['input/encoding']);
     expect(ids('a51.txt')).toEqual(['input/too-large']);
+  });
+});
+
+describe('the reading thread started before the listing (--jobs 1 on a folder)', () => {
+  it('is stopped when the folder holds too few files to read ahead, and the run ends', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'manba-read-ahead-few-'));
+    for (let i = 0; i < 3; i++) writeFileSync(join(dir, `a${i}.txt`), reference());
+    // A thread left running would keep the process alive: the timeout would end it with a signal instead.
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin/manba.js'), 'check', dir, '--jobs', '1', '--format', 'json'], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).summary.documents).toBe(3);
   });
 });

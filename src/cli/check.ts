@@ -179,6 +179,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
       outcome = await checkInputs(engine, paths, {
         ...(shard ? { shard } : {}),
         checkerFor,
+        inThread: jobs < 2,
         checkPath: (p, abs) => pool!.checkPath(p, abs),
         // Enough in flight that every worker always has a batch queued (see BATCH in engine/pool.ts).
         window: jobs > 1 ? jobs * 128 : 16,

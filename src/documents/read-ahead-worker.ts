@@ -51,8 +51,10 @@ parentPort!.on('message', (request: ReadAheadRequest) => {
   }
   const memory = new BatchMemory(expected);
   const files: ReadAheadReply['files'] = [];
-  for (let k = 0; k < request.absolute.length; k++) {
-    const read = readFileSnapshotSync(request.absolute[k]!, request.shown[k]!, request.maxSize, memory);
+  const absolute = request.absolute.split('\0');
+  const shown = request.shown.split('\0');
+  for (let k = 0; k < absolute.length; k++) {
+    const read = readFileSnapshotSync(absolute[k]!, shown[k]!, request.maxSize, memory);
     if (read.ok) {
       memory.used += read.bytes.length;
       files.push(read.bytes.length);

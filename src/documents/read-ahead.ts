@@ -12,8 +12,11 @@
 import { Worker } from 'node:worker_threads';
 import { readFileSnapshotSync, type FileBytes } from './file-bytes.js';
 
-/** Sent to the thread: files to read, in order; or a batch's buffer given back, all its files used. */
-export type ReadAheadRequest = { absolute: string[]; shown: string[]; maxSize: number } | { reuse: ArrayBuffer };
+/**
+ * Sent to the thread: files to read, in order, their paths joined by NUL (which no path holds: one string is
+ * cloned faster than an array of 64); or a batch's buffer given back, all its files used.
+ */
+export type ReadAheadRequest = { absolute: string; shown: string; maxSize: number } | { reuse: ArrayBuffer };
 
 /** Sent back: the batch's bytes end to end, and for each file its length or why it was not read. */
 export interface ReadAheadReply {
@@ -61,17 +64,24 @@ export class ReadAhead {
   private failed = false;
   private sourceDone = false;
 
-  constructor(
-    private readonly source: Iterator<FileToRead>,
-    private readonly maxSize: number,
-  ) {
+  private source: Iterator<FileToRead> = [].values();
+
+  /** Starts the thread; reading starts with `read`. The thread takes tens of milliseconds to start: start it early. */
+  constructor(private readonly maxSize: number) {
     // Not unref'd: while the checks wait for an answer, the thread is what keeps the process running. close() ends it.
     // Its heap holds only paths and a batch's list of lengths (the bytes are outside it): a small one is plenty.
     this.worker = new Worker(WORKER, { resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 } });
     this.worker.on('message', (reply: ReadAheadReply) => this.received(reply));
     this.worker.on('error', () => this.fail());
     this.worker.on('exit', () => this.fail());
+  }
+
+  /** Read these files, in this order, ahead of `take`. */
+  read(files: Iterator<FileToRead>): this {
+    this.source = files;
+    this.sourceDone = false;
     this.ask();
+    return this;
   }
 
   /**
@@ -105,20 +115,21 @@ export class ReadAhead {
 
   private ask(): void {
     while (!this.failed && !this.sourceDone && this.sent - this.taken < AHEAD) {
-      const absolute: string[] = [];
-      const shown: string[] = [];
-      while (absolute.length < BATCH) {
+      let count = 0;
+      let absolute = '';
+      let shown = '';
+      for (; count < BATCH; count++) {
         const n = this.source.next();
         if (n.done) {
           this.sourceDone = true;
           break;
         }
-        absolute.push(n.value.absolute);
-        shown.push(n.value.shown);
+        absolute += (count ? '\0' : '') + n.value.absolute;
+        shown += (count ? '\0' : '') + n.value.shown;
         this.asked.push(n.value);
       }
-      if (absolute.length === 0) return;
-      this.sent += absolute.length;
+      if (count === 0) return;
+      this.sent += count;
       this.worker.postMessage({ absolute, shown, maxSize: this.maxSize } satisfies ReadAheadRequest);
     }
   }

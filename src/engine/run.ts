@@ -4,8 +4,9 @@
  * window of documents is in flight, so memory stays bounded however large the archive.
  */
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { discover, type Input } from '../documents/discover.js';
+import { discover, type Input, type InputList } from '../documents/discover.js';
 import { ReadBuffer, readBytes, readFileSnapshotSync, readLines, type FileBytes, type ReadOptions } from '../documents/read.js';
 import { ReadAhead, type FileToRead } from '../documents/read-ahead.js';
 import { readerForPath } from '../documents/readers/index.js';
@@ -57,6 +58,11 @@ export interface RunOptions {
    * READ_AHEAD_FROM; Infinity: never). Below it, starting the thread costs more than it saves.
    */
   readAheadFrom?: number;
+  /**
+   * The documents are checked in this thread whatever their number (checkerFor never gives workers): a folder's
+   * files will be read ahead, so the reading thread is started before the listing and is ready when it ends.
+   */
+  inThread?: boolean;
 }
 
 /** Checks one file's bytes; returns its documents' results. */
@@ -87,29 +93,38 @@ export function shardOf(path: string, count: number): number {
 export async function checkInputs(engine: Engine, args: readonly string[], options: RunOptions = {}): Promise<RunOutcome> {
   const cwd = options.cwd ?? process.cwd();
   const named = new Set(args.map((a) => resolve(cwd, a)));
+  const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const readAheadFrom = options.bytesOf ? Infinity : (options.readAheadFrom ?? READ_AHEAD_FROM);
+  const early = readAheadFrom < Infinity && options.inThread && args.some((a) => a !== '-' && isFolder(resolve(cwd, a))) ? new ReadAhead(maxSize) : undefined;
   const skipped: RunOutcome['skipped'] = [];
-  const inputs = (await discover(args, cwd, options.onSkippedExtension)).filter((input) => {
-    if (input.kind !== 'file') return true;
-    if (options.shard && shardOf(input.path, options.shard.count) !== options.shard.index - 1) return false;
-    if (!options.accept) return true;
-    const abs = resolve(cwd, input.path);
-    const verdict = options.accept(abs, named.has(abs));
-    if (verdict !== true) skipped.push({ path: input.path, reason: verdict });
-    return verdict === true;
-  });
+  let inputs: InputList;
+  let elsewhere: DocumentChecker | undefined;
   let fileCount = 0;
-  for (const input of inputs) if (input.kind === 'file') fileCount++;
-  if (fileCount > LARGE_LISTING) collectGarbage();
-  options.onTotal?.(fileCount);
+  try {
+    inputs = (await discover(args, cwd, options.onSkippedExtension)).filter((input) => {
+      if (input.kind !== 'file') return true;
+      if (options.shard && shardOf(input.path, options.shard.count) !== options.shard.index - 1) return false;
+      if (!options.accept) return true;
+      const abs = resolve(cwd, input.path);
+      const verdict = options.accept(abs, named.has(abs));
+      if (verdict !== true) skipped.push({ path: input.path, reason: verdict });
+      return verdict === true;
+    });
+    for (const input of inputs) if (input.kind === 'file') fileCount++;
+    if (fileCount > LARGE_LISTING) collectGarbage();
+    options.onTotal?.(fileCount);
+    elsewhere = options.checkerFor?.(fileCount);
+  } catch (err) {
+    early?.close();
+    throw err;
+  }
   const keep = options.keepResults ?? true;
   const results: DocumentResult[] = [];
   const missing: string[] = [];
-  const elsewhere = options.checkerFor?.(fileCount);
   const emit = (r: DocumentResult) => {
     if (keep) results.push(r);
     options.onResult?.(r);
   };
-  const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const readBuffer = new ReadBuffer();
   const inThread: DocumentChecker = async (path, bytes, settings) => checkRead(engine, readBytes(path, bytes, options.read), settings, sha256(bytes));
   const checker = elsewhere ?? inThread;
@@ -125,7 +140,8 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
       if (input.kind === 'file' && !streamed(input)) yield { absolute: resolve(cwd, input.path), shown: input.path };
     }
   }
-  const readAhead = !elsewhere && !options.bytesOf && fileCount >= (options.readAheadFrom ?? READ_AHEAD_FROM) ? new ReadAhead(filesToRead(), maxSize) : undefined;
+  const readAhead = !elsewhere && fileCount >= readAheadFrom ? (early ?? new ReadAhead(maxSize)).read(filesToRead()) : undefined;
+  if (early && early !== readAhead) early.close();
 
   /** Start one input: read it, take it from the cache or check it. Streams and stdin are handled in order instead. */
   // Elsewhere and without a cache (which needs the bytes here), the checker reads the files itself.
@@ -218,6 +234,14 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
     readAhead?.close();
   }
   return { results, missing, skipped, interrupted };
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** Check what a reader produced; `sha256` of the input is recorded on each result, for audits. */
