@@ -165,6 +165,8 @@ export class ReadAhead {
   /** First element of a queue kept as an array and a start index; compacted now and then. */
   private shift<T>(queue: T[], from: 'askedFrom' | 'answersFrom' | 'takersFrom'): T {
     const item = queue[this[from]]!;
+    // Let go of it now: an answer left in the array would keep its bytes' batch alive until the array is compacted.
+    (queue as (T | undefined)[])[this[from]] = undefined;
     this[from]++;
     if (this[from] >= 1024 && this[from] * 2 >= queue.length) {
       queue.splice(0, this[from]);
