@@ -3,15 +3,14 @@
  * (it has nothing else to do), into one buffer, and sends that buffer back whole: transferred, not copied.
  * It loads only file-bytes.js and heap.js, so it starts in milliseconds.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { readFileSnapshotSync, type Room } from './file-bytes.js';
-import { oldGenerationGrowsSlowly, youngGenerationMayGrow } from '../engine/heap.js';
+import { setHeapFlags } from '../engine/heap.js';
 import type { ReadAheadReply, ReadAheadRequest } from './read-ahead.js';
 
 // Starting a worker thread resets V8's flags for the whole process (see heap.ts): set again what the main thread,
-// which checks while this thread reads, had set.
-youngGenerationMayGrow(true);
-oldGenerationGrowsSlowly();
+// which checks while this thread reads, had set (the CLI's heap flags; none in a program that set none).
+setHeapFlags((workerData as { heapFlags: string[] }).heapFlags);
 
 /** A batch's files laid end to end. */
 class BatchMemory implements Room {

@@ -11,6 +11,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { readFileSnapshotSync, type FileBytes } from './file-bytes.js';
+import { heapFlagsSet } from '../engine/heap.js';
 
 /**
  * Sent to the thread: files to read, in order, their paths joined by NUL (which no path holds: one string is
@@ -70,7 +71,7 @@ export class ReadAhead {
   constructor(private readonly maxSize: number) {
     // Not unref'd: while the checks wait for an answer, the thread is what keeps the process running. close() ends it.
     // Its heap holds only paths and a batch's list of lengths (the bytes are outside it): a small one is plenty.
-    this.worker = new Worker(WORKER, { resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 } });
+    this.worker = new Worker(WORKER, { workerData: { heapFlags: heapFlagsSet() }, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 } });
     this.worker.on('message', (reply: ReadAheadReply) => this.received(reply));
     this.worker.on('error', () => this.fail());
     this.worker.on('exit', () => this.fail());

@@ -26,7 +26,29 @@ export const OLD_GENERATION_GROWTH_PERCENT = 10;
  * at run time; starting a worker thread resets V8's flags, so each worker sets it again.
  */
 export function oldGenerationGrowsSlowly(): void {
-  setFlagsFromString(`--heap-growing-percent=${OLD_GENERATION_GROWTH_PERCENT}`);
+  setHeapFlag('heap-growing-percent', `--heap-growing-percent=${OLD_GENERATION_GROWTH_PERCENT}`);
+}
+
+/** The heap flags this process set at run time, by name: what a new thread must set again (see heapFlagsSet). */
+const setHere = new Map<string, string>();
+
+function setHeapFlag(name: string, flag: string): void {
+  setFlagsFromString(flag);
+  setHere.set(name, flag);
+}
+
+/**
+ * The heap flags set at run time in this process so far. A worker that is not the CLI's own (the read-ahead of a
+ * library call) sets these again when it starts, and nothing else: a program using manba as a library keeps V8's
+ * defaults unless it chose otherwise.
+ */
+export function heapFlagsSet(): string[] {
+  return [...setHere.values()];
+}
+
+/** Set again, in a thread just started, the flags heapFlagsSet gave. */
+export function setHeapFlags(flags: readonly string[]): void {
+  for (const f of flags) setFlagsFromString(f);
 }
 
 let collect: (() => void) | undefined | null;
@@ -61,5 +83,5 @@ export function collectGarbage(): void {
  * there the larger young generation is about 10% faster.
  */
 export function youngGenerationMayGrow(grow: boolean): void {
-  setFlagsFromString(`--semi-space-growth-factor=${grow ? 2 : 1}`);
+  setHeapFlag('semi-space-growth-factor', `--semi-space-growth-factor=${grow ? 2 : 1}`);
 }
