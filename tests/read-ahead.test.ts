@@ -55,6 +55,28 @@ describe('ReadAhead', () => {
     }
   });
 
+  it('reads files of every size exactly, a batch buffer growing past its start size and a large one not reused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'manba-read-ahead-sizes-'));
+    // 0 bytes; one byte; a batch whose files outgrow its 256 KB start; 3 MB (a buffer not given back for reuse);
+    // then small files, read into the buffers that came back.
+    const sizes = [0, 1, ...Array.from({ length: 20 }, () => 40_000), 3_000_000, ...Array.from({ length: 300 }, (_, i) => 100 + i * 37)];
+    const bytesOf = (i: number, n: number) => Buffer.from(Array.from({ length: n }, (_, k) => (i * 31 + k * 7 + (k >> 8)) & 0xff));
+    const files = sizes.map((n, i) => {
+      const absolute = join(dir, `s${i}`);
+      writeFileSync(absolute, bytesOf(i, n));
+      return { absolute, shown: `s${i}` };
+    });
+    const ahead = new ReadAhead(10_000_000).read(files.values());
+    try {
+      for (const [i, f] of files.entries()) {
+        const same = await ahead.take(f.absolute, (r) => r.ok && Buffer.from(r.bytes).equals(bytesOf(i, sizes[i]!)));
+        expect(same, `file ${i} (${sizes[i]} bytes)`).toBe(true);
+      }
+    } finally {
+      ahead.close();
+    }
+  });
+
   it('takes files asked for all at once (a window of checks) in order', async () => {
     const { files } = folder(150);
     const ahead = new ReadAhead(MAX).read(files.values());

@@ -12,6 +12,14 @@ import type { ReadAheadReply, ReadAheadRequest } from './read-ahead.js';
 // which checks while this thread reads, had set (the CLI's heap flags; none in a program that set none).
 setHeapFlags((workerData as { heapFlags: string[] }).heapFlags);
 
+/**
+ * Buffers given back by the main thread, ready for the next batches. One grown for a large file is let go, so it does
+ * not stay at that size for the rest of the run.
+ */
+const given: ArrayBuffer[] = [];
+const GIVEN_MAX = 16;
+const REUSE_MAX = 2 << 20;
+
 /** A batch's files laid end to end. */
 class BatchMemory implements Room {
   bytes: Uint8Array;
@@ -39,13 +47,9 @@ class BatchMemory implements Room {
  */
 let expected = 256 * 1024;
 
-/** Buffers given back by the main thread, ready for the next batches. */
-const given: ArrayBuffer[] = [];
-const GIVEN_MAX = 16;
-
 parentPort!.on('message', (request: ReadAheadRequest) => {
   if ('reuse' in request) {
-    if (given.length < GIVEN_MAX) given.push(request.reuse);
+    if (given.length < GIVEN_MAX && request.reuse.byteLength <= REUSE_MAX) given.push(request.reuse);
     return;
   }
   const memory = new BatchMemory(expected);
