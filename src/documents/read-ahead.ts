@@ -163,6 +163,7 @@ export class ReadAhead {
       this.answer({ absolute: f.absolute, read: readFileSnapshotSync(f.absolute, f.shown, this.maxSize) });
     }
   }
+
   /** First element of a queue kept as an array and a start index; compacted now and then. */
   private shift<T>(queue: T[], from: 'askedFrom' | 'answersFrom' | 'takersFrom'): T {
     const item = queue[this[from]]!;
