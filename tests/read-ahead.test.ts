@@ -37,22 +37,36 @@ const MAX = 8000;
 /** What a read at the file's turn gives, as plain data. */
 const plain = (r: FileBytes) => (r.ok ? { ok: true, bytes: Buffer.from(r.bytes).toString('hex') } : r);
 
+/** A read-ahead over a new folder of `count` files, closed whatever the test does with it. */
+async function withReadAhead(count: number, test: (files: FileToRead[], ahead: ReadAhead) => Promise<void>): Promise<void> {
+  const { files } = folder(count);
+  const ahead = new ReadAhead(MAX).read(files.values());
+  try {
+    await test(files, ahead);
+  } finally {
+    ahead.close();
+  }
+}
+
+/** What reads at each file's turn give. */
+const readsAtTheirTurn = (files: FileToRead[]) => files.map((f) => plain(readFileSnapshotSync(f.absolute, f.shown, MAX)));
+
+/** Ends the thread from outside, as an out-of-memory or a crash of the thread would. */
+const kill = (ahead: ReadAhead) => (ahead as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+
 describe('ReadAhead', () => {
   it('gives each file the bytes, or the refusal, a read at its turn would give, in order, over many batches', async () => {
-    const { files } = folder(700); // 11 batches of 64: buffers go back to the thread and are reused
-    const ahead = new ReadAhead(MAX).read(files.values());
-    try {
+    // 11 batches of 64: buffers go back to the thread and are reused.
+    await withReadAhead(700, async (files, ahead) => {
       const got = [];
       for (const f of files) got.push(await ahead.take(f.absolute, plain));
-      expect(got).toEqual(files.map((f) => plain(readFileSnapshotSync(f.absolute, f.shown, MAX))));
+      expect(got).toEqual(readsAtTheirTurn(files));
       // The refusals, spelled out (the comparison above would pass if both ways were wrong alike).
       expect(got[70]).toEqual({ ok: false, ruleId: 'input/unreadable', message: 'cannot read f0070.txt: is a folder' });
       expect(got[71]).toEqual({ ok: false, ruleId: 'input/too-large', message: 'f0071.txt is 0.0 MB, over the 0 MB limit; not checked (raise maxFileSize in the config or --max-file-size)' });
       expect(got[130]).toEqual({ ok: false, ruleId: 'input/unreadable', message: 'cannot read f0130.txt: no such file (removed after it was listed, or a link to nothing)' });
       expect(got[699]).toEqual({ ok: true, bytes: content(699).toString('hex') });
-    } finally {
-      ahead.close();
-    }
+    });
   });
 
   it('reads files of every size exactly, a batch buffer growing past its start size and a large one not reused', async () => {
@@ -77,42 +91,26 @@ describe('ReadAhead', () => {
     }
   });
 
-  it('takes files asked for all at once (a window of checks) in order', async () => {
-    const { files } = folder(150);
-    const ahead = new ReadAhead(MAX).read(files.values());
-    try {
+  it('takes files asked for all at once (a window of checks) in order', () =>
+    withReadAhead(150, async (files, ahead) => {
       const got = await Promise.all(files.map((f) => ahead.take(f.absolute, plain)));
-      expect(got).toEqual(files.map((f) => plain(readFileSnapshotSync(f.absolute, f.shown, MAX))));
-    } finally {
-      ahead.close();
-    }
-  });
+      expect(got).toEqual(readsAtTheirTurn(files));
+    }));
 
-  it('reads in this thread what its thread had not answered when that thread died', async () => {
-    const { files } = folder(600);
-    const ahead = new ReadAhead(MAX).read(files.values());
-    try {
+  it('reads in this thread what its thread had not answered when that thread died', () =>
+    withReadAhead(600, async (files, ahead) => {
       const got = [];
       for (const f of files.slice(0, 10)) got.push(await ahead.take(f.absolute, plain));
-      // Killed from outside, as an out-of-memory or a crash of the thread would end it.
-      await (ahead as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+      await kill(ahead);
       for (const f of files.slice(10)) got.push(await ahead.take(f.absolute, plain));
-      expect(got).toEqual(files.map((f) => plain(readFileSnapshotSync(f.absolute, f.shown, MAX))));
-    } finally {
-      ahead.close();
-    }
-  });
+      expect(got).toEqual(readsAtTheirTurn(files));
+    }));
 
-  it('refuses a file taken out of the order it was given', async () => {
-    const { files } = folder(3);
-    const ahead = new ReadAhead(MAX).read(files.values());
-    try {
-      await (ahead as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+  it('refuses a file taken out of the order it was given', () =>
+    withReadAhead(3, async (files, ahead) => {
+      await kill(ahead);
       await expect(ahead.take(files[1]!.absolute, plain)).rejects.toThrow(`read-ahead out of order at ${files[1]!.absolute}`);
-    } finally {
-      ahead.close();
-    }
-  });
+    }));
 });
 
 describe('a run in one thread, with and without the read-ahead', () => {
