@@ -1,24 +1,32 @@
 /**
- * The read-ahead of a run in one thread: every file's bytes come back exactly, in order, with the same refusals as a
- * read at the file's turn, across batches and buffers handed back for reuse; and when its thread dies, the files it
- * had not answered are read all the same.
+ * The read-ahead of a run in one thread: every file comes back decoded and digested exactly, in order, with the same
+ * refusals as a read at the file's turn, across batches; and when its thread dies, the files it had not answered are
+ * read all the same.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ReadAhead, type FileToRead } from '../src/documents/read-ahead.js';
-import { readFileSnapshotSync, type FileBytes } from '../src/documents/read.js';
+import { ReadAhead, type FileToRead, type ReadAheadFile } from '../src/documents/read-ahead.js';
 import { checkInputs } from '../src/engine/run.js';
+import { ResultCache } from '../src/engine/cache.js';
 import { Engine } from '../src/engine/engine.js';
 import { buildRuleSet } from '../src/config/load.js';
 import { reference, ROOT } from './helpers.js';
 import { spawnSync } from 'node:child_process';
 
-/** Bytes particular to file i at every position: a file given another's bytes, or bytes at the wrong offset, shows. */
-const content = (i: number) => Buffer.from(Array.from({ length: 500 + ((i * 37) % 3000) }, (_, k) => (i * 13 + k * 7 + (k >> 8)) & 0xff));
+/** Text particular to file i, of a length particular to it: a file given another's text, or a part of it, shows. */
+const content = (i: number) => `متن ${i}: ${'ی‌ك'.repeat(100 + ((i * 37) % 900))} ${i}`; // at most about 7 KB, under MAX
 
-/** A folder of `count` files; a few are no longer files, one is larger than `maxSize`. */
+/** What a file holding `text` as UTF-8 must come back as (the digest by node:crypto, not by the code under test). */
+const expected = (text: string): ReadAheadFile => ({
+  ok: true,
+  decoded: { ok: true, text, encoding: 'utf-8', bom: false },
+  sha256: createHash('sha256').update(Buffer.from(text)).digest('hex'),
+});
+
+/** A folder of `count` files; a few are no longer files, one is larger than `maxSize`, one is not UTF-8. */
 function folder(count: number): { dir: string; files: FileToRead[] } {
   const dir = mkdtempSync(join(tmpdir(), 'manba-read-ahead-'));
   const files: FileToRead[] = [];
@@ -26,7 +34,8 @@ function folder(count: number): { dir: string; files: FileToRead[] } {
     const shown = `f${String(i).padStart(4, '0')}.txt`;
     const absolute = join(dir, shown);
     if (i === 70) mkdirSync(absolute);
-    else if (i === 71) writeFileSync(absolute, Buffer.alloc(9000, 1));
+    else if (i === 71) writeFileSync(absolute, Buffer.alloc(9000, 0x61));
+    else if (i === 72) writeFileSync(absolute, Buffer.concat([Buffer.from(content(72)), Buffer.from([0xc3, 0x28])]));
     else if (i !== 130) writeFileSync(absolute, content(i)); // 130: never written
     files.push({ absolute, shown });
   }
@@ -34,8 +43,6 @@ function folder(count: number): { dir: string; files: FileToRead[] } {
 }
 
 const MAX = 8000;
-/** What a read at the file's turn gives, as plain data. */
-const plain = (r: FileBytes) => (r.ok ? { ok: true, bytes: Buffer.from(r.bytes).toString('hex') } : r);
 
 /** A read-ahead over a new folder of `count` files, closed whatever the test does with it. */
 async function withReadAhead(count: number, test: (files: FileToRead[], ahead: ReadAhead) => Promise<void>): Promise<void> {
@@ -48,44 +55,39 @@ async function withReadAhead(count: number, test: (files: FileToRead[], ahead: R
   }
 }
 
-/** What reads at each file's turn give. */
-const readsAtTheirTurn = (files: FileToRead[]) => files.map((f) => plain(readFileSnapshotSync(f.absolute, f.shown, MAX)));
+/** What each file of `folder` must come back as, spelled out. */
+const answers = (files: FileToRead[]): ReadAheadFile[] =>
+  files.map((f, i) => {
+    if (i === 70) return { ok: false, ruleId: 'input/unreadable', message: 'cannot read f0070.txt: is a folder' };
+    if (i === 71) return { ok: false, ruleId: 'input/too-large', message: 'f0071.txt is 0.0 MB, over the 0 MB limit; not checked (raise maxFileSize in the config or --max-file-size)' };
+    if (i === 130) return { ok: false, ruleId: 'input/unreadable', message: 'cannot read f0130.txt: no such file (removed after it was listed, or a link to nothing)' };
+    return i === 72 ? { ok: true, decoded: { ok: false, problem: expect.objectContaining({ path: 'f0072.txt', ruleId: 'input/encoding' }) }, sha256: expect.any(String) } : expected(content(i));
+  });
 
 /** Ends the thread from outside, as an out-of-memory or a crash of the thread would. */
 const kill = (ahead: ReadAhead) => (ahead as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
 
 describe('ReadAhead', () => {
-  it('gives each file the bytes, or the refusal, a read at its turn would give, in order, over many batches', async () => {
-    // 11 batches of 64: buffers go back to the thread and are reused.
-    await withReadAhead(700, async (files, ahead) => {
+  it('gives each file its text and digest, or the refusal, in order, over many batches', () =>
+    // 11 batches of 64.
+    withReadAhead(700, async (files, ahead) => {
       const got = [];
-      for (const f of files) got.push(await ahead.take(f.absolute, plain));
-      expect(got).toEqual(readsAtTheirTurn(files));
-      // The refusals, spelled out (the comparison above would pass if both ways were wrong alike).
-      expect(got[70]).toEqual({ ok: false, ruleId: 'input/unreadable', message: 'cannot read f0070.txt: is a folder' });
-      expect(got[71]).toEqual({ ok: false, ruleId: 'input/too-large', message: 'f0071.txt is 0.0 MB, over the 0 MB limit; not checked (raise maxFileSize in the config or --max-file-size)' });
-      expect(got[130]).toEqual({ ok: false, ruleId: 'input/unreadable', message: 'cannot read f0130.txt: no such file (removed after it was listed, or a link to nothing)' });
-      expect(got[699]).toEqual({ ok: true, bytes: content(699).toString('hex') });
-    });
-  });
+      for (const f of files) got.push(await ahead.take(f.absolute));
+      expect(got).toEqual(answers(files));
+    }));
 
-  it('reads files of every size exactly, a batch buffer growing past its start size and a large one not reused', async () => {
+  it('reads files of every size exactly, up to several MB', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'manba-read-ahead-sizes-'));
-    // 0 bytes; one byte; a batch whose files outgrow its 256 KB start; 3 MB (a buffer not given back for reuse);
-    // then small files, read into the buffers that came back.
-    const sizes = [0, 1, ...Array.from({ length: 20 }, () => 40_000), 3_000_000, ...Array.from({ length: 300 }, (_, i) => 100 + i * 37)];
-    const bytesOf = (i: number, n: number) => Buffer.from(Array.from({ length: n }, (_, k) => (i * 31 + k * 7 + (k >> 8)) & 0xff));
-    const files = sizes.map((n, i) => {
+    // Empty, one letter, files larger than the thread's reused buffer (1 MB) and a batch of small ones after them.
+    const texts = ['', 'ی', ...Array.from({ length: 3 }, (_, i) => `${i} ${'ب'.repeat(700_000)}`), ...Array.from({ length: 100 }, (_, i) => content(i))];
+    const files = texts.map((text, i) => {
       const absolute = join(dir, `s${i}`);
-      writeFileSync(absolute, bytesOf(i, n));
+      writeFileSync(absolute, text);
       return { absolute, shown: `s${i}` };
     });
     const ahead = new ReadAhead(10_000_000).read(files.values());
     try {
-      for (const [i, f] of files.entries()) {
-        const same = await ahead.take(f.absolute, (r) => r.ok && Buffer.from(r.bytes).equals(bytesOf(i, sizes[i]!)));
-        expect(same, `file ${i} (${sizes[i]} bytes)`).toBe(true);
-      }
+      for (const [i, f] of files.entries()) expect(await ahead.take(f.absolute), `file ${i}`).toEqual(expected(texts[i]!));
     } finally {
       ahead.close();
     }
@@ -93,23 +95,22 @@ describe('ReadAhead', () => {
 
   it('takes files asked for all at once (a window of checks) in order', () =>
     withReadAhead(150, async (files, ahead) => {
-      const got = await Promise.all(files.map((f) => ahead.take(f.absolute, plain)));
-      expect(got).toEqual(readsAtTheirTurn(files));
+      expect(await Promise.all(files.map((f) => ahead.take(f.absolute)))).toEqual(answers(files));
     }));
 
   it('reads in this thread what its thread had not answered when that thread died', () =>
     withReadAhead(600, async (files, ahead) => {
       const got = [];
-      for (const f of files.slice(0, 10)) got.push(await ahead.take(f.absolute, plain));
+      for (const f of files.slice(0, 10)) got.push(await ahead.take(f.absolute));
       await kill(ahead);
-      for (const f of files.slice(10)) got.push(await ahead.take(f.absolute, plain));
-      expect(got).toEqual(readsAtTheirTurn(files));
+      for (const f of files.slice(10)) got.push(await ahead.take(f.absolute));
+      expect(got).toEqual(answers(files));
     }));
 
   it('refuses a file taken out of the order it was given', () =>
     withReadAhead(3, async (files, ahead) => {
       await kill(ahead);
-      await expect(ahead.take(files[1]!.absolute, plain)).rejects.toThrow(`read-ahead out of order at ${files[1]!.absolute}`);
+      await expect(ahead.take(files[1]!.absolute)).rejects.toThrow(`read-ahead out of order at ${files[1]!.absolute}`);
     }));
 });
 
@@ -134,6 +135,27 @@ describe('a run in one thread, with and without the read-ahead', () => {
     expect(ids('a1.txt')).toEqual([]);
     expect(ids('a50.txt')).toEqual(['input/encoding']);
     expect(ids('a51.txt')).toEqual(['input/too-large']);
+  });
+
+  it('decodes in the encoding the run forces, and takes unchanged files from the cache by their digest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'manba-read-ahead-1256-'));
+    const iconv = (await import('iconv-lite')).default;
+    // Windows-1256 has no Persian yeh or digits: legacy archives wrote Arabic yeh and ASCII digits.
+    const legacy = reference().replace(/ی/g, 'ي').replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0));
+    for (let i = 0; i < 30; i++) writeFileSync(join(dir, `a${i}.txt`), iconv.encode(legacy, 'windows-1256'));
+    const engine = new Engine(await buildRuleSet({ extends: [], builtins: true, rules: {} }), { now: new Date('2026-12-01T00:00:00Z') });
+    const cache = new ResultCache(join(dir, 'cache.json'), 'key');
+    const run = (readAheadFrom: number) => checkInputs(engine, ['.'], { cwd: dir, readAheadFrom, read: { encoding: 'windows-1256' }, cache });
+    const withIt = await run(1);
+    // The reference article passes when its bytes are read as Windows-1256 (as UTF-8 they are not text at all).
+    expect(withIt.results.map((r) => r.findings)).toEqual(Array.from({ length: 30 }, () => []));
+    expect(cache.hits).toBe(0);
+    const again = await run(1);
+    expect(cache.hits).toBe(30);
+    // From the cache: the same findings, facts and digest.
+    expect(again.results.map(({ path, findings, facts, sha256 }) => ({ path, findings, facts, sha256 }))).toEqual(withIt.results.map(({ path, findings, facts, sha256 }) => ({ path, findings, facts, sha256 })));
+    expect(withIt.results[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect((await run(Infinity)).results).toEqual(again.results);
   });
 });
 

@@ -6,6 +6,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { lazyRequire } from '../lazy.js';
+import type { ReadProblem } from './model.js';
 
 const iconv = lazyRequire<typeof import('iconv-lite')>('iconv-lite');
 
@@ -15,6 +16,16 @@ export type Decoded =
   | { ok: true; text: string; encoding: Encoding; bom: boolean }
   | { ok: false; reason: 'binary' | 'encoding'; message: string; byteOffset?: number; line?: number; column?: number };
 
+
+/** A file's bytes as text, or the problem (binary, not the encoding it claims) that keeps it from being read. */
+export type DecodedFile = { ok: true; text: string; encoding: Encoding; bom: boolean } | { ok: false; problem: ReadProblem };
+
+export function decodeFile(path: string, bytes: Uint8Array, forced?: Encoding): DecodedFile {
+  const decoded = decode(bytes, forced);
+  if (decoded.ok) return decoded;
+  const ruleId = decoded.reason === 'binary' ? 'input/binary' : 'input/encoding';
+  return { ok: false, problem: { path, ruleId, message: `${path}: ${decoded.message}`, line: decoded.line, column: decoded.column } };
+}
 
 export function decode(bytes: Uint8Array, forced?: Encoding): Decoded {
   if (forced === 'windows-1256') return { ok: true, text: iconv().decode(Buffer.from(bytes), 'windows-1256'), encoding: 'windows-1256', bom: false };

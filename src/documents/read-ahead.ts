@@ -1,28 +1,41 @@
 /**
  * Reading ahead of a run that checks in one thread. Opening, reading and closing 20,000 small files is as much
- * time as the whole of the simplest checker (bench/floor.mjs); done by one more thread, a few hundred files ahead of
- * the checks, that time overlaps them instead of adding to them. The thread only makes system calls: the checking
- * stays on one thread (`--jobs 1`), and what the checks see is what a read at their turn would give (the same
- * readFileSnapshotSync, the same messages for a file that is gone, a folder, a pipe or too large).
+ * time as the whole of the simplest checker (bench/floor.mjs), and decoding them and taking their SHA-256 (the
+ * audit's evidence) a fifth more; done by one more thread, a few hundred files ahead of the checks, that time
+ * overlaps them instead of adding to them. The checking stays on one thread (`--jobs 1`), and what the checks see
+ * is what a read at their turn would give: the same readFileSnapshotSync (the same messages for a file that is
+ * gone, a folder, a pipe or too large), the same decodeFile, the same digest.
  *
- * Files come back in the order they were asked for, a batch to a message with its bytes in one transferred
- * buffer: a message per file, or the libuv pool's four round trips per file, cost more than the reads. Should the
- * thread fail, the files it had not answered are read here, so no file is lost.
+ * Files come back in the order they were asked for, 64 to a message: a message per file, or the libuv pool's four
+ * round trips per file, cost more than the reads. A decoded text crosses as a copy, about a seventh of what
+ * decoding and digesting it cost. Should the thread fail, the files it had not answered are read here, so no file
+ * is lost.
  */
+import { hash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { readFileSnapshotSync, type FileBytes } from './file-bytes.js';
+import { decodeFile, type DecodedFile, type Encoding } from './decode.js';
+import { readFileSnapshotSync, type Room } from './file-bytes.js';
 import { heapFlagsSet } from '../engine/heap.js';
+
+/** A file read ahead: its text (or why it has none) and the SHA-256 of its bytes; or why it could not be read. */
+export type ReadAheadFile = { ok: true; decoded: DecodedFile; sha256: string } | { ok: false; ruleId: 'input/unreadable' | 'input/too-large'; message: string };
+
+/** What a read at the file's turn gives, in the thread or here: the one definition of a read-ahead answer. */
+export function readAheadFile(absolute: string, shown: string, maxSize: number, encoding: Encoding | undefined, into?: Room): ReadAheadFile {
+  const read = readFileSnapshotSync(absolute, shown, maxSize, into);
+  if (!read.ok) return read;
+  return { ok: true, decoded: decodeFile(shown, read.bytes, encoding), sha256: hash('sha256', read.bytes, 'hex') };
+}
 
 /**
  * Sent to the thread: files to read, in order, their paths joined by NUL (which no path holds: one string is
- * cloned faster than an array of 64); or a batch's buffer given back, all its files used.
+ * cloned faster than an array of 64).
  */
-export type ReadAheadRequest = { absolute: string; shown: string; maxSize: number } | { reuse: ArrayBuffer };
-
-/** Sent back: the batch's bytes end to end, and for each file its length or why it was not read. */
-export interface ReadAheadReply {
-  buffer: ArrayBuffer;
-  files: (number | { ruleId: 'input/unreadable' | 'input/too-large'; message: string })[];
+export interface ReadAheadRequest {
+  absolute: string;
+  shown: string;
+  maxSize: number;
+  encoding?: Encoding;
 }
 
 /** A file to read: where it is, and the path messages name. */
@@ -31,24 +44,21 @@ export interface FileToRead {
   shown: string;
 }
 
-/** A batch's buffer and how many of its files are not used yet: at none, it goes back to the thread. */
-interface Batch {
-  buffer: ArrayBuffer;
-  unused: number;
-}
-
 interface Answer {
   absolute: string;
-  read: FileBytes;
-  batch?: Batch;
+  file: ReadAheadFile;
 }
 
 /** The thread's module, built (tests run after a build), as the worker pool finds its own. */
 const WORKER = new URL('../../dist/documents/read-ahead-worker.js', import.meta.url);
 /** Files to a message. */
 const BATCH = 64;
-/** Files asked for and not yet taken: about 2 MB of articles, enough that the checks never wait once it runs. */
-const AHEAD = 512;
+/**
+ * Files asked for and not yet taken. The texts waiting here live in this thread's heap: enough that the checks
+ * never wait once the thread runs (it reads faster than they check), few enough that they are not promoted to the
+ * old generation by the hundreds while they wait.
+ */
+const AHEAD = 256;
 
 export class ReadAhead {
   private readonly worker: Worker;
@@ -68,11 +78,14 @@ export class ReadAhead {
   private source: Iterator<FileToRead> = [].values();
 
   /** Starts the thread; reading starts with `read`. The thread takes tens of milliseconds to start: start it early. */
-  constructor(private readonly maxSize: number) {
+  constructor(
+    private readonly maxSize: number,
+    private readonly encoding?: Encoding,
+  ) {
     // Not unref'd: while the checks wait for an answer, the thread is what keeps the process running. close() ends it.
-    // Its heap holds only paths and a batch's list of lengths (the bytes are outside it): a small one is plenty.
-    this.worker = new Worker(WORKER, { workerData: { heapFlags: heapFlagsSet() }, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 } });
-    this.worker.on('message', (reply: ReadAheadReply) => this.received(reply));
+    // Its heap holds a batch's paths and texts at a time: a small one is plenty.
+    this.worker = new Worker(WORKER, { workerData: { heapFlags: heapFlagsSet() }, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 } });
+    this.worker.on('message', (files: ReadAheadFile[]) => this.received(files));
     this.worker.on('error', () => this.fail());
     this.worker.on('exit', () => this.fail());
   }
@@ -85,27 +98,20 @@ export class ReadAhead {
     return this;
   }
 
-  /**
-   * Use the bytes of the next file, which must be `absolute` (files are taken in the order the source gives them).
-   * `use` must be done with the bytes when it returns: their memory then goes back to the thread for another batch.
-   */
-  async take<T>(absolute: string, use: (read: FileBytes) => T): Promise<T> {
+  /** The next file, which must be `absolute`: files are taken in the order the source gives them. */
+  async take(absolute: string): Promise<ReadAheadFile> {
     this.taken++;
     if (this.taken > this.sent) {
       // Past what was sent (after a failure): the source is read here.
       const n = this.source.next();
       if (n.done || n.value.absolute !== absolute) throw new Error(`read-ahead out of order at ${absolute}`);
       this.sent++;
-      return use(readFileSnapshotSync(absolute, n.value.shown, this.maxSize));
+      return readAheadFile(absolute, n.value.shown, this.maxSize, this.encoding);
     }
     this.ask();
     const answer = this.answersFrom < this.answers.length ? this.shift(this.answers, 'answersFrom') : await new Promise<Answer>((resolve) => this.takers.push(resolve));
-    try {
-      if (answer.absolute !== absolute) throw new Error(`read-ahead out of order at ${absolute}`);
-      return use(answer.read);
-    } finally {
-      if (answer.batch && --answer.batch.unused === 0 && !this.failed) this.worker.postMessage({ reuse: answer.batch.buffer } satisfies ReadAheadRequest, [answer.batch.buffer]);
-    }
+    if (answer.absolute !== absolute) throw new Error(`read-ahead out of order at ${absolute}`);
+    return answer.file;
   }
 
   /** Stop the thread; answers not taken are dropped. */
@@ -131,21 +137,13 @@ export class ReadAhead {
       }
       if (count === 0) return;
       this.sent += count;
-      this.worker.postMessage({ absolute, shown, maxSize: this.maxSize } satisfies ReadAheadRequest);
+      this.worker.postMessage({ absolute, shown, maxSize: this.maxSize, ...(this.encoding ? { encoding: this.encoding } : {}) } satisfies ReadAheadRequest);
     }
   }
 
-  private received(reply: ReadAheadReply): void {
+  private received(files: ReadAheadFile[]): void {
     if (this.failed) return; // closed, or its files already read here by fail()
-    const batch: Batch = { buffer: reply.buffer, unused: reply.files.length };
-    let at = 0;
-    for (const file of reply.files) {
-      const { absolute } = this.shift(this.asked, 'askedFrom');
-      if (typeof file === 'number') {
-        this.answer({ absolute, read: { ok: true, bytes: new Uint8Array(reply.buffer, at, file) }, batch });
-        at += file;
-      } else this.answer({ absolute, read: { ok: false, ...file }, batch });
-    }
+    for (const file of files) this.answer({ absolute: this.shift(this.asked, 'askedFrom').absolute, file });
     this.ask();
   }
 
@@ -160,14 +158,14 @@ export class ReadAhead {
     this.failed = true;
     while (this.askedFrom < this.asked.length) {
       const f = this.shift(this.asked, 'askedFrom');
-      this.answer({ absolute: f.absolute, read: readFileSnapshotSync(f.absolute, f.shown, this.maxSize) });
+      this.answer({ absolute: f.absolute, file: readAheadFile(f.absolute, f.shown, this.maxSize, this.encoding) });
     }
   }
 
   /** First element of a queue kept as an array and a start index; compacted now and then. */
   private shift<T>(queue: T[], from: 'askedFrom' | 'answersFrom' | 'takersFrom'): T {
     const item = queue[this[from]]!;
-    // Let go of it now: an answer left in the array would keep its bytes' batch alive until the array is compacted.
+    // Let go of it now: an answer left in the array would keep its text alive until the array is compacted.
     (queue as (T | undefined)[])[this[from]] = undefined;
     this[from]++;
     if (this[from] >= 1024 && this[from] * 2 >= queue.length) {

@@ -1,6 +1,6 @@
 import { closeSync, constants, createReadStream, fstatSync, openSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { decode, type Encoding } from './decode.js';
+import { decodeFile, type DecodedFile, type Encoding } from './decode.js';
 import type { ReadResult } from './model.js';
 import { readerForPath } from './readers/index.js';
 import { textReader } from './readers/text.js';
@@ -25,11 +25,12 @@ export async function readPath(path: string, options: ReadOptions = {}): Promise
 }
 
 export function readBytes(path: string, data: Uint8Array, options: ReadOptions = {}): ReadResult[] {
-  const decoded = decode(data, options.encoding);
-  if (!decoded.ok) {
-    const ruleId = decoded.reason === 'binary' ? 'input/binary' : 'input/encoding';
-    return [{ ok: false, problem: { path, ruleId, message: `${path}: ${decoded.message}`, line: decoded.line, column: decoded.column } }];
-  }
+  return readDecoded(path, decodeFile(path, data, options.encoding), options);
+}
+
+/** readBytes after decoding (which the read-ahead thread does): the reader turns the text into documents. */
+export function readDecoded(path: string, decoded: DecodedFile, options: ReadOptions = {}): ReadResult[] {
+  if (!decoded.ok) return [{ ok: false, problem: decoded.problem }];
   if (decoded.text.trim().length === 0) {
     return [{ ok: false, problem: { path, ruleId: 'input/empty', message: `${path} is empty: there is no article to check` } }];
   }

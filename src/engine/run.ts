@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { discover, type Input, type InputList } from '../documents/discover.js';
-import { ReadBuffer, readBytes, readFileSnapshotSync, readLines, type FileBytes, type ReadOptions } from '../documents/read.js';
-import { ReadAhead, type FileToRead } from '../documents/read-ahead.js';
+import { ReadBuffer, readBytes, readDecoded, readFileSnapshotSync, readLines, type FileBytes, type ReadOptions } from '../documents/read.js';
+import { ReadAhead, type FileToRead, type ReadAheadFile } from '../documents/read-ahead.js';
 import { readerForPath } from '../documents/readers/index.js';
 import type { ReadResult } from '../documents/model.js';
 import { sha256, type ResultCache } from './cache.js';
@@ -95,7 +95,7 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   const named = new Set(args.map((a) => resolve(cwd, a)));
   const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const readAheadFrom = options.bytesOf ? Infinity : (options.readAheadFrom ?? READ_AHEAD_FROM);
-  const early = readAheadFrom < Infinity && options.inThread && args.some((a) => a !== '-' && isFolder(resolve(cwd, a))) ? new ReadAhead(maxSize) : undefined;
+  const early = readAheadFrom < Infinity && options.inThread && args.some((a) => a !== '-' && isFolder(resolve(cwd, a))) ? new ReadAhead(maxSize, options.read?.encoding) : undefined;
   const skipped: RunOutcome['skipped'] = [];
   let inputs: InputList;
   let elsewhere: DocumentChecker | undefined;
@@ -140,7 +140,7 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
       if (input.kind === 'file' && !streamed(input)) yield { absolute: resolve(cwd, input.path), shown: input.path };
     }
   }
-  const readAhead = !elsewhere && fileCount >= readAheadFrom ? (early ?? new ReadAhead(maxSize)).read(filesToRead()) : undefined;
+  const readAhead = !elsewhere && fileCount >= readAheadFrom ? (early ?? new ReadAhead(maxSize, options.read?.encoding)).read(filesToRead()) : undefined;
   if (early && early !== readAhead) early.close();
 
   /** Start one input: read it, take it from the cache or check it. Streams and stdin are handled in order instead. */
@@ -151,10 +151,20 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
     if (byPath) return byPath(input.path, abs);
     const given = options.bytesOf?.(abs);
     if (given) return fromBytes(input.path, given);
-    if (readAhead) return readAhead.take(abs, (read) => fromRead(input.path, read));
+    if (readAhead) return fromReadAhead(input.path, await readAhead.take(abs));
     // Read synchronously: tens of thousands of small files through the libuv pool cost more in round trips than
     // the reads. The file may have changed since it was listed (removed, replaced, growing): one result says so.
     return fromRead(input.path, readFileSnapshotSync(abs, input.path, maxSize, readBuffer));
+  };
+  // Read, decoded and digested on the read-ahead's thread: only the reader and the checks are left.
+  const fromReadAhead = (path: string, file: ReadAheadFile): DocumentResult[] => {
+    if (!file.ok) return [problemResult({ path, ruleId: file.ruleId, message: file.message })];
+    // A result from the cache carries the digest of the bytes read now (the same as when it was cached).
+    const cached = options.cache?.get(path, file.sha256);
+    if (cached) return [{ ...cached, sha256: file.sha256 }];
+    const out = checkRead(engine, readDecoded(path, file.decoded, options.read), options.settingsFor?.(path), file.sha256);
+    if (options.cache && out.length === 1) options.cache.set(path, file.sha256, out[0]!);
+    return out;
   };
   const fromRead = (path: string, read: FileBytes): Promise<DocumentResult[]> =>
     read.ok ? fromBytes(path, read.bytes) : Promise.resolve([problemResult({ path, ruleId: read.ruleId, message: read.message })]);
@@ -163,7 +173,7 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   const fromBytes = async (path: string, bytes: Uint8Array): Promise<DocumentResult[]> => {
     const hash = options.cache ? sha256(bytes) : '';
     const cached = options.cache?.get(path, hash);
-    if (cached) return [cached];
+    if (cached) return [{ ...cached, sha256: hash }];
     const out = await checker(path, bytes, options.settingsFor?.(path));
     if (options.cache && out.length === 1) options.cache.set(path, hash, out[0]!);
     return out;
