@@ -10,6 +10,9 @@
  * round trips per file, cost more than the reads. A decoded text crosses as a copy, about a seventh of what
  * decoding and digesting it cost. Should the thread fail, the files it had not answered are read here, so no file
  * is lost.
+ *
+ * One thread and one message port, not piscina (the pool of `--jobs`): the same thread as a one-thread piscina pool,
+ * a task per batch, made `--jobs 1` on 20,000 files 0.3–0.5 s slower in 9 of 12 alternating runs.
  */
 import { hash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
