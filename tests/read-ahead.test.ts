@@ -72,7 +72,7 @@ describe('ReadAhead', () => {
     // 11 batches of 64.
     withReadAhead(700, async (files, ahead) => {
       const got = [];
-      for (const f of files) got.push(await ahead.take(f.absolute));
+      for (const f of files) got.push(await ahead.take(f.shown));
       expect(got).toEqual(answers(files));
     }));
 
@@ -87,7 +87,7 @@ describe('ReadAhead', () => {
     });
     const ahead = new ReadAhead(10_000_000).read(files.values());
     try {
-      for (const [i, f] of files.entries()) expect(await ahead.take(f.absolute), `file ${i}`).toEqual(expected(texts[i]!));
+      for (const [i, f] of files.entries()) expect(await ahead.take(f.shown), `file ${i}`).toEqual(expected(texts[i]!));
     } finally {
       ahead.close();
     }
@@ -95,22 +95,22 @@ describe('ReadAhead', () => {
 
   it('takes files asked for all at once (a window of checks) in order', () =>
     withReadAhead(150, async (files, ahead) => {
-      expect(await Promise.all(files.map((f) => ahead.take(f.absolute)))).toEqual(answers(files));
+      expect(await Promise.all(files.map((f) => ahead.take(f.shown)))).toEqual(answers(files));
     }));
 
   it('reads in this thread what its thread had not answered when that thread died', () =>
     withReadAhead(600, async (files, ahead) => {
       const got = [];
-      for (const f of files.slice(0, 10)) got.push(await ahead.take(f.absolute));
+      for (const f of files.slice(0, 10)) got.push(await ahead.take(f.shown));
       await kill(ahead);
-      for (const f of files.slice(10)) got.push(await ahead.take(f.absolute));
+      for (const f of files.slice(10)) got.push(await ahead.take(f.shown));
       expect(got).toEqual(answers(files));
     }));
 
   it('refuses a file taken out of the order it was given', () =>
     withReadAhead(3, async (files, ahead) => {
       await kill(ahead);
-      await expect(ahead.take(files[1]!.absolute)).rejects.toThrow(`read-ahead out of order at ${files[1]!.absolute}`);
+      await expect(ahead.take(files[1]!.shown)).rejects.toThrow(`read-ahead out of order at ${files[1]!.shown}`);
     }));
 });
 

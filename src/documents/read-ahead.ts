@@ -48,7 +48,7 @@ export interface FileToRead {
 }
 
 interface Answer {
-  absolute: string;
+  shown: string;
   file: ReadAheadFile;
 }
 
@@ -101,19 +101,19 @@ export class ReadAhead {
     return this;
   }
 
-  /** The next file, which must be `absolute`: files are taken in the order the source gives them. */
-  async take(absolute: string): Promise<ReadAheadFile> {
+  /** The next file, which must be the one shown as `shown`: files are taken in the order the source gives them. */
+  async take(shown: string): Promise<ReadAheadFile> {
     this.taken++;
     if (this.taken > this.sent) {
       // Past what was sent (after a failure): the source is read here.
       const n = this.source.next();
-      if (n.done || n.value.absolute !== absolute) throw new Error(`read-ahead out of order at ${absolute}`);
+      if (n.done || n.value.shown !== shown) throw new Error(`read-ahead out of order at ${shown}`);
       this.sent++;
-      return readAheadFile(absolute, n.value.shown, this.maxSize, this.encoding);
+      return readAheadFile(n.value.absolute, shown, this.maxSize, this.encoding);
     }
     this.ask();
     const answer = this.answersFrom < this.answers.length ? this.shift(this.answers, 'answersFrom') : await new Promise<Answer>((resolve) => this.takers.push(resolve));
-    if (answer.absolute !== absolute) throw new Error(`read-ahead out of order at ${absolute}`);
+    if (answer.shown !== shown) throw new Error(`read-ahead out of order at ${shown}`);
     return answer.file;
   }
 
@@ -146,7 +146,7 @@ export class ReadAhead {
 
   private received(files: ReadAheadFile[]): void {
     if (this.failed) return; // closed, or its files already read here by fail()
-    for (const file of files) this.answer({ absolute: this.shift(this.asked, 'askedFrom').absolute, file });
+    for (const file of files) this.answer({ shown: this.shift(this.asked, 'askedFrom').shown, file });
     this.ask();
   }
 
@@ -161,7 +161,7 @@ export class ReadAhead {
     this.failed = true;
     while (this.askedFrom < this.asked.length) {
       const f = this.shift(this.asked, 'askedFrom');
-      this.answer({ absolute: f.absolute, file: readAheadFile(f.absolute, f.shown, this.maxSize, this.encoding) });
+      this.answer({ shown: f.shown, file: readAheadFile(f.absolute, f.shown, this.maxSize, this.encoding) });
     }
   }
 

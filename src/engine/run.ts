@@ -147,11 +147,12 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   // Elsewhere and without a cache (which needs the bytes here), the checker reads the files itself.
   const byPath = elsewhere && !options.cache && !options.bytesOf ? options.checkPath : undefined;
   const start = async (input: Input & { kind: 'file' }): Promise<DocumentResult[]> => {
+    // The read-ahead resolved the path already (filesToRead): taken by the path as given.
+    if (readAhead) return fromReadAhead(input.path, await readAhead.take(input.path));
     const abs = resolve(cwd, input.path);
     if (byPath) return byPath(input.path, abs);
     const given = options.bytesOf?.(abs);
     if (given) return fromBytes(input.path, given);
-    if (readAhead) return fromReadAhead(input.path, await readAhead.take(abs));
     // Read synchronously: tens of thousands of small files through the libuv pool cost more in round trips than
     // the reads. The file may have changed since it was listed (removed, replaced, growing): one result says so.
     return fromRead(input.path, readFileSnapshotSync(abs, input.path, maxSize, readBuffer));
