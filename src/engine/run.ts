@@ -158,25 +158,25 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
     return fromRead(input.path, readFileSnapshotSync(abs, input.path, maxSize, readBuffer));
   };
   // Read, decoded and digested on the read-ahead's thread: only the reader and the checks are left.
-  const fromReadAhead = (path: string, file: ReadAheadFile): DocumentResult[] => {
-    if (!file.ok) return [problemResult({ path, ruleId: file.ruleId, message: file.message })];
-    // A result from the cache carries the digest of the bytes read now (the same as when it was cached).
-    const cached = options.cache?.get(path, file.sha256);
-    if (cached) return [{ ...cached, sha256: file.sha256 }];
-    const out = checkRead(engine, readDecoded(path, file.decoded, options.read), options.settingsFor?.(path), file.sha256);
-    if (options.cache && out.length === 1) options.cache.set(path, file.sha256, out[0]!);
-    return out;
-  };
+  const fromReadAhead = (path: string, file: ReadAheadFile): Promise<DocumentResult[]> =>
+    file.ok
+      ? throughCache(path, file.sha256, () => checkRead(engine, readDecoded(path, file.decoded, options.read), options.settingsFor?.(path), file.sha256))
+      : Promise.resolve([problemResult({ path, ruleId: file.ruleId, message: file.message })]);
   const fromRead = (path: string, read: FileBytes): Promise<DocumentResult[]> =>
     read.ok ? fromBytes(path, read.bytes) : Promise.resolve([problemResult({ path, ruleId: read.ruleId, message: read.message })]);
-  // The bytes may be in a reused buffer (the run's, or the read-ahead's): both checkers take what they need of them
-  // (decode, digest, a copy for a worker) when called, before this returns.
-  const fromBytes = async (path: string, bytes: Uint8Array): Promise<DocumentResult[]> => {
-    const hash = options.cache ? sha256(bytes) : '';
-    const cached = options.cache?.get(path, hash);
-    if (cached) return [{ ...cached, sha256: hash }];
-    const out = await checker(path, bytes, options.settingsFor?.(path));
-    if (options.cache && out.length === 1) options.cache.set(path, hash, out[0]!);
+  // The bytes may be in the run's reused read buffer: both checkers take what they need of them (decode, digest, a
+  // copy for a worker) when called, before this returns.
+  const fromBytes = (path: string, bytes: Uint8Array): Promise<DocumentResult[]> =>
+    throughCache(path, options.cache ? sha256(bytes) : '', () => checker(path, bytes, options.settingsFor?.(path)));
+  /**
+   * The cached result of a file whose bytes have this digest, or `check` (called at once, before any await) and its
+   * result cached. A result from the cache carries the digest of the bytes read now, the same as when it was cached.
+   */
+  const throughCache = async (path: string, digest: string, check: () => DocumentResult[] | Promise<DocumentResult[]>): Promise<DocumentResult[]> => {
+    const cached = options.cache?.get(path, digest);
+    if (cached) return [{ ...cached, sha256: digest }];
+    const out = await check();
+    if (options.cache && out.length === 1) options.cache.set(path, digest, out[0]!);
     return out;
   };
 
@@ -224,7 +224,8 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
           const bytes = options.readStdin ? await options.readStdin() : new Uint8Array();
           for (const r of checkRead(engine, readBytes(path, bytes, { ...options.read, ...(reader ? { reader } : {}) }), undefined, sha256(bytes))) emit(r);
         }
-      } else if (streamed(input)) {
+      } else if (!pending.has(k)) {
+        // A file not started in the window is one streamed here (JSONL, WARC), in order.
         const abs = resolve(cwd, input.path);
         const reader = readerForPath(input.path)!;
         const docs = reader.stream ? reader.stream(abs, options.read ?? {}, input.path) : readLines(abs, reader, options.read);
