@@ -8,7 +8,8 @@ import { isUtf8 } from 'node:buffer';
 import { lazyRequire } from '../lazy.js';
 import type { ReadProblem } from './model.js';
 
-const iconv = lazyRequire<typeof import('iconv-lite')>('iconv-lite');
+/** iconv-lite, for the legacy encodings (decoding here, encoding fixes, pages' charsets): loaded on first use. */
+export const iconv = lazyRequire<typeof import('iconv-lite')>('iconv-lite');
 
 export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1256';
 

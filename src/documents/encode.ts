@@ -2,11 +2,7 @@
  * Text back to bytes, in the encoding the file was read in, for fixes: a Windows-1256 file stays Windows-1256, a
  * UTF-16 file stays UTF-16, and a byte-order mark stays (fixes splice bytes; the mark is never touched).
  */
-import type { Encoding } from './decode.js';
-import { lazyRequire } from '../lazy.js';
-
-// Only a file in a legacy encoding needs it: loaded on first use (src/lazy.ts).
-const iconv = lazyRequire<typeof import('iconv-lite')>('iconv-lite');
+import { iconv, type Encoding } from './decode.js';
 
 export function encodeText(text: string, encoding: Encoding): Uint8Array {
   return encoding === 'utf-8' ? Buffer.from(text, 'utf8') : iconv().encode(text, encoding);

@@ -9,14 +9,10 @@
  * for files (UTF-8, or Windows-1256 for old Persian sites).
  */
 import { brotliDecompressSync, constants, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
-import { lazyRequire } from '../lazy.js';
-import { decode, type Encoding } from './decode.js';
+import { decode, iconv, type Encoding } from './decode.js';
 import type { ReadProblem, ReadResult } from './model.js';
 import type { ReadOptions } from './read.js';
 import { htmlReader } from './readers/html.js';
-
-// Only a page in a legacy charset needs it: loaded on first use (src/lazy.ts).
-const iconv = lazyRequire<typeof import('iconv-lite')>('iconv-lite');
 
 /** 5 MB: far above any article page, far below what would hurt a machine that crawls 10,000 of them. */
 export const DEFAULT_MAX_BODY = 5 * 1024 * 1024;
