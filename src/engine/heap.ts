@@ -38,9 +38,10 @@ function setHeapFlag(name: string, flag: string): void {
 }
 
 /**
- * The heap flags set at run time in this process so far. The read-ahead's thread sets these again when it starts,
- * and nothing else: under the CLI, the CLI's flags; in a program using manba as a library, none of manba's choosing,
- * so that program keeps V8's defaults unless it set them itself.
+ * The heap flags set at run time in this process so far. Every thread manba starts (the workers of `--jobs`, the
+ * read-ahead's thread) sets these again when it starts, and nothing else: under the CLI, the CLI's flags; in a
+ * program using manba as a library, none of manba's choosing, so that program keeps V8's defaults unless it set
+ * them itself.
  */
 export function heapFlagsSet(): string[] {
   return [...setHere.values()];

@@ -14,6 +14,7 @@ import type { RuleDefinition } from '../rules/types.js';
 import type { Outlet } from '../sources/registry.js';
 import type { EngineOptions } from './engine.js';
 import { problemResult } from './engine.js';
+import { heapFlagsSet } from './heap.js';
 import type { DocumentResult } from './finding.js';
 import type { DocumentChecker } from './run.js';
 
@@ -28,6 +29,8 @@ export interface WorkerSetup {
   forceSite?: string;
   /** The rule set the main thread loaded, as plain data: workers compile it instead of parsing every file again. */
   prepared?: PreparedRuleSet;
+  /** The heap flags the main thread set (heap.ts): starting a worker resets them, so each worker sets them again. */
+  heapFlags?: string[];
 }
 
 export interface PreparedRuleSet {
@@ -61,7 +64,7 @@ const WORKER_YOUNG_GENERATION_MB = 2;
 export const DEFAULT_DOCUMENT_TIMEOUT_MS = 10_000;
 
 export function workerPool(jobs: number, setup: WorkerSetup, limits: { timeoutMs?: number } = {}): { checker: DocumentChecker; checkPath: (path: string, absolute: string) => Promise<DocumentResult[]>; close: () => Promise<void> } {
-  const plain: WorkerSetup = { ...setup, engine: { ...setup.engine, ...(setup.engine.now ? { now: setup.engine.now.toISOString() as unknown as Date } : {}) } };
+  const plain: WorkerSetup = { ...setup, heapFlags: heapFlagsSet(), engine: { ...setup.engine, ...(setup.engine.now ? { now: setup.engine.now.toISOString() as unknown as Date } : {}) } };
   // A worker's garbage is short-lived (one document's text, folds and matches): a small young generation collects
   // it as cheaply as V8's default of up to 48 MB a thread, which made --jobs 2 use twice the memory of one job
   // (2 MB measured as fast as 4 MB, and 8 MB less in all).

@@ -13,13 +13,13 @@ import { checkRead, DEFAULT_MAX_FILE_SIZE } from './run.js';
 import { sha256 } from './cache.js';
 import type { WorkerFile, WorkerSetup } from './pool.js';
 import { workerData } from 'node:worker_threads';
-import { oldGenerationGrowsSlowly, youngGenerationMayGrow } from './heap.js';
+import { setHeapFlags } from './heap.js';
 
 const readBuffer = new ReadBuffer();
 // Starting a worker thread resets V8's flags for the whole process, the main thread's too: set again here what the
-// main thread set before it started workers (see heap.ts).
-youngGenerationMayGrow(false);
-oldGenerationGrowsSlowly();
+// main thread had set (see heap.ts): under the CLI, a young generation that does not grow and a slowly growing old
+// one; in a program using manba as a library, nothing of manba's choosing.
+setHeapFlags((workerData as WorkerSetup).heapFlags ?? []);
 
 let ready: Promise<{ engine: Engine; settingsFor: (p: string) => DocumentSettings | undefined }> | undefined;
 
