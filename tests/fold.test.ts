@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fold, foldAction, foldText, skeletonOf } from '../src/text/fold.js';
+import { fold, foldAction, foldText, FoldedText, skeletonOf } from '../src/text/fold.js';
 
 describe('fold', () => {
   it('maps Arabic yeh and kaf to Persian, after NFKC for presentation forms', () => {
@@ -148,6 +148,36 @@ describe('foldText against a one-unit-at-a-time oracle', () => {
       const sample = [0, 1, 2, Math.floor(want.text.length / 2), want.text.length - 1];
       for (const k of sample) expect([got.startOf(k), got.endOf(k)], `${f} unit ${k}`).toEqual([want.start[k], want.end[k]]);
     }
+  });
+});
+
+describe('a folded text sent to another thread (toParts, fromParts)', () => {
+  it('comes back the same: text, map both ways and skeleton (property)', () => {
+    const alphabet = [...'ابپکكیيى۰۱0١ـًّ \u200c\u200d\u200e\u200f\u00a0\n\r\t«»"،ۀةAz.', '\uFEF3', '\uFEFB', '  ', ' \n ', '&zwnj;', '&nbsp;'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...alphabet), { maxLength: 60 }), (parts) => {
+        const original = parts.join('');
+        const here = foldText(original);
+        // structuredClone: what postMessage does to the parts on the way.
+        const there = FoldedText.fromParts(original, structuredClone(here.toParts()));
+        expect(there.text).toBe(here.text);
+        expect(there.skeleton.text).toBe(here.skeleton.text);
+        for (let k = 0; k <= here.text.length; k++) expect([there.startOf(k), there.endOf(k)]).toEqual([here.startOf(k), here.endOf(k)]);
+        for (let o = 0; o <= original.length; o++) expect(there.foldedAt(o)).toBe(here.foldedAt(o));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keeps the units wider than one (a run of spaces, an entity, CRLF) and where they are', () => {
+    const original = 'الف   ب&zwnj;ج\r\nد';
+    const there = FoldedText.fromParts(original, structuredClone(foldText(original).toParts()));
+    expect(there.text).toBe('الف ب ج\nد');
+    // «   » is one space of width 3, «&zwnj;» one space of width 6, CRLF one newline of width 2.
+    expect(there.toOriginal(3, 4)).toEqual([3, 6]);
+    expect(there.toOriginal(5, 6)).toEqual([7, 13]);
+    expect(there.toOriginal(7, 8)).toEqual([14, 16]);
+    expect(there.toOriginal(8, 9)).toEqual([16, 17]);
   });
 });
 

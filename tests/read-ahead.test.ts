@@ -14,6 +14,7 @@ import { ResultCache } from '../src/engine/cache.js';
 import { Engine } from '../src/engine/engine.js';
 import { buildRuleSet } from '../src/config/load.js';
 import { reference, ROOT } from './helpers.js';
+import { FoldedText, foldText } from '../src/text/fold.js';
 import { spawnSync } from 'node:child_process';
 
 /** Text particular to file i, of a length particular to it: a file given another's text, or a part of it, shows. */
@@ -107,6 +108,33 @@ describe('ReadAhead', () => {
       expect(got).toEqual(answers(files));
     }));
 
+  it('folds the texts of the files asked to be folded, as this thread would, and those only', async () => {
+    const { files } = folder(200);
+    // Every other file folded; 72 (not UTF-8) asked too, and has no text to fold.
+    const asked = files.map((f, i) => ({ ...f, fold: i % 2 === 0 || i === 72 }));
+    const ahead = new ReadAhead(MAX).read(asked.values());
+    try {
+      for (const [i, f] of asked.entries()) {
+        const got = await ahead.take(f.shown);
+        const want = answers(files)[i]!;
+        // Not asked, or no text: the answer as ever, with nothing folded.
+        if (!f.fold || [70, 71, 72, 130].includes(i)) {
+          expect(got, `file ${i}`).toEqual(want);
+          continue;
+        }
+        if (!got.ok || !got.decoded.ok) throw new Error(`file ${i} was not read`);
+        const { folded, ...rest } = got;
+        expect(rest, `file ${i}`).toEqual(want);
+        expect(folded, `file ${i}`).toBeDefined();
+        // The Arabic kaf of content(i) is folded to the Persian one there, as foldText does here.
+        expect(folded!.text, `file ${i}`).toContain('ی ک');
+        expect(FoldedText.fromParts(got.decoded.text, folded!).toParts(), `file ${i}`).toEqual(foldText(content(i)).toParts());
+      }
+    } finally {
+      ahead.close();
+    }
+  });
+
   it('refuses a file taken out of the order it was given', () =>
     withReadAhead(3, async (files, ahead) => {
       await kill(ahead);
@@ -135,6 +163,21 @@ describe('a run in one thread, with and without the read-ahead', () => {
     expect(ids('a1.txt')).toEqual([]);
     expect(ids('a50.txt')).toEqual(['input/encoding']);
     expect(ids('a51.txt')).toEqual(['input/too-large']);
+  });
+
+  it('checks the text as the reader left it, not the file folded ahead, where a directive line is blanked out', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'manba-read-ahead-directive-'));
+    const lines = reference().split('\n');
+    const notice = lines.find((line) => line.startsWith('با استناد به ماده ۷۴'))!;
+    // The directive's reason quotes the notice: in the file's own text, folded, a notice stands in the first line.
+    // Without it, the notice belongs after the attribution, the last line (24, 97 characters).
+    const text = `# manba-disable-next-line byline -- ${notice}\n${lines.filter((line) => line !== notice).join('\n')}`;
+    for (let i = 0; i < 3; i++) writeFileSync(join(dir, `a${i}.txt`), text);
+    const engine = new Engine(await buildRuleSet({ extends: [], builtins: true, rules: {} }), { now: new Date('2026-12-01T00:00:00Z') });
+    const run = (readAheadFrom: number) => checkInputs(engine, ['.'], { cwd: dir, readAheadFrom });
+    const withIt = await run(1);
+    expect(withIt.results).toEqual((await run(Infinity)).results);
+    expect(withIt.results.map((r) => r.findings.map((f) => [f.ruleId, f.line, f.column]))).toEqual(Array.from({ length: 3 }, () => [['notice/missing', 24, 98]]));
   });
 
   it('decodes in the encoding the run forces, and takes unchanged files from the cache by their digest', async () => {

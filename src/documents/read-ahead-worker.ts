@@ -1,7 +1,8 @@
 /**
- * The thread of a read-ahead (read-ahead.ts): reads, decodes and digests the files of each batch it is sent, in
- * order, synchronously (it has nothing else to do), into one reused buffer, and sends back each file's text and
- * digest, or why it could not be read. It loads only the reading and decoding modules, so it starts in milliseconds.
+ * The thread of a read-ahead (read-ahead.ts): reads, decodes, digests and (for plain text) folds the files of each
+ * batch it is sent, in order, synchronously (it has nothing else to do), into one reused buffer, and sends back each
+ * file's text, digest and folded text, or why it could not be read. It loads only the reading, decoding and folding
+ * modules, so it starts in milliseconds.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ReadBuffer } from './file-bytes.js';
@@ -18,6 +19,6 @@ parentPort!.on('message', (request: ReadAheadRequest) => {
   const absolute = request.absolute.split('\0');
   const shown = request.shown.split('\0');
   const files: ReadAheadFile[] = [];
-  for (let k = 0; k < absolute.length; k++) files.push(readAheadFile(absolute[k]!, shown[k]!, request.maxSize, request.encoding, buffer));
+  for (let k = 0; k < absolute.length; k++) files.push(readAheadFile(absolute[k]!, shown[k]!, request.maxSize, request.encoding, buffer, request.fold[k] === '1'));
   parentPort!.postMessage(files);
 });

@@ -10,7 +10,7 @@ import { PROBLEM_KINDS } from '../documents/problems.js';
 import type { RuleSet } from '../config/load.js';
 import type { CompiledRule } from '../rules/load.js';
 import type { DocumentContext, FixProposal, Lang, Messages, NoFix, Observation } from '../rules/types.js';
-import { foldText } from '../text/fold.js';
+import { foldText, type FoldedText } from '../text/fold.js';
 import { byPosition, type DocumentFacts, type DocumentResult, type Finding, type FindingFix, type FixPoint } from './finding.js';
 
 export interface EngineOptions {
@@ -53,14 +53,18 @@ export class Engine {
     return (this.knownIdsCache ??= new Set([...this.ruleSet.severities.keys(), ...this.ruleSet.rules.map((r) => r.definition.id), ...PROBLEM_KINDS.map((k) => k.id)]));
   }
 
-  check(document: Document, settings?: DocumentSettings): DocumentResult {
+  /**
+   * `folded`: the document's text already folded, elsewhere (the read-ahead's thread folds plain text); used only
+   * when it is the fold of this very text (a reader may have changed it: directives are blanked out).
+   */
+  check(document: Document, settings?: DocumentSettings, folded?: FoldedText): DocumentResult {
     const severities = settings?.severities ?? this.ruleSet.severities;
     const site = settings?.site ?? this.options.site;
     const scope = settings?.scope ?? this.options.scope;
     const memo = new Map<string, unknown>();
     const ctx: DocumentContext = {
       document,
-      folded: foldText(document.text),
+      folded: folded?.original === document.text ? folded : foldText(document.text),
       registry: this.ruleSet.registry,
       now: this.options.now ?? new Date(),
       facts: {},

@@ -10,6 +10,9 @@ import { discover, type Input, type InputList } from '../documents/discover.js';
 import { ReadBuffer, readBytes, readDecoded, readFileSnapshotSync, readLines, type FileBytes, type ReadOptions } from '../documents/read.js';
 import { ReadAhead, type FileToRead, type ReadAheadFile } from '../documents/read-ahead.js';
 import { readerForPath } from '../documents/readers/index.js';
+import { textReader } from '../documents/readers/text.js';
+import type { Reader } from '../documents/readers/types.js';
+import { FoldedText } from '../text/fold.js';
 import type { ReadResult } from '../documents/model.js';
 import { sha256, type ResultCache } from './cache.js';
 import { collectGarbage } from './heap.js';
@@ -128,16 +131,18 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   const readBuffer = new ReadBuffer();
   const inThread: DocumentChecker = async (path, bytes, settings) => checkRead(engine, readBytes(path, bytes, options.read), settings, sha256(bytes));
   const checker = elsewhere ?? inThread;
-  const streamed = (input: Input) => {
-    const reader = input.kind === 'file' ? readerForPath(input.path) : undefined;
-    // A file --fix has rewritten is read from its fixed bytes, whole.
-    return !!(reader?.readLine || reader?.stream) && !options.bytesOf?.(resolve(cwd, input.path));
-  };
-  // The files start() reads, in the order it reads them: what the read-ahead reads for it.
+  // A file --fix has rewritten is read from its fixed bytes, whole.
+  const streamedBy = (reader: Reader | undefined, path: string) => !!(reader?.readLine || reader?.stream) && !options.bytesOf?.(resolve(cwd, path));
+  const streamed = (input: Input) => streamedBy(input.kind === 'file' ? readerForPath(input.path) : undefined, input.path);
+  // The files start() reads, in the order it reads them: what the read-ahead reads for it. A plain-text file's
+  // document is its text, so the thread folds that too (other formats extract their text here first).
   function* filesToRead(): Generator<FileToRead> {
     for (let k = 0; k < inputs.length; k++) {
       const input = inputs.at(k);
-      if (input.kind === 'file' && !streamed(input)) yield { absolute: resolve(cwd, input.path), shown: input.path };
+      if (input.kind !== 'file') continue;
+      const reader = readerForPath(input.path);
+      if (streamedBy(reader, input.path)) continue;
+      yield { absolute: resolve(cwd, input.path), shown: input.path, fold: (options.read?.reader ?? reader ?? textReader) === textReader };
     }
   }
   const readAhead = !elsewhere && fileCount >= readAheadFrom ? (early ?? new ReadAhead(maxSize, options.read?.encoding)).read(filesToRead()) : undefined;
@@ -157,11 +162,14 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
     // the reads. The file may have changed since it was listed (removed, replaced, growing): one result says so.
     return fromRead(input.path, readFileSnapshotSync(abs, input.path, maxSize, readBuffer));
   };
-  // Read, decoded and digested on the read-ahead's thread: only the reader and the checks are left.
-  const fromReadAhead = (path: string, file: ReadAheadFile): Promise<DocumentResult[]> =>
-    file.ok
-      ? throughCache(path, file.sha256, () => checkRead(engine, readDecoded(path, file.decoded, options.read), options.settingsFor?.(path), file.sha256))
-      : Promise.resolve([problemResult({ path, ruleId: file.ruleId, message: file.message })]);
+  // Read, decoded, digested and (plain text) folded on the read-ahead's thread: the reader and the checks are left.
+  const fromReadAhead = (path: string, file: ReadAheadFile): Promise<DocumentResult[]> => {
+    if (!file.ok) return Promise.resolve([problemResult({ path, ruleId: file.ruleId, message: file.message })]);
+    const { decoded, folded } = file;
+    return throughCache(path, file.sha256, () =>
+      checkRead(engine, readDecoded(path, decoded, options.read), options.settingsFor?.(path), file.sha256, folded && decoded.ok ? FoldedText.fromParts(decoded.text, folded) : undefined),
+    );
+  };
   const fromRead = (path: string, read: FileBytes): Promise<DocumentResult[]> =>
     read.ok ? fromBytes(path, read.bytes) : Promise.resolve([problemResult({ path, ruleId: read.ruleId, message: read.message })]);
   // The bytes may be in the run's reused read buffer: both checkers take what they need of them (decode, digest, a
@@ -257,9 +265,10 @@ function isFolder(path: string): boolean {
 }
 
 /** Check what a reader produced; `sha256` of the input is recorded on each result, for audits. */
-export function checkRead(engine: Engine, read: ReadResult[], settings: DocumentSettings | undefined, digest?: string): DocumentResult[] {
+/** `folded`: the text folded ahead, on the read-ahead's thread (see Engine.check). */
+export function checkRead(engine: Engine, read: ReadResult[], settings: DocumentSettings | undefined, digest?: string, folded?: FoldedText): DocumentResult[] {
   return read.map((r) => {
-    const result = r.ok ? engine.check(r.document, settings) : problemResult(r.problem);
+    const result = r.ok ? engine.check(r.document, settings, folded) : problemResult(r.problem);
     return digest ? { ...result, sha256: digest } : result;
   });
 }

@@ -120,6 +120,23 @@ export class OffsetMap {
   startsSegment(i: number): boolean {
     return this.at[this.segment(i)] === i;
   }
+
+  /** The breakpoints, as plain data (see FoldedParts). */
+  parts(): { at: Int32Array; delta: Int32Array } {
+    return { at: this.at, delta: this.delta };
+  }
+}
+
+/**
+ * A folded text as plain data, to be sent to another thread (structured clone): the text a read-ahead thread folded
+ * crosses as these parts, without its original, which the receiving thread already has.
+ */
+export interface FoldedParts {
+  text: string;
+  at: Int32Array;
+  delta: Int32Array;
+  /** The wide units, as pairs: folded index, width. */
+  wide: Int32Array;
 }
 
 /** Folded text: folded unit k came from `original.slice(startOf(k), endOf(k))`. */
@@ -133,6 +150,24 @@ export class FoldedText {
   ) {}
 
   private skeletonCache: Skeleton | undefined;
+
+  /** This folded text as data another thread can be sent; `fromParts` with the same original gives it back. */
+  toParts(): FoldedParts {
+    const wide = new Int32Array(this.wide.size * 2);
+    let k = 0;
+    for (const [at, width] of this.wide) {
+      wide[k++] = at;
+      wide[k++] = width;
+    }
+    return { text: this.text, ...this.map.parts(), wide };
+  }
+
+  /** The folded text of `original` that `toParts` gave, in this thread. */
+  static fromParts(original: string, parts: FoldedParts): FoldedText {
+    const wide = new Map<number, number>();
+    for (let k = 0; k < parts.wide.length; k += 2) wide.set(parts.wide[k]!, parts.wide[k + 1]!);
+    return new FoldedText(original, parts.text, new OffsetMap(parts.at, parts.delta), wide);
+  }
 
   /** Letters and digits only (plus date separators), for aligning long legal texts. Built on first use only. */
   get skeleton(): Skeleton {
