@@ -264,8 +264,10 @@ function isFolder(path: string): boolean {
   }
 }
 
-/** Check what a reader produced; `sha256` of the input is recorded on each result, for audits. */
-/** `folded`: the text folded ahead, on the read-ahead's thread (see Engine.check). */
+/**
+ * Check what a reader produced; `sha256` of the input is recorded on each result, for audits. `folded`: the text
+ * folded ahead, on the read-ahead's thread (see Engine.check).
+ */
 export function checkRead(engine: Engine, read: ReadResult[], settings: DocumentSettings | undefined, digest?: string, folded?: FoldedText): DocumentResult[] {
   return read.map((r) => {
     const result = r.ok ? engine.check(r.document, settings, folded) : problemResult(r.problem);

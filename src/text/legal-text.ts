@@ -122,8 +122,10 @@ export function compileTemplate(text: string, slots: Record<string, SlotSpec>, i
     }
     const spec = word.slot ? slots[word.slot]! : undefined;
     if (spec?.type === 'date') {
-      if (!seenSlots.has(word.slot!)) slotParts.set(parts.length, word.slot!);
-      if (!seenSlots.has(word.slot!)) parts.push(`(?<${groupName(word.slot!)}>\\d{1,4}\\s?[/\\-.]\\s?\\d{1,2}\\s?[/\\-.]\\s?\\d{1,4})`);
+      if (!seenSlots.has(word.slot!)) {
+        slotParts.set(parts.length, word.slot!);
+        parts.push(`(?<${groupName(word.slot!)}>\\d{1,4}\\s?[/\\-.]\\s?\\d{1,2}\\s?[/\\-.]\\s?\\d{1,4})`);
+      }
       seenSlots.add(word.slot!);
     } else if (spec?.accept?.length) {
       if (!seenSlots.has(word.slot!)) parts.push(`(?:${[spec.value ?? '', ...spec.accept].map((v) => wordsPattern(v)).join('|')})`);
