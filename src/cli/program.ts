@@ -4,12 +4,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, formatProblem } from '../rules/problems.js';
 import { VERSION } from '../version.js';
 import { runCheck, type CheckOptions } from './check.js';
-import { runCrawl, type CrawlOptions } from './crawl.js';
+import type { CrawlOptions } from './crawl.js';
 import { reporters } from '../report/index.js';
-import { baselineCreateCommand, baselinePruneCommand } from './baseline.js';
-import { mergeCommand } from './merge.js';
-import { explainCommand, listCommand, testCommand, validateCommand } from './rules.js';
-import { sourcesListCommand, sourcesShowCommand } from './sources.js';
 import { registerHistoryCommands } from './history.js';
 import { EXIT, UsageError, type CliIO } from './io.js';
 
@@ -121,7 +117,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option('--color', 'force colored output')
     .option('--no-color', 'disable colored output')
     .action(async (urls: string[], opts: CrawlOptions) => {
-      exitCode = await runCrawl(urls, opts, io);
+      exitCode = await (await import('./crawl.js')).runCrawl(urls, opts, io);
     });
 
   const baseline = program.command('baseline').description('baselines: accept today\'s findings in an archive, report only new ones');
@@ -132,7 +128,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option('-c, --config <file>', 'config file')
     .option('-o, --output <file>', 'the baseline file', '.manba-baseline.json')
     .action(async (paths: string[], opts: { config?: string; output: string }) => {
-      exitCode = await baselineCreateCommand(paths, opts, io);
+      exitCode = await (await import('./baseline.js')).baselineCreateCommand(paths, opts, io);
     });
   baseline
     .command('prune')
@@ -141,7 +137,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option('-c, --config <file>', 'config file')
     .option('-b, --baseline <file>', 'the baseline file', '.manba-baseline.json')
     .action(async (paths: string[], opts: { config?: string; baseline: string }) => {
-      exitCode = await baselinePruneCommand(paths, opts, io);
+      exitCode = await (await import('./baseline.js')).baselinePruneCommand(paths, opts, io);
     });
 
   program
@@ -151,7 +147,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option('-f, --format <name[:file]>', 'output format (repeatable; name:file writes to a file); default json', collect, [])
     .option('--fail-on <severity>', 'exit 1 on findings of this severity or worse: error (default) or warning')
     .action(async (files: string[], opts: { format: string[]; failOn?: string }) => {
-      exitCode = await mergeCommand(files, opts, io);
+      exitCode = await (await import('./merge.js')).mergeCommand(files, opts, io);
     });
 
   const rules = program.command('rules').description('work with rule files: validate, test, list, explain');
@@ -160,7 +156,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .description('validate rule files, config files and outlet registries; print every problem as file:line:column')
     .argument('[files...]', 'files to validate (default: the config found and the built-in rules)')
     .action(async (files: string[]) => {
-      exitCode = await validateCommand(files, io);
+      exitCode = await (await import('./rules.js')).validateCommand(files, io);
     });
   rules
     .command('test')
@@ -168,7 +164,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .argument('[files...]', 'rule files (default: the built-in rules)')
     .option('--no-builtins', 'do not load the built-in rules beside the tested files')
     .action(async (files: string[], opts: { builtins?: boolean }) => {
-      exitCode = await testCommand(files, opts, io);
+      exitCode = await (await import('./rules.js')).testCommand(files, opts, io);
     });
   rules
     .command('list')
@@ -177,7 +173,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .addOption(new Option('-f, --format <name>', 'table or json').default('table'))
     .addOption(new Option('--lang <lang>', 'language').choices(['fa', 'en']))
     .action(async (opts: { config?: string; format?: string; lang?: string }) => {
-      exitCode = await listCommand(opts, io);
+      exitCode = await (await import('./rules.js')).listCommand(opts, io);
     });
   rules
     .command('explain')
@@ -186,7 +182,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option('-c, --config <file>', 'config file')
     .addOption(new Option('--lang <lang>', 'language').choices(['fa', 'en']))
     .action(async (id: string, opts: { config?: string; lang?: string }) => {
-      exitCode = await explainCommand(id, opts, io);
+      exitCode = await (await import('./rules.js')).explainCommand(id, opts, io);
     });
 
   const sources = program.command('sources').description('the outlet registry: what manba knows about each news outlet');
@@ -196,7 +192,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option('-c, --config <file>', 'config file (its sources: files add outlets)')
     .addOption(new Option('-f, --format <name>', 'table or json').default('table'))
     .action(async (opts: { config?: string; format?: string }) => {
-      exitCode = await sourcesListCommand(opts, io);
+      exitCode = await (await import('./sources.js')).sourcesListCommand(opts, io);
     });
   sources
     .command('show')
@@ -205,7 +201,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option('-c, --config <file>', 'config file')
     .addOption(new Option('-f, --format <name>', 'text or json').default('text'))
     .action(async (name: string, opts: { config?: string; format?: string }) => {
-      exitCode = await sourcesShowCommand(name, opts, io);
+      exitCode = await (await import('./sources.js')).sourcesShowCommand(name, opts, io);
     });
 
   registerHistoryCommands(program, io, (code) => (exitCode = code));

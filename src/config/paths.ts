@@ -5,12 +5,16 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import ignore from 'ignore';
-import picomatch from 'picomatch';
+import { lazyRequire } from '../lazy.js';
 import type { DocumentSettings } from '../engine/engine.js';
 import type { Config, RuleSet } from './load.js';
 
 export const IGNORE_FILE = '.manbaignore';
+
+/** Loaded by a config with overrides (or waivers with paths): most runs have none. */
+export const picomatch = lazyRequire<typeof import('picomatch')>('picomatch');
+/** Loaded when there are ignore patterns. */
+const ignore = lazyRequire<typeof import('ignore')>('ignore');
 
 export interface PathRules {
   /** A reason when the file is ignored, else undefined. */
@@ -31,9 +35,9 @@ export function pathRules(config: Config, ruleSet: RuleSet, cwd: string, command
   const fromFile = existsSync(join(base, IGNORE_FILE)) ? readFileSync(join(base, IGNORE_FILE), 'utf8') : '';
   // Only built when there are patterns: `ignore` caches every path it is asked about, 200 bytes and more a file,
   // which over an archive of 100,000 files with no patterns at all was 25 MB held for the whole run.
-  const byFile = fromFile.trim() ? ignore().add(fromFile) : undefined;
-  const byConfig = config.ignorePatterns?.length ? ignore().add(config.ignorePatterns) : undefined;
-  const overrides = (config.overrides ?? []).map((o) => ({ match: picomatch(o.files, { dot: true }), override: o }));
+  const byFile = fromFile.trim() ? ignore()().add(fromFile) : undefined;
+  const byConfig = config.ignorePatterns?.length ? ignore()().add(config.ignorePatterns) : undefined;
+  const overrides = (config.overrides ?? []).map((o) => ({ match: picomatch()(o.files, { dot: true }), override: o }));
   const combos = new Map<string, DocumentSettings | undefined>();
 
   return {

@@ -1,9 +1,12 @@
 /** Files changed since a git ref (committed, staged or not), plus untracked ones: what a pull request touches. */
-import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { lazyRequire } from '../lazy.js';
+
+/** Loaded only by a run given --changed-since: every other run and worker starts without it. */
+const childProcess = lazyRequire<typeof import('node:child_process')>('node:child_process');
 
 export function changedSince(ref: string, cwd: string): { files: Set<string> } | { error: string } {
-  const git = (args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const git = (args: string[]) => childProcess().execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     const root = git(['rev-parse', '--show-toplevel']).trim();
     git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);

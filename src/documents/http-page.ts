@@ -8,7 +8,7 @@
  * from the `Content-Type` header, else the page's `<meta charset>` / `<meta http-equiv>`, else it is detected as
  * for files (UTF-8, or Windows-1256 for old Persian sites).
  */
-import { brotliDecompressSync, constants, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
+import { lazyRequire } from '../lazy.js';
 import { decode, iconv, type Encoding } from './decode.js';
 import type { ReadProblem, ReadResult } from './model.js';
 import type { ReadOptions } from './read.js';
@@ -61,6 +61,9 @@ export interface HttpReadOptions extends ReadOptions {
   /** Largest body, decoded, that is read (default 5 MB). */
   maxBody?: number;
 }
+
+/** Loaded by the first compressed body (crawls, web archives): a check of files never needs it. */
+const zlib = lazyRequire<typeof import('node:zlib')>('node:zlib');
 
 const problem = (path: string, ruleId: ReadProblem['ruleId'], message: string): ReadResult[] => [{ ok: false, problem: { path, ruleId, message } }];
 
@@ -115,9 +118,9 @@ export function undoContentEncoding(raw: Uint8Array, contentEncoding: string | u
   for (const coding of codings.reverse()) {
     const limit = { maxOutputLength: max + 1 };
     try {
-      if (coding === 'gzip' || coding === 'x-gzip') bytes = gunzipSync(bytes, limit);
+      if (coding === 'gzip' || coding === 'x-gzip') bytes = zlib().gunzipSync(bytes, limit);
       else if (coding === 'deflate') bytes = deflateEither(bytes, limit);
-      else if (coding === 'br') bytes = brotliDecompressSync(bytes, limit);
+      else if (coding === 'br') bytes = zlib().brotliDecompressSync(bytes, limit);
       else return `the body is in an unknown Content-Encoding «${coding}»`;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) return 'too-large';
@@ -132,10 +135,10 @@ export function undoContentEncoding(raw: Uint8Array, contentEncoding: string | u
 /** `deflate` is zlib-wrapped by the standard and raw in some servers; take either. */
 function deflateEither(bytes: Uint8Array, limit: { maxOutputLength: number }): Buffer {
   try {
-    return inflateSync(bytes, limit);
+    return zlib().inflateSync(bytes, limit);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw err;
-    return inflateRawSync(bytes, { ...limit, finishFlush: constants.Z_SYNC_FLUSH });
+    return zlib().inflateRawSync(bytes, { ...limit, finishFlush: zlib().constants.Z_SYNC_FLUSH });
   }
 }
 

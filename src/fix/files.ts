@@ -6,7 +6,6 @@
  */
 import { readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { createTwoFilesPatch } from 'diff';
 import { decode } from '../documents/decode.js';
 import { discover } from '../documents/discover.js';
 import type { ReadOptions } from '../documents/read.js';
@@ -14,6 +13,10 @@ import type { DocumentSettings, Engine } from '../engine/engine.js';
 import type { DocumentResult, Finding } from '../engine/finding.js';
 import { checkRead, shardOf } from '../engine/run.js';
 import { fixBytes, type FixSelection } from './file.js';
+import { lazyRequire } from '../lazy.js';
+
+/** Loaded by --fix-dry-run's first diff: a run that prints none never needs it. */
+const diff = lazyRequire<typeof import('diff')>('diff');
 
 export interface FixFilesOptions {
   cwd: string;
@@ -106,7 +109,7 @@ export function unifiedDiff(path: string, before: Uint8Array, after: Uint8Array,
     const d = decode(b, read?.encoding);
     return d.ok ? d.text : Buffer.from(b).toString('utf8');
   };
-  return createTwoFilesPatch(`a/${path}`, `b/${path}`, text(before), text(after), undefined, undefined, { context: 3 }).replace(/^=+\n/, '');
+  return diff().createTwoFilesPatch(`a/${path}`, `b/${path}`, text(before), text(after), undefined, undefined, { context: 3 }).replace(/^=+\n/, '');
 }
 
 /**

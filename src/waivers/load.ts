@@ -5,7 +5,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
-import picomatch from 'picomatch';
 import type { WaiverRef } from '../engine/finding.js';
 import { ConfigError, didYouMean, type FileProblem } from '../rules/problems.js';
 import { parseYaml, validateYaml } from '../rules/yaml-file.js';
@@ -13,6 +12,7 @@ import type { Config, RuleSet } from '../config/load.js';
 import type { Registry } from '../sources/registry.js';
 import { jalaliToIso } from '../text/jalali.js';
 import { waiverFileSchema } from './schema.js';
+import { picomatch } from '../config/paths.js';
 
 export interface Waiver extends WaiverRef {
   id?: string;
@@ -154,7 +154,7 @@ export interface WaiverMatcher {
 /** Compile each waiver's tests once. Paths are matched relative to `set.base`, with any `#item` part dropped. */
 export function waiverMatchers(set: WaiverSet, cwd: string): WaiverMatcher[] {
   return set.waivers.map((waiver) => {
-    const glob = waiver.paths ? picomatch(waiver.paths, { dot: true }) : undefined;
+    const glob = waiver.paths ? picomatch()(waiver.paths, { dot: true }) : undefined;
     const urls = waiver.urls?.map(urlPattern);
     const relPath = (p: string) => relative(set.base, resolve(cwd, p.split('#')[0]!)).split(sep).join('/');
     return {
