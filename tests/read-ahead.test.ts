@@ -4,7 +4,7 @@
  * read all the same.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -178,6 +178,21 @@ describe('a run in one thread, with and without the read-ahead', () => {
     const withIt = await run(1);
     expect(withIt.results).toEqual((await run(Infinity)).results);
     expect(withIt.results.map((r) => r.findings.map((f) => [f.ruleId, f.line, f.column]))).toEqual(Array.from({ length: 3 }, () => [['notice/missing', 24, 98]]));
+  });
+
+  it('folds ahead only what the text reader reads: Markdown and HTML beside plain text give the same results', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'manba-read-ahead-formats-'));
+    const formats = ['markdown/pass-reference.md', 'markdown/fail-notice-altered.md', 'html/pass-titr-article.html', 'pass-reference-titronline-irna.txt', 'fail-notice-altered-article.txt'];
+    for (let i = 0; i < 20; i++) {
+      const example = formats[i % formats.length]!;
+      writeFileSync(join(dir, `a${i}${example.slice(example.lastIndexOf('.'))}`), readFileSync(join(ROOT, 'examples', example)));
+    }
+    const engine = new Engine(await buildRuleSet({ extends: [], builtins: true, rules: {} }), { now: new Date('2026-12-01T00:00:00Z') });
+    const run = (readAheadFrom: number) => checkInputs(engine, ['.'], { cwd: dir, readAheadFrom });
+    const withIt = await run(1);
+    expect(withIt.results).toEqual((await run(Infinity)).results);
+    const ids = (path: string) => withIt.results.find((r) => r.path === path)!.findings.map((f) => f.ruleId);
+    expect([ids('a0.md'), ids('a1.md'), ids('a2.html'), ids('a3.txt'), ids('a4.txt')]).toEqual([[], ['notice/altered'], [], [], ['notice/altered']]);
   });
 
   it('decodes in the encoding the run forces, and takes unchanged files from the cache by their digest', async () => {
