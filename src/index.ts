@@ -13,7 +13,7 @@ export { crawl, type CrawlSettings, type CrawledPage, type CrawlOutcome, type Cr
 export { WarcWriter } from './crawl/warc-writer.js';
 export { USER_AGENT } from './crawl/user-agent.js';
 
-export { foldText, fold, skeletonOf, FoldedText, type Skeleton } from './text/fold.js';
+export { foldText, fold, skeletonOf, FoldedText, type FoldedParts, type Skeleton } from './text/fold.js';
 export { parseNumericDate, type NumericDate } from './text/dates.js';
 export { compileTemplate, locateText, type LocatedText, type Difference } from './text/legal-text.js';
 export { compileForm, matchForms } from './text/form.js';
