@@ -36,18 +36,13 @@ export async function readFileSnapshot(absolute: string, shown: string, maxSize:
   }
 }
 
-/** Where a synchronous read puts a file's bytes: `room(size)` gives memory for them, valid until the next call. */
-export interface Room {
-  room(size: number): Uint8Array;
-}
-
 /**
  * Memory one thread reads file after file into. An archive is a hundred thousand small files: a fresh buffer for
  * each is as many allocations and frees outside the JavaScript heap, whose fragments kept a long run's memory
  * growing. Files larger than REUSE_MAX get a buffer of their own, so one large file does not hold its size for
  * the rest of the run.
  */
-export class ReadBuffer implements Room {
+export class ReadBuffer {
   private static readonly REUSE_MAX = 1 << 20;
   private memory = new Uint8Array(64 * 1024);
 
@@ -63,7 +58,7 @@ export class ReadBuffer implements Room {
  * readFileSnapshot for a thread that has nothing else to do while it reads. With `into`, the bytes returned live in
  * that buffer and are valid only until its next read: the caller decodes (and digests) them before reading again.
  */
-export function readFileSnapshotSync(absolute: string, shown: string, maxSize: number, into?: Room): FileBytes {
+export function readFileSnapshotSync(absolute: string, shown: string, maxSize: number, into?: ReadBuffer): FileBytes {
   let fd: number | undefined;
   try {
     fd = openSync(absolute, constants.O_RDONLY | constants.O_NONBLOCK);

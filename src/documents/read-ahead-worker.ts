@@ -19,6 +19,6 @@ parentPort!.on('message', (request: ReadAheadRequest) => {
   const absolute = request.absolute.split('\0');
   const shown = request.shown.split('\0');
   const files: ReadAheadFile[] = [];
-  for (let k = 0; k < absolute.length; k++) files.push(readAheadFile(absolute[k]!, shown[k]!, request.maxSize, request.encoding, buffer, request.fold[k] === '1'));
+  for (let k = 0; k < absolute.length; k++) files.push(readAheadFile({ absolute: absolute[k]!, shown: shown[k]!, fold: request.fold[k] === '1' }, request.maxSize, request.encoding, buffer));
   parentPort!.postMessage(files);
 });

@@ -18,7 +18,7 @@
 import { hash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { decodeFile, type DecodedFile, type Encoding } from './decode.js';
-import { readFileSnapshotSync, type Room } from './file-bytes.js';
+import { readFileSnapshotSync, type ReadBuffer } from './file-bytes.js';
 import { heapFlagsSet } from '../engine/heap.js';
 import { foldText, type FoldedParts } from '../text/fold.js';
 
@@ -29,15 +29,15 @@ import { foldText, type FoldedParts } from '../text/fold.js';
 export type ReadAheadFile = { ok: true; decoded: DecodedFile; sha256: string; folded?: FoldedParts } | { ok: false; ruleId: 'input/unreadable' | 'input/too-large'; message: string };
 
 /**
- * What a read at the file's turn gives, in the thread or here: the one definition of a read-ahead answer. `fold`:
- * also fold the text, for a file whose document is its text (plain text): the normalize stage, done ahead too.
+ * What a read at the file's turn gives, in the thread or here: the one definition of a read-ahead answer. A file
+ * marked `fold` (its document is its text: plain text) has its text folded too, the normalize stage done ahead.
  */
-export function readAheadFile(absolute: string, shown: string, maxSize: number, encoding: Encoding | undefined, into?: Room, fold = false): ReadAheadFile {
-  const read = readFileSnapshotSync(absolute, shown, maxSize, into);
+export function readAheadFile(file: FileToRead, maxSize: number, encoding: Encoding | undefined, into?: ReadBuffer): ReadAheadFile {
+  const read = readFileSnapshotSync(file.absolute, file.shown, maxSize, into);
   if (!read.ok) return read;
-  const decoded = decodeFile(shown, read.bytes, encoding);
+  const decoded = decodeFile(file.shown, read.bytes, encoding);
   const sha256 = hash('sha256', read.bytes, 'hex');
-  return fold && decoded.ok ? { ok: true, decoded, sha256, folded: foldText(decoded.text).toParts() } : { ok: true, decoded, sha256 };
+  return file.fold && decoded.ok ? { ok: true, decoded, sha256, folded: foldText(decoded.text).toParts() } : { ok: true, decoded, sha256 };
 }
 
 /**
@@ -124,7 +124,7 @@ export class ReadAhead {
       const n = this.source.next();
       if (n.done || n.value.shown !== shown) throw new Error(`read-ahead out of order at ${shown}`);
       this.sent++;
-      return readAheadFile(n.value.absolute, shown, this.maxSize, this.encoding, undefined, n.value.fold);
+      return readAheadFile(n.value, this.maxSize, this.encoding);
     }
     this.ask();
     const answer = this.answersFrom < this.answers.length ? this.shift(this.answers, 'answersFrom') : await new Promise<Answer>((resolve) => this.takers.push(resolve));
@@ -178,7 +178,7 @@ export class ReadAhead {
     this.failed = true;
     while (this.askedFrom < this.asked.length) {
       const f = this.shift(this.asked, 'askedFrom');
-      this.answer({ shown: f.shown, file: readAheadFile(f.absolute, f.shown, this.maxSize, this.encoding, undefined, f.fold) });
+      this.answer({ shown: f.shown, file: readAheadFile(f, this.maxSize, this.encoding) });
     }
   }
 
