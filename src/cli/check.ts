@@ -180,8 +180,6 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
         ...(shard ? { shard } : {}),
         checkerFor,
         inThread: jobs < 2,
-        // With one CPU, a reading thread would only take turns with the checks.
-        ...(availableParallelism() < 2 ? { readAheadFrom: Infinity } : {}),
         checkPath: (p, abs) => pool!.checkPath(p, abs),
         // Enough in flight that every worker always has a batch queued (see BATCH in engine/pool.ts).
         window: jobs > 1 ? jobs * 128 : 16,

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { discover, type Input, type InputList } from '../documents/discover.js';
 import { ReadBuffer, readBytes, readDecoded, readFileSnapshotSync, readLines, type FileBytes, type ReadOptions } from '../documents/read.js';
@@ -58,7 +59,8 @@ export interface RunOptions {
   bytesOf?: (absolutePath: string) => Uint8Array | undefined;
   /**
    * Checking in this thread, from how many files on a second thread reads the files ahead of the checks (default
-   * READ_AHEAD_FROM; Infinity: never). Below it, starting the thread costs more than it saves.
+   * READ_AHEAD_FROM, or never on a machine of one CPU, where that thread would only take turns with the checks;
+   * Infinity: never). Below it, starting the thread costs more than it saves.
    */
   readAheadFrom?: number;
   /**
@@ -97,7 +99,7 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   const cwd = options.cwd ?? process.cwd();
   const named = new Set(args.map((a) => resolve(cwd, a)));
   const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const readAheadFrom = options.bytesOf ? Infinity : (options.readAheadFrom ?? READ_AHEAD_FROM);
+  const readAheadFrom = options.bytesOf ? Infinity : (options.readAheadFrom ?? (availableParallelism() < 2 ? Infinity : READ_AHEAD_FROM));
   const early = readAheadFrom < Infinity && options.inThread && args.some((a) => a !== '-' && isFolder(resolve(cwd, a))) ? new ReadAhead(maxSize, options.read?.encoding) : undefined;
   const skipped: RunOutcome['skipped'] = [];
   let inputs: InputList;
