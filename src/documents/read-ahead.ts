@@ -8,8 +8,8 @@
  * is gone, a folder, a pipe or too large), the same decodeFile, the same digest, the same foldText.
  *
  * Files come back in the order they were asked for, 32 to a message: a message per file, or the libuv pool's four
- * round trips per file, cost more than the reads. A decoded text crosses as a copy, about a seventh of what
- * decoding and digesting it cost. Should the thread fail, the files it had not answered are read here, so no file
+ * round trips per file, cost more than the reads. A batch's texts cross in buffers handed over, not copied, and
+ * become strings here at their file's turn (see ReadAheadBatch). Should the thread fail, the files it had not answered are read here, so no file
  * is lost.
  *
  * One thread and one message port, not piscina (the pool of `--jobs`): the same thread as a one-thread piscina pool,
@@ -60,9 +60,82 @@ export interface FileToRead {
   fold?: boolean;
 }
 
+/**
+ * A batch as it crosses from the thread: the files with their texts, folded texts and maps taken out, and laid out
+ * in two buffers that are handed over, not copied. Here a text is made a string again only at its file's turn
+ * (`unpack`): 96 files waiting as strings, about 1.4 MB, were copied by each young-generation collection of this
+ * thread, and most of them promoted to the old generation, for nothing.
+ */
+export interface ReadAheadBatch {
+  files: ReadAheadFile[];
+  /** Every text and folded text of the batch, as UTF-16 units (little-endian). */
+  units: ArrayBuffer;
+  /** Every folded text's map and wide units. */
+  ints: ArrayBuffer;
+  /** For file i, from SPAN * i: where its text, folded text, at, delta and wide lie (start, length; -1 when none). */
+  spans: Int32Array;
+}
+
+const SPAN = 10;
+
+/** The batch of these files, each answer's strings and arrays moved into the batch's buffers (see ReadAheadBatch). */
+export function packBatch(files: ReadAheadFile[]): ReadAheadBatch {
+  let unitCount = 0;
+  let intCount = 0;
+  for (const f of files) {
+    if (!f.ok || !f.decoded.ok) continue;
+    unitCount += f.decoded.text.length + (f.folded?.text.length ?? 0);
+    if (f.folded) intCount += f.folded.at.length + f.folded.delta.length + f.folded.wide.length;
+  }
+  const units = Buffer.from(new ArrayBuffer(unitCount * 2));
+  const ints = new Int32Array(intCount);
+  const spans = new Int32Array(files.length * SPAN).fill(-1);
+  let u = 0;
+  let n = 0;
+  const putText = (text: string, slot: number) => {
+    spans[slot] = u;
+    spans[slot + 1] = text.length;
+    u += units.write(text, u * 2, 'utf16le') / 2;
+  };
+  const putInts = (a: Int32Array, slot: number) => {
+    spans[slot] = n;
+    spans[slot + 1] = a.length;
+    ints.set(a, n);
+    n += a.length;
+  };
+  const sent = files.map((f, i) => {
+    if (!f.ok || !f.decoded.ok) return f;
+    putText(f.decoded.text, i * SPAN);
+    if (!f.folded) return { ...f, decoded: { ...f.decoded, text: '' } };
+    putText(f.folded.text, i * SPAN + 2);
+    putInts(f.folded.at, i * SPAN + 4);
+    putInts(f.folded.delta, i * SPAN + 6);
+    putInts(f.folded.wide, i * SPAN + 8);
+    const none = new Int32Array(0);
+    return { ...f, decoded: { ...f.decoded, text: '' }, folded: { text: '', at: none, delta: none, wide: none } };
+  });
+  return { files: sent, units: units.buffer as ArrayBuffer, ints: ints.buffer, spans };
+}
+
+/** File i of a batch as the thread read it, its strings made again from the batch's buffers. */
+function unpack(batch: ReadAheadBatch, i: number): ReadAheadFile {
+  const f = batch.files[i]!;
+  if (!f.ok || !f.decoded.ok) return f;
+  const s = batch.spans;
+  const at = i * SPAN;
+  const units = Buffer.from(batch.units);
+  const text = (slot: number) => units.toString('utf16le', s[slot]! * 2, (s[slot]! + s[slot + 1]!) * 2);
+  const ints = (slot: number) => new Int32Array(batch.ints, s[slot]! * 4, s[slot + 1]!);
+  const decoded = { ...f.decoded, text: text(at) };
+  return f.folded ? { ...f, decoded, folded: { text: text(at + 2), at: ints(at + 4), delta: ints(at + 6), wide: ints(at + 8) } } : { ...f, decoded };
+}
+
+/** An answer waiting to be taken: file `index` of a batch, or (read here) the file itself. */
 interface Answer {
   shown: string;
-  file: ReadAheadFile;
+  batch?: ReadAheadBatch;
+  index: number;
+  file?: ReadAheadFile;
 }
 
 /** The thread's module, built (tests run after a build), as the worker pool finds its own. */
@@ -103,7 +176,7 @@ export class ReadAhead {
     // Not unref'd: while the checks wait for an answer, the thread is what keeps the process running. close() ends it.
     // Its heap holds a batch's paths and texts at a time: a small one is plenty.
     this.worker = new Worker(WORKER, { workerData: { heapFlags: heapFlagsSet() }, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 } });
-    this.worker.on('message', (files: ReadAheadFile[]) => this.received(files));
+    this.worker.on('message', (batch: ReadAheadBatch) => this.received(batch));
     this.worker.on('error', () => this.fail());
     this.worker.on('exit', () => this.fail());
   }
@@ -129,7 +202,7 @@ export class ReadAhead {
     this.ask();
     const answer = this.answersFrom < this.answers.length ? this.shift(this.answers, 'answersFrom') : await new Promise<Answer>((resolve) => this.takers.push(resolve));
     if (answer.shown !== shown) throw new Error(`read-ahead out of order at ${shown}`);
-    return answer.file;
+    return answer.file ?? unpack(answer.batch!, answer.index);
   }
 
   /** Stop the thread; answers not taken are dropped. */
@@ -161,9 +234,9 @@ export class ReadAhead {
     }
   }
 
-  private received(files: ReadAheadFile[]): void {
+  private received(batch: ReadAheadBatch): void {
     if (this.failed) return; // closed, or its files already read here by fail()
-    for (const file of files) this.answer({ shown: this.shift(this.asked, 'askedFrom').shown, file });
+    for (let index = 0; index < batch.files.length; index++) this.answer({ shown: this.shift(this.asked, 'askedFrom').shown, batch, index });
     this.ask();
   }
 
@@ -178,7 +251,7 @@ export class ReadAhead {
     this.failed = true;
     while (this.askedFrom < this.asked.length) {
       const f = this.shift(this.asked, 'askedFrom');
-      this.answer({ shown: f.shown, file: readAheadFile(f, this.maxSize, this.encoding) });
+      this.answer({ shown: f.shown, index: 0, file: readAheadFile(f, this.maxSize, this.encoding) });
     }
   }
 
