@@ -140,16 +140,18 @@ interface Answer {
 
 /** The thread's module, built (tests run after a build), as the worker pool finds its own. */
 const WORKER = new URL('../../dist/documents/read-ahead-worker.js', import.meta.url);
-/** Files to a message. */
-const BATCH = 32;
 /**
- * Files asked for and not yet taken. The texts waiting here (and their folded texts, about 18 KB a file) live in this
- * thread's heap: enough that the checks never wait once the thread runs (it reads faster than they check), few
- * enough that they are not copied by every young-generation collection and promoted while they wait. 96 instead of
- * 256 left 1.3 MB instead of 1.9 MB to each of those collections and took the checking thread 0.1 s less CPU on
- * 20,000 files (medians of 8 alternating runs).
+ * Files to a message. Each message wakes the thread, which on two CPUs can take the checking thread's CPU for a
+ * moment: 64 to a message instead of 32 took the checking thread 0.1–0.2 s less on 20,000 files (medians of 8 and 12
+ * alternating runs).
  */
-const AHEAD = 96;
+const BATCH = 64;
+/**
+ * Files asked for and not yet taken: enough that the checks never wait once the thread runs (it reads faster than
+ * they check). Their texts wait in the batches' buffers, outside this thread's heap (ReadAheadBatch), about 15 KB a
+ * file.
+ */
+const AHEAD = 192;
 
 export class ReadAhead {
   private readonly worker: Worker;
