@@ -70,7 +70,7 @@ const kill = (ahead: ReadAhead) => (ahead as unknown as { worker: { terminate():
 
 describe('ReadAhead', () => {
   it('gives each file its text and digest, or the refusal, in order, over many batches', () =>
-    // 22 batches of 32.
+    // 11 batches of 64.
     withReadAhead(700, async (files, ahead) => {
       const got = [];
       for (const f of files) got.push(await ahead.take(f.shown));
