@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ReadAhead, type FileToRead, type ReadAheadFile } from '../src/documents/read-ahead.js';
+import { ReadAhead, readAheadFile, type FileToRead, type ReadAheadFile } from '../src/documents/read-ahead.js';
 import { checkInputs } from '../src/engine/run.js';
 import { ResultCache } from '../src/engine/cache.js';
 import { Engine } from '../src/engine/engine.js';
@@ -129,6 +129,39 @@ describe('ReadAhead', () => {
         // The Arabic kaf of content(i) is folded to the Persian one there, as foldText does here.
         expect(folded!.text, `file ${i}`).toContain('ی ک');
         expect(FoldedText.fromParts(got.decoded.text, folded!).toParts(), `file ${i}`).toEqual(foldText(content(i)).toParts());
+      }
+    } finally {
+      ahead.close();
+    }
+  });
+
+  it('folds, on its thread, what a fold of the decoded text gives here: a byte-order mark, entities, presentation forms, pairs', async () => {
+    // The thread folds UTF-8 files from their UTF-16 units, never a string (readAheadInto); here the text is decoded
+    // and folded as strings (readAheadFile). Each case reaches a different branch of the fold.
+    const dir = mkdtempSync(join(tmpdir(), 'manba-read-ahead-units-'));
+    const texts = [
+      '\uFEFFمنبع خبر «ايرنا» است',
+      'تیتر&zwnj;آنلاین &amp; &#8204;خبر &NBSP; پایان&',
+      '\uFEFB\uFEF7 ﻻ ﷲ ＡＢＣ ۱۴۰۲/۰۵/۰۱',
+      'بیرون از صفحه 😀 پایه 𝕏 \r\n\r\nدو',
+      '',
+    ];
+    const files: FileToRead[] = texts.map((text, i) => {
+      const absolute = join(dir, `u${i}.txt`);
+      writeFileSync(absolute, text);
+      return { absolute, shown: `u${i}.txt`, fold: true };
+    });
+    const ahead = new ReadAhead(MAX).read(files.values());
+    try {
+      for (const [i, f] of files.entries()) {
+        const got = await ahead.take(f.shown);
+        const want = readAheadFile(f, MAX, undefined);
+        expect(got, `file ${i}`).toEqual(want);
+        if (!got.ok || !got.decoded.ok) throw new Error(`file ${i} was not read`);
+        // The byte-order mark is not text; the fold is that of the text.
+        expect(got.decoded.text, `file ${i}`).toBe(texts[i]!.replace(/^\uFEFF/, ''));
+        expect(got.decoded.bom, `file ${i}`).toBe(i === 0);
+        expect(FoldedText.fromParts(got.decoded.text, got.folded!).toParts(), `file ${i}`).toEqual(foldText(got.decoded.text).toParts());
       }
     } finally {
       ahead.close();

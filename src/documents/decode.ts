@@ -28,7 +28,25 @@ export function decodeFile(path: string, bytes: Uint8Array, forced?: Encoding): 
   return { ok: false, problem: { path, ruleId, message: `${path}: ${decoded.message}`, line: decoded.line, column: decoded.column } };
 }
 
+/**
+ * The common case of `decode` as UTF-16 units, not yet a string: UTF-8 (forced, or found: no UTF-16 byte-order
+ * mark, no NUL byte), valid, at most DECODE_IN_PLACE_MAX bytes. The units live in a reused buffer, valid until the
+ * next decode in this thread. Undefined in every other case, which `decode` handles. The read-ahead's thread folds
+ * these units without making them a string first; `decode` makes its text from them, so both read the same.
+ */
+export function decodeToUnits(bytes: Uint8Array, forced?: Encoding): { units: Uint16Array; length: number; bom: boolean } | undefined {
+  if (forced && forced !== 'utf-8') return undefined;
+  if (!forced && bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return undefined;
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const body = bom ? bytes.subarray(3) : bytes;
+  if (body.length > DECODE_IN_PLACE_MAX || body.subarray(0, 8192).indexOf(0) !== -1 || !isUtf8(body)) return undefined;
+  const length = validUtf8ToUnits(body);
+  return { units: decodeUnits, length, bom };
+}
+
 export function decode(bytes: Uint8Array, forced?: Encoding): Decoded {
+  const common = decodeToUnits(bytes, forced);
+  if (common) return { ok: true, text: unitsToString(common.units, common.length), encoding: 'utf-8', bom: common.bom };
   if (forced === 'windows-1256') return { ok: true, text: iconv().decode(Buffer.from(bytes), 'windows-1256'), encoding: 'windows-1256', bom: false };
   if (forced === 'utf-16le' || forced === 'utf-16be') {
     const bom = bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
@@ -144,8 +162,13 @@ let decodeUnits = new Uint16Array(1 << 15);
  * as fast, and the UTF-16 units become a string by a plain copy.
  */
 export function validUtf8ToString(bytes: Uint8Array): string {
+  if (bytes.length > DECODE_IN_PLACE_MAX) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
+  return unitsToString(decodeUnits, validUtf8ToUnits(bytes));
+}
+
+/** Valid UTF-8 of at most DECODE_IN_PLACE_MAX bytes into `decodeUnits`; returns how many units. */
+function validUtf8ToUnits(bytes: Uint8Array): number {
   const n = bytes.length;
-  if (n > DECODE_IN_PLACE_MAX) return Buffer.from(bytes.buffer, bytes.byteOffset, n).toString('utf8');
   if (decodeUnits.length < n) decodeUnits = new Uint16Array(Math.max(n, decodeUnits.length * 2));
   const u = decodeUnits;
   let len = 0;
@@ -169,5 +192,10 @@ export function validUtf8ToString(bytes: Uint8Array): string {
       i += 4;
     }
   }
-  return Buffer.from(u.buffer, u.byteOffset, len * 2).toString('utf16le');
+  return len;
+}
+
+/** UTF-16 units to a string, by a plain copy. */
+export function unitsToString(units: Uint16Array, length: number): string {
+  return Buffer.from(units.buffer, units.byteOffset, length * 2).toString('utf16le');
 }

@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ReadBuffer } from './file-bytes.js';
 import { setHeapFlags } from '../engine/heap.js';
-import { packBatch, readAheadFile, type ReadAheadFile, type ReadAheadRequest } from './read-ahead.js';
+import { BatchBuilder, readAheadInto, type ReadAheadRequest } from './read-ahead.js';
 
 // Starting a worker thread resets V8's flags for the whole process (see heap.ts): set again what the main thread,
 // which checks while this thread reads, had set (the CLI's heap flags; none in a program that set none).
@@ -18,8 +18,8 @@ const buffer = new ReadBuffer();
 parentPort!.on('message', (request: ReadAheadRequest) => {
   const absolute = request.absolute.split('\0');
   const shown = request.shown.split('\0');
-  const files: ReadAheadFile[] = [];
-  for (let k = 0; k < absolute.length; k++) files.push(readAheadFile({ absolute: absolute[k]!, shown: shown[k]!, fold: request.fold[k] === '1' }, request.maxSize, request.encoding, buffer));
-  const batch = packBatch(files);
-  parentPort!.postMessage(batch, [batch.units, batch.ints]);
+  const batch = new BatchBuilder();
+  for (let k = 0; k < absolute.length; k++) readAheadInto(batch, { absolute: absolute[k]!, shown: shown[k]!, fold: request.fold[k] === '1' }, request.maxSize, request.encoding, buffer);
+  const sent = batch.finish();
+  parentPort!.postMessage(sent, [sent.units, sent.ints]);
 });

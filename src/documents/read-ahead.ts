@@ -17,10 +17,10 @@
  */
 import { hash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { decodeFile, type DecodedFile, type Encoding } from './decode.js';
+import { decodeFile, decodeToUnits, type DecodedFile, type Encoding } from './decode.js';
 import { readFileSnapshotSync, type ReadBuffer } from './file-bytes.js';
 import { heapFlagsSet } from '../engine/heap.js';
-import { foldText, type FoldedParts } from '../text/fold.js';
+import { foldText, foldUnitsToParts, type FoldedParts } from '../text/fold.js';
 
 /**
  * A file read ahead: its text (or why it has none), the SHA-256 of its bytes and, when asked, the text folded; or
@@ -34,10 +34,29 @@ export type ReadAheadFile = { ok: true; decoded: DecodedFile; sha256: string; fo
  */
 export function readAheadFile(file: FileToRead, maxSize: number, encoding: Encoding | undefined, into?: ReadBuffer): ReadAheadFile {
   const read = readFileSnapshotSync(file.absolute, file.shown, maxSize, into);
-  if (!read.ok) return read;
-  const decoded = decodeFile(file.shown, read.bytes, encoding);
-  const sha256 = hash('sha256', read.bytes, 'hex');
+  return read.ok ? answerFor(file, read.bytes, encoding) : read;
+}
+
+/** What a file's bytes give: decoded, digested and, when asked, folded. */
+function answerFor(file: FileToRead, bytes: Uint8Array, encoding: Encoding | undefined): ReadAheadFile {
+  const decoded = decodeFile(file.shown, bytes, encoding);
+  const sha256 = hash('sha256', bytes, 'hex');
   return file.fold && decoded.ok ? { ok: true, decoded, sha256, folded: foldText(decoded.text).toParts() } : { ok: true, decoded, sha256 };
+}
+
+/**
+ * `readAheadFile` the thread's way, into a batch: a plain-text file in the common case (valid UTF-8, see
+ * decodeToUnits) is decoded and folded as UTF-16 units and copied into the batch, never made a string here. Taken
+ * out of the batch, it is the same answer: decode makes its text from the same units, foldText folds with the same
+ * loop.
+ */
+export function readAheadInto(batch: BatchBuilder, file: FileToRead, maxSize: number, encoding: Encoding | undefined, into?: ReadBuffer): void {
+  const read = readFileSnapshotSync(file.absolute, file.shown, maxSize, into);
+  if (!read.ok) return batch.add(read);
+  const decoded = file.fold ? decodeToUnits(read.bytes, encoding) : undefined;
+  if (!decoded) return batch.add(answerFor(file, read.bytes, encoding));
+  const sha256 = hash('sha256', read.bytes, 'hex');
+  batch.addFolded(sha256, decoded.bom, decoded.units, decoded.length, foldUnitsToParts(decoded.units, decoded.length));
 }
 
 /**
@@ -78,44 +97,97 @@ export interface ReadAheadBatch {
 
 const SPAN = 10;
 
-/** The batch of these files, each answer's strings and arrays moved into the batch's buffers (see ReadAheadBatch). */
-export function packBatch(files: ReadAheadFile[]): ReadAheadBatch {
-  let unitCount = 0;
-  let intCount = 0;
-  for (const f of files) {
-    if (!f.ok || !f.decoded.ok) continue;
-    unitCount += f.decoded.text.length + (f.folded?.text.length ?? 0);
-    if (f.folded) intCount += f.folded.at.length + f.folded.delta.length + f.folded.wide.length;
+/** A batch being laid out by the thread, file after file (see ReadAheadBatch). */
+export class BatchBuilder {
+  private readonly files: ReadAheadFile[] = [];
+  private spans: number[] = [];
+  private units = new Uint16Array(1 << 19);
+  private unitCount = 0;
+  private ints = new Int32Array(1 << 12);
+  private intCount = 0;
+
+  /** An answer whose strings and arrays are moved into the batch. */
+  add(f: ReadAheadFile): void {
+    const at = this.open();
+    if (!f.ok || !f.decoded.ok) {
+      this.files.push(f);
+      return;
+    }
+    this.putText(f.decoded.text, at);
+    if (!f.folded) {
+      this.files.push({ ...f, decoded: { ...f.decoded, text: '' } });
+      return;
+    }
+    this.putText(f.folded.text, at + 2);
+    this.putFoldMap(f.folded, at);
+    this.files.push({ ...f, decoded: { ...f.decoded, text: '' }, folded: NOT_HERE });
   }
-  const units = Buffer.from(new ArrayBuffer(unitCount * 2));
-  const ints = new Int32Array(intCount);
-  const spans = new Int32Array(files.length * SPAN).fill(-1);
-  let u = 0;
-  let n = 0;
-  const putText = (text: string, slot: number) => {
-    spans[slot] = u;
-    spans[slot + 1] = text.length;
-    u += units.write(text, u * 2, 'utf16le') / 2;
-  };
-  const putInts = (a: Int32Array, slot: number) => {
-    spans[slot] = n;
-    spans[slot + 1] = a.length;
-    ints.set(a, n);
-    n += a.length;
-  };
-  const sent = files.map((f, i) => {
-    if (!f.ok || !f.decoded.ok) return f;
-    putText(f.decoded.text, i * SPAN);
-    if (!f.folded) return { ...f, decoded: { ...f.decoded, text: '' } };
-    putText(f.folded.text, i * SPAN + 2);
-    putInts(f.folded.at, i * SPAN + 4);
-    putInts(f.folded.delta, i * SPAN + 6);
-    putInts(f.folded.wide, i * SPAN + 8);
-    const none = new Int32Array(0);
-    return { ...f, decoded: { ...f.decoded, text: '' }, folded: { text: '', at: none, delta: none, wide: none } };
-  });
-  return { files: sent, units: units.buffer as ArrayBuffer, ints: ints.buffer, spans };
+
+  /** A UTF-8 text file decoded to these units and folded from them (readAheadInto). */
+  addFolded(sha256: string, bom: boolean, units: Uint16Array, length: number, folded: { units: Uint16Array; length: number; at: Int32Array; delta: Int32Array; wide: Int32Array }): void {
+    const at = this.open();
+    this.putUnits(units, length, at);
+    this.putUnits(folded.units, folded.length, at + 2);
+    this.putFoldMap(folded, at);
+    this.files.push({ ok: true, decoded: { ok: true, text: '', encoding: 'utf-8', bom }, sha256, folded: NOT_HERE });
+  }
+
+  /** The batch, its buffers to be handed over (they are this builder's no more). */
+  finish(): ReadAheadBatch {
+    return { files: this.files, units: this.units.buffer as ArrayBuffer, ints: this.ints.buffer as ArrayBuffer, spans: Int32Array.from(this.spans) };
+  }
+
+  /** The next file's spans, none yet; returns where they start. */
+  private open(): number {
+    const at = this.spans.length;
+    for (let k = 0; k < SPAN; k++) this.spans.push(-1);
+    return at;
+  }
+
+  private putText(text: string, slot: number): void {
+    this.roomForUnits(text.length);
+    this.spans[slot] = this.unitCount;
+    this.spans[slot + 1] = text.length;
+    Buffer.from(this.units.buffer, this.units.byteOffset, this.units.byteLength).write(text, this.unitCount * 2, 'utf16le');
+    this.unitCount += text.length;
+  }
+
+  private putUnits(units: Uint16Array, length: number, slot: number): void {
+    this.roomForUnits(length);
+    this.spans[slot] = this.unitCount;
+    this.spans[slot + 1] = length;
+    this.units.set(units.subarray(0, length), this.unitCount);
+    this.unitCount += length;
+  }
+
+  private putFoldMap(folded: { at: Int32Array; delta: Int32Array; wide: Int32Array }, at: number): void {
+    this.putInts(folded.at, at + 4);
+    this.putInts(folded.delta, at + 6);
+    this.putInts(folded.wide, at + 8);
+  }
+
+  private putInts(a: Int32Array, slot: number): void {
+    if (this.intCount + a.length > this.ints.length) {
+      const grown = new Int32Array(Math.max(this.ints.length * 2, this.intCount + a.length));
+      grown.set(this.ints.subarray(0, this.intCount));
+      this.ints = grown;
+    }
+    this.spans[slot] = this.intCount;
+    this.spans[slot + 1] = a.length;
+    this.ints.set(a, this.intCount);
+    this.intCount += a.length;
+  }
+
+  private roomForUnits(length: number): void {
+    if (this.unitCount + length <= this.units.length) return;
+    const grown = new Uint16Array(Math.max(this.units.length * 2, this.unitCount + length));
+    grown.set(this.units.subarray(0, this.unitCount));
+    this.units = grown;
+  }
 }
+
+/** The folded text of a file in a batch: it lies in the batch's buffers (see `unpack`). */
+const NOT_HERE: FoldedParts = { text: '', at: new Int32Array(0), delta: new Int32Array(0), wide: new Int32Array(0) };
 
 /** File i of a batch as the thread read it, its strings made again from the batch's buffers. */
 function unpack(batch: ReadAheadBatch, i: number): ReadAheadFile {

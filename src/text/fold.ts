@@ -153,13 +153,7 @@ export class FoldedText {
 
   /** This folded text as data another thread can be sent; `fromParts` with the same original gives it back. */
   toParts(): FoldedParts {
-    const wide = new Int32Array(this.wide.size * 2);
-    let k = 0;
-    for (const [at, width] of this.wide) {
-      wide[k++] = at;
-      wide[k++] = width;
-    }
-    return { text: this.text, ...this.map.parts(), wide };
+    return { text: this.text, ...this.map.parts(), wide: wideToInts(this.wide) };
   }
 
   /** The folded text of `original` that `toParts` gave, in this thread. */
@@ -261,13 +255,43 @@ function unitsOf(text: string): Uint16Array {
   return inputUnits;
 }
 
-/** Fold a whole text, keeping the map back to it. A tight loop: this runs once per document on every run. */
+/** Fold a whole text, keeping the map back to it. */
 export function foldText(original: string): FoldedText {
-  const n = original.length;
+  const f = foldUnits(unitsOf(original), original.length, () => original);
+  return new FoldedText(original, decodeUnits(f.units, f.length), f.breaks.toMap(), f.wide);
+}
+
+/**
+ * Fold UTF-16 units that are not a string yet (the read-ahead's thread folds what it decoded) straight into the
+ * parts another thread is sent: the same fold as `foldText`, whose parts are the same. The folded units are valid
+ * until the next fold in this thread.
+ */
+export function foldUnitsToParts(units: Uint16Array, length: number): { units: Uint16Array; length: number; at: Int32Array; delta: Int32Array; wide: Int32Array } {
+  let text: string | undefined;
+  const f = foldUnits(units, length, () => (text ??= decodeUnits(units, length)));
+  return { units: f.units, length: f.length, ...f.breaks.toMap().parts(), wide: wideToInts(f.wide) };
+}
+
+/** Wide units as pairs in one array: folded index, width. */
+function wideToInts(wide: Map<number, number>): Int32Array {
+  const out = new Int32Array(wide.size * 2);
+  let k = 0;
+  for (const [at, width] of wide) {
+    out[k++] = at;
+    out[k++] = width;
+  }
+  return out;
+}
+
+/**
+ * The fold itself, over the first n units of `src`: the folded units (in a reused buffer), the map's breakpoints
+ * and the wide units. `original` gives the text as a string, asked only where an entity (`&zwnj;`) may start. A
+ * tight loop: this runs once per document on every run.
+ */
+function foldUnits(src: Uint16Array, n: number, original: () => string): { units: Uint16Array; length: number; breaks: Breakpoints; wide: Map<number, number> } {
   // One scratch buffer reused across documents (folding is synchronous): no allocation per document.
   if (scratch.length < n + 16) scratch = new Uint16Array(Math.max(n + 16, scratch.length * 2));
   let out = scratch;
-  const src = unitsOf(original);
   let len = 0;
   // Breakpoints of the folded → original map, and units wider than one original unit.
   const breaks = new Breakpoints();
@@ -290,7 +314,7 @@ export function foldText(original: string): FoldedText {
     let width = 1;
     if (c === 0x26 /* & */) {
       ENTITY.lastIndex = i;
-      const m = ENTITY.exec(original);
+      const m = ENTITY.exec(original());
       if (m) {
         action = ENTITY_ACTION[(m[1] ?? m[2] ?? m[3] ?? '').toLowerCase()]!;
         width = m[0].length;
@@ -329,7 +353,7 @@ export function foldText(original: string): FoldedText {
     // DROP: nothing
     i += width;
   }
-  return new FoldedText(original, decodeUnits(out, len), breaks.toMap(), wide);
+  return { units: out, length: len, breaks, wide };
 }
 
 /** The skeleton of a folded text: one pass, a breakpoint at each word start. */
