@@ -72,6 +72,11 @@ export interface ReadAheadRequest {
   encoding?: Encoding;
 }
 
+/** Sent to the thread: a batch's buffers, all its files taken, to lay out another batch in. */
+export interface ReadAheadRecycle {
+  recycle: [ArrayBuffer, ArrayBuffer];
+}
+
 /** A file to read: where it is, the path messages name, and whether its text is to be folded too. */
 export interface FileToRead {
   absolute: string;
@@ -97,14 +102,28 @@ export interface ReadAheadBatch {
 
 const SPAN = 10;
 
-/** A batch being laid out by the thread, file after file (see ReadAheadBatch). */
+/**
+ * A batch being laid out by the thread, file after file (see ReadAheadBatch). Its buffers start at about the size
+ * the previous batch needed, so they are seldom copied to grow and hold little that is unused: each is handed over,
+ * and a new one allocated for every batch.
+ */
 export class BatchBuilder {
+  /** Units and ints the last batch needed, in this thread. */
+  private static lastNeed = { units: 1 << 15, ints: 1 << 10 };
   private readonly files: ReadAheadFile[] = [];
   private spans: number[] = [];
-  private units = new Uint16Array(1 << 19);
+  private units: Uint16Array;
   private unitCount = 0;
-  private ints = new Int32Array(1 << 12);
+  private ints: Int32Array;
   private intCount = 0;
+
+  /** `spare`: buffers a batch was sent in and came back (ReadAheadRecycle), used when large enough. */
+  constructor(spare?: [ArrayBuffer, ArrayBuffer]) {
+    const units = Math.ceil(BatchBuilder.lastNeed.units * 1.1);
+    const ints = Math.ceil(BatchBuilder.lastNeed.ints * 1.1);
+    this.units = spare && spare[0].byteLength >= units * 2 ? new Uint16Array(spare[0]) : new Uint16Array(units);
+    this.ints = spare && spare[1].byteLength >= ints * 4 ? new Int32Array(spare[1]) : new Int32Array(ints);
+  }
 
   /** An answer whose strings and arrays are moved into the batch. */
   add(f: ReadAheadFile): void {
@@ -134,6 +153,7 @@ export class BatchBuilder {
 
   /** The batch, its buffers to be handed over (they are this builder's no more). */
   finish(): ReadAheadBatch {
+    BatchBuilder.lastNeed = { units: Math.max(1024, this.unitCount), ints: Math.max(64, this.intCount) };
     return { files: this.files, units: this.units.buffer as ArrayBuffer, ints: this.ints.buffer as ArrayBuffer, spans: Int32Array.from(this.spans) };
   }
 
@@ -197,7 +217,8 @@ function unpack(batch: ReadAheadBatch, i: number): ReadAheadFile {
   const at = i * SPAN;
   const units = Buffer.from(batch.units);
   const text = (slot: number) => units.toString('utf16le', s[slot]! * 2, (s[slot]! + s[slot + 1]!) * 2);
-  const ints = (slot: number) => new Int32Array(batch.ints, s[slot]! * 4, s[slot + 1]!);
+  // Copies, not views: the batch's buffers go back to the thread once its last file is taken (ReadAhead.take).
+  const ints = (slot: number) => new Int32Array(batch.ints, s[slot]! * 4, s[slot + 1]!).slice();
   const decoded = { ...f.decoded, text: text(at) };
   return f.folded ? { ...f, decoded, folded: { text: text(at + 2), at: ints(at + 4), delta: ints(at + 6), wide: ints(at + 8) } } : { ...f, decoded };
 }
@@ -276,7 +297,14 @@ export class ReadAhead {
     this.ask();
     const answer = this.answersFrom < this.answers.length ? this.shift(this.answers, 'answersFrom') : await new Promise<Answer>((resolve) => this.takers.push(resolve));
     if (answer.shown !== shown) throw new Error(`read-ahead out of order at ${shown}`);
-    return answer.file ?? unpack(answer.batch!, answer.index);
+    if (answer.file) return answer.file;
+    const batch = answer.batch!;
+    const file = unpack(batch, answer.index);
+    // The batch's last file: its buffers go back to the thread, to be filled again. Transferred here, they would
+    // otherwise wait for a collection to be freed; a full one, if their batch had lived long enough to be promoted,
+    // and between two of those a run held some 10 MB more.
+    if (answer.index === batch.files.length - 1 && !this.failed) this.worker.postMessage({ recycle: [batch.units, batch.ints] } satisfies ReadAheadRecycle, [batch.units, batch.ints]);
+    return file;
   }
 
   /** Stop the thread; answers not taken are dropped. */
