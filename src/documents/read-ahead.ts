@@ -1,16 +1,16 @@
 /**
  * Reading ahead of a run that checks in one thread. Opening, reading and closing 20,000 small files is as much
  * time as the whole of the simplest checker (bench/floor.mjs), and decoding them and taking their SHA-256 (the
- * audit's evidence) a fifth more; done by one more thread, about a hundred files ahead of the checks, that time
+ * audit's evidence) a fifth more; done by one more thread, up to two hundred files ahead of the checks, that time
  * overlaps them instead of adding to them. A plain-text file's text is its document's text, so the thread also
  * folds it (the normalize stage, a tenth of the checks' time). The rules stay on one thread (`--jobs 1`), and what
  * they see is what a read at their turn would give: the same readFileSnapshotSync (the same messages for a file that
  * is gone, a folder, a pipe or too large), the same decodeFile, the same digest, the same foldText.
  *
- * Files come back in the order they were asked for, 32 to a message: a message per file, or the libuv pool's four
+ * Files come back in the order they were asked for, 64 to a message: a message per file, or the libuv pool's four
  * round trips per file, cost more than the reads. A batch's texts cross in buffers handed over, not copied, and
- * become strings here at their file's turn (see ReadAheadBatch). Should the thread fail, the files it had not answered are read here, so no file
- * is lost.
+ * become strings here at their file's turn (see ReadAheadBatch). Should the thread fail, the files it had not
+ * answered are read here, so no file is lost.
  *
  * One thread and one message port, not piscina (the pool of `--jobs`): the same thread as a one-thread piscina pool,
  * a task per batch, made `--jobs 1` on 20,000 files 0.3–0.5 s slower in 9 of 12 alternating runs.
@@ -61,7 +61,7 @@ export function readAheadInto(batch: BatchBuilder, file: FileToRead, maxSize: nu
 
 /**
  * Sent to the thread: files to read, in order, their paths joined by NUL (which no path holds: one string is
- * cloned faster than an array of 32).
+ * cloned faster than an array of 64).
  */
 export interface ReadAheadRequest {
   absolute: string;
@@ -87,8 +87,9 @@ export interface FileToRead {
 /**
  * A batch as it crosses from the thread: the files with their texts, folded texts and maps taken out, and laid out
  * in two buffers that are handed over, not copied. Here a text is made a string again only at its file's turn
- * (`unpack`): 96 files waiting as strings, about 1.4 MB, were copied by each young-generation collection of this
- * thread, and most of them promoted to the old generation, for nothing.
+ * (`unpack`): files waiting as strings (96 of them, about 1.4 MB) were copied by each young-generation collection
+ * of this thread, and most of them promoted to the old generation, for nothing. Once its last file is taken, the
+ * batch's buffers go back to the thread (ReadAheadRecycle).
  */
 export interface ReadAheadBatch {
   files: ReadAheadFile[];
@@ -103,9 +104,9 @@ export interface ReadAheadBatch {
 const SPAN = 10;
 
 /**
- * A batch being laid out by the thread, file after file (see ReadAheadBatch). Its buffers start at about the size
- * the previous batch needed, so they are seldom copied to grow and hold little that is unused: each is handed over,
- * and a new one allocated for every batch.
+ * A batch being laid out by the thread, file after file (see ReadAheadBatch), in buffers an earlier batch came back
+ * in when they are large enough, else new ones of about the size the previous batch needed: seldom copied to grow,
+ * and holding little that is unused.
  */
 export class BatchBuilder {
   /** Units and ints the last batch needed, in this thread. */
@@ -187,11 +188,7 @@ export class BatchBuilder {
   }
 
   private putInts(a: Int32Array, slot: number): void {
-    if (this.intCount + a.length > this.ints.length) {
-      const grown = new Int32Array(Math.max(this.ints.length * 2, this.intCount + a.length));
-      grown.set(this.ints.subarray(0, this.intCount));
-      this.ints = grown;
-    }
+    this.ints = withRoom(this.ints, this.intCount, this.intCount + a.length);
     this.spans[slot] = this.intCount;
     this.spans[slot + 1] = a.length;
     this.ints.set(a, this.intCount);
@@ -199,11 +196,16 @@ export class BatchBuilder {
   }
 
   private roomForUnits(length: number): void {
-    if (this.unitCount + length <= this.units.length) return;
-    const grown = new Uint16Array(Math.max(this.units.length * 2, this.unitCount + length));
-    grown.set(this.units.subarray(0, this.unitCount));
-    this.units = grown;
+    this.units = withRoom(this.units, this.unitCount, this.unitCount + length);
   }
+}
+
+/** `a` when it has room for `need` elements, else a copy of its first `used` in an array at least twice as long. */
+function withRoom<A extends Uint16Array | Int32Array>(a: A, used: number, need: number): A {
+  if (need <= a.length) return a;
+  const grown = new (a.constructor as new (length: number) => A)(Math.max(a.length * 2, need));
+  grown.set(a.subarray(0, used));
+  return grown;
 }
 
 /** The folded text of a file in a batch: it lies in the batch's buffers (see `unpack`). */
@@ -234,9 +236,8 @@ interface Answer {
 /** The thread's module, built (tests run after a build), as the worker pool finds its own. */
 const WORKER = new URL('../../dist/documents/read-ahead-worker.js', import.meta.url);
 /**
- * Files to a message. Each message wakes the thread, which on two CPUs can take the checking thread's CPU for a
- * moment: 64 to a message instead of 32 took the checking thread 0.1–0.2 s less on 20,000 files (medians of 8 and 12
- * alternating runs).
+ * Files to a message. Each message wakes the thread: a system call, and dear on the VMs this is measured on (see
+ * Performance in the README). With the texts out of the heap (ReadAheadBatch), more files waiting cost little.
  */
 const BATCH = 64;
 /**
