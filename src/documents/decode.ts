@@ -36,12 +36,22 @@ export function decodeFile(path: string, bytes: Uint8Array, forced?: Encoding): 
  */
 export function decodeToUnits(bytes: Uint8Array, forced?: Encoding): { units: Uint16Array; length: number; bom: boolean } | undefined {
   if (forced && forced !== 'utf-8') return undefined;
-  if (!forced && bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return undefined;
-  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-  const body = bom ? bytes.subarray(3) : bytes;
+  if (!forced && utf16Bom(bytes)) return undefined;
+  const { bom, body } = utf8Body(bytes);
   if (body.length > DECODE_IN_PLACE_MAX || body.subarray(0, 8192).indexOf(0) !== -1 || !isUtf8(body)) return undefined;
   const length = validUtf8ToUnits(body);
   return { units: decodeUnits, length, bom };
+}
+
+/** Whether the bytes start with a UTF-16 byte-order mark, either way round. */
+function utf16Bom(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+}
+
+/** The bytes after a UTF-8 byte-order mark, and whether there was one. */
+function utf8Body(bytes: Uint8Array): { bom: boolean; body: Uint8Array } {
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  return { bom, body: bom ? bytes.subarray(3) : bytes };
 }
 
 export function decode(bytes: Uint8Array, forced?: Encoding): Decoded {
@@ -49,7 +59,7 @@ export function decode(bytes: Uint8Array, forced?: Encoding): Decoded {
   if (common) return { ok: true, text: unitsToString(common.units, common.length), encoding: 'utf-8', bom: common.bom };
   if (forced === 'windows-1256') return { ok: true, text: iconv().decode(Buffer.from(bytes), 'windows-1256'), encoding: 'windows-1256', bom: false };
   if (forced === 'utf-16le' || forced === 'utf-16be') {
-    const bom = bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+    const bom = utf16Bom(bytes);
     return { ok: true, text: new TextDecoder(forced).decode(bytes.subarray(bom ? 2 : 0)), encoding: forced, bom };
   }
   if (!forced && bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) {
@@ -58,13 +68,12 @@ export function decode(bytes: Uint8Array, forced?: Encoding): Decoded {
   if (!forced && bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
     return { ok: true, text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be', bom: true };
   }
-  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-  const body = bom ? bytes.subarray(3) : bytes;
+  const { bom, body } = utf8Body(bytes);
   const nul = body.subarray(0, 8192).indexOf(0);
   if (nul !== -1) {
     return { ok: false, reason: 'binary', message: `binary file (a NUL byte at byte ${nul + (bom ? 3 : 0)}); not a text document`, byteOffset: nul };
   }
-  // The common case: valid UTF-8, checked by simdutf, then decoded (below) without checking again.
+  // Valid UTF-8 too large for the reused buffer (smaller is the common case, decodeToUnits), checked by simdutf.
   if (isUtf8(body)) return { ok: true, text: validUtf8ToString(body), encoding: 'utf-8', bom };
   if (!forced && !bom && looksLikeWindows1256(body)) return { ok: true, text: iconv().decode(Buffer.from(body), 'windows-1256'), encoding: 'windows-1256', bom: false };
   const bad = firstInvalidUtf8(body);
