@@ -35,7 +35,8 @@ export interface CompiledTemplate {
   slots: Record<string, SlotSpec>;
   /**
    * Matches the whole text in folded text, any spacing and punctuation between words. Its groups alternate: what
-   * comes before a slot (unnamed), then the slot (named), for each slot in `exactSlots` (see slotRanges).
+   * comes before a slot, then the slot, for each slot in `exactSlots` (see slotRanges); none is named, as the
+   * slots are placed by position.
    */
   exact: RegExp;
   /** The slots the exact expression captures, in order. */
@@ -102,7 +103,7 @@ export function compileTemplate(text: string, slots: Record<string, SlotSpec>, i
   addText(text.slice(last), null);
 
   const parts: string[] = [];
-  /** Parts that are a slot's named group, by index in parts. */
+  /** Parts that are a slot's group, by index in parts. */
   const slotParts = new Map<number, string>();
   const anchors: { text: string; at: number }[] = [];
   const seenSlots = new Set<string>();
@@ -117,14 +118,14 @@ export function compileTemplate(text: string, slots: Record<string, SlotSpec>, i
     if (k === openingWords) openingParts = parts.length;
     if (word.wildcard) {
       slotParts.set(parts.length, word.slot!);
-      parts.push(`(?<${groupName(word.slot!)}>[^]{0,80}?)`);
+      parts.push('([^]{0,80}?)');
       continue;
     }
     const spec = word.slot ? slots[word.slot]! : undefined;
     if (spec?.type === 'date') {
       if (!seenSlots.has(word.slot!)) {
         slotParts.set(parts.length, word.slot!);
-        parts.push(`(?<${groupName(word.slot!)}>\\d{1,4}\\s?[/\\-.]\\s?\\d{1,2}\\s?[/\\-.]\\s?\\d{1,4})`);
+        parts.push('(\\d{1,4}\\s?[/\\-.]\\s?\\d{1,2}\\s?[/\\-.]\\s?\\d{1,4})');
       }
       seenSlots.add(word.slot!);
     } else if (spec?.accept?.length) {
@@ -217,9 +218,6 @@ function escapeU(ch: string): string {
   return /[.*+?^${}()|[\]\\/]/.test(ch) ? `\\${ch}` : ch;
 }
 
-function groupName(slot: string): string {
-  return `s_${slot.replace(/[^\w]/g, '_')}`;
-}
 
 
 /** A found word of the document: its skeleton and its range in the original text. */
