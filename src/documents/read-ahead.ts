@@ -226,12 +226,7 @@ function unpack(batch: ReadAheadBatch, i: number): ReadAheadFile {
 }
 
 /** An answer waiting to be taken: file `index` of a batch, or (read here) the file itself. */
-interface Answer {
-  shown: string;
-  batch?: ReadAheadBatch;
-  index: number;
-  file?: ReadAheadFile;
-}
+type Answer = { shown: string; batch: ReadAheadBatch; index: number } | { shown: string; file: ReadAheadFile };
 
 /** The thread's module, built (tests run after a build), as the worker pool finds its own. */
 const WORKER = new URL('../../dist/documents/read-ahead-worker.js', import.meta.url);
@@ -298,8 +293,8 @@ export class ReadAhead {
     this.ask();
     const answer = this.answersFrom < this.answers.length ? this.shift(this.answers, 'answersFrom') : await new Promise<Answer>((resolve) => this.takers.push(resolve));
     if (answer.shown !== shown) throw new Error(`read-ahead out of order at ${shown}`);
-    if (answer.file) return answer.file;
-    const batch = answer.batch!;
+    if ('file' in answer) return answer.file;
+    const { batch } = answer;
     const file = unpack(batch, answer.index);
     // The batch's last file: its buffers go back to the thread, to be filled again. Transferred here, they would
     // otherwise wait for a collection to be freed; a full one, if their batch had lived long enough to be promoted,
@@ -354,7 +349,7 @@ export class ReadAhead {
     this.failed = true;
     while (this.askedFrom < this.asked.length) {
       const f = this.shift(this.asked, 'askedFrom');
-      this.answer({ shown: f.shown, index: 0, file: readAheadFile(f, this.maxSize, this.encoding) });
+      this.answer({ shown: f.shown, file: readAheadFile(f, this.maxSize, this.encoding) });
     }
   }
 
