@@ -6,6 +6,7 @@
  */
 import { foldText, skeletonOf, skeletonUnit, type FoldedText } from './fold.js';
 import { parseNumericDate, sameDate, type NumericDate } from './dates.js';
+import { GAP, GapExpression } from './gap-expression.js';
 
 export type SlotType = 'text' | 'date' | 'site' | 'any';
 
@@ -38,14 +39,14 @@ export interface CompiledTemplate {
    * comes before a slot, then the slot, for each slot in `exactSlots` (see slotRanges); none is named, as the
    * slots are placed by position.
    */
-  exact: RegExp;
+  exact: GapExpression;
   /** The slots the exact expression captures, in order. */
   exactSlots: string[];
   /**
    * Matches the text's opening words through its first named slot («با استناد به ماده ۷۴»): the least that says
    * which text a copy cut short is a copy of. Null when the text has no such slot.
    */
-  opening: RegExp | null;
+  opening: GapExpression | null;
   /** Distinct longer words of the text with their approximate offset in it, for finding altered copies. */
   anchors: { text: string; at: number }[];
   /** Anchor indices by the hash of their word, so one pass over a document finds them all. */
@@ -57,8 +58,6 @@ export interface CompiledTemplate {
 }
 
 const PLACEHOLDER = /\{([a-zA-Z][\w-]*)\}/g;
-/** Between two words of a legal text: any spacing or punctuation, or none. */
-const BETWEEN = '[^\\p{L}\\p{N}]{0,12}';
 const ANCHOR_MIN = 4;
 
 /** Placeholder names used in a template, in order. */
@@ -148,13 +147,13 @@ export function compileTemplate(text: string, slots: Record<string, SlotSpec>, i
   });
   const dates = Object.fromEntries(Object.entries(slots).filter(([, v]) => v.type === 'date').map(([k, v]) => [k, parseNumericDate(foldText(v.value ?? '').text)]));
   if (openingWords === words.length) openingParts = parts.length;
-  const opening = openingParts > 0 ? new RegExp(parts.slice(0, openingParts).join(BETWEEN), 'gu') : null;
+  const opening = openingParts > 0 ? new GapExpression(parts.slice(0, openingParts).join(GAP)) : null;
   const exact = exactPattern(parts, slotParts);
-  return { index, display, words, slots, exact: new RegExp(exact.source, 'gu'), exactSlots: exact.slots, opening, anchors, anchorsByHash, foldedLength: at, dates };
+  return { index, display, words, slots, exact: new GapExpression(exact.source), exactSlots: exact.slots, opening, anchors, anchorsByHash, foldedLength: at, dates };
 }
 
 /**
- * The parts joined by BETWEEN, each slot's group preceded by a group holding all since the previous slot, so that
+ * The parts joined by GAP, each slot's group preceded by a group holding all since the previous slot, so that
  * slotRanges can place the slots from the lengths of the groups. Not the `d` flag (match indices): V8 builds the
  * indices of every group at every match with it, and the search of an article took about a tenth longer.
  */
@@ -163,7 +162,7 @@ function exactPattern(parts: string[], slotParts: Map<number, string>): { source
   let before = '';
   const slots: string[] = [];
   parts.forEach((part, k) => {
-    const between = k ? BETWEEN : '';
+    const between = k ? GAP : '';
     const slot = slotParts.get(k);
     if (slot === undefined) {
       before += between + part;
@@ -211,7 +210,7 @@ function wordsPattern(value: string): string {
     words.push(wordPattern(sk.text.slice(i, j)));
     i = j;
   }
-  return words.join(BETWEEN);
+  return words.join(GAP);
 }
 
 function escapeU(ch: string): string {
@@ -272,8 +271,7 @@ export interface Span {
  */
 export function locateText(folded: FoldedText, templates: CompiledTemplate[], blocks: Span[], minSimilarity: number): LocatedText | null {
   for (const t of templates) {
-    t.exact.lastIndex = 0;
-    const m = t.exact.exec(folded.text);
+    const m = t.exact.exec(folded.text, 0);
     if (m) return fromExact(folded, t, m);
   }
   let best: { t: CompiledTemplate; from: number; to: number; score: number } | null = null;
@@ -306,12 +304,12 @@ const MAX_OPENINGS = 32;
  */
 function cutCopy(folded: FoldedText, t: CompiledTemplate, blocks: Span[]): LocatedText | null {
   if (!t.opening) return null;
-  t.opening.lastIndex = 0;
   let best: LocatedText | null = null;
+  let from = 0;
   for (let tries = 0; tries < MAX_OPENINGS; tries++) {
-    const m = t.opening.exec(folded.text);
+    const m = t.opening.exec(folded.text, from);
     if (!m) break;
-    if (m[0].length === 0) t.opening.lastIndex++;
+    from = m.index + Math.max(1, m[0].length);
     const [start] = folded.toOriginal(m.index, m.index + m[0].length);
     const block = blocks.find((b) => b.start <= start && start < b.end);
     const end = block ? block.end : folded.original.length;
