@@ -42,11 +42,14 @@ export class Exemptions {
   private readonly active: WaiverMatcher[];
   private readonly expired: WaiverMatcher[];
   private readonly used = new Set<WaiverMatcher>();
-  readonly today: string;
+  private todayInTehran: string | undefined;
+  /** Today in Tehran. Asked only where there are waivers to date: the first use of ICU costs some 25 ms. */
+  get today(): string {
+    return (this.todayInTehran ??= tehranDay(this.options.now ?? new Date()));
+  }
 
   constructor(private readonly options: ExemptionOptions) {
     this.known = options.baseline ? new Set(options.baseline.entries.map((e) => e.fingerprint)) : undefined;
-    this.today = tehranDay(options.now ?? new Date());
     const all = options.waivers ? waiverMatchers(options.waivers, options.cwd) : [];
     this.active = all.filter((m) => daysBetween(this.today, m.waiver.expires) >= 0);
     this.expired = all.filter((m) => daysBetween(this.today, m.waiver.expires) < 0);

@@ -173,9 +173,11 @@ export function bylineDateIn(folded: FoldedText, start: number, end: number): By
   }
 }
 
+/** Made at its first use, not as the module loads: the first use of ICU costs some 25 ms. */
+let tehranZone: Intl.DateTimeFormat | undefined;
 /** Tehran's UTC offset at an instant, from the IANA time-zone data Node's ICU ships (summer time included). */
-const tehranZone = new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Tehran', timeZoneName: 'longOffset' });
 function offsetMinutesAt(utcMs: number): number {
+  tehranZone ??= new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Tehran', timeZoneName: 'longOffset' });
   const name = tehranZone.formatToParts(utcMs).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT+03:30';
   const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
   return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 210;
