@@ -97,8 +97,13 @@ export function active(findings: readonly Finding[]): Finding[] {
   return findings.filter((f) => !f.suppressions);
 }
 
+/**
+ * Findings in the order of the text, then of their rule ids. Rule ids are lowercase ASCII letters, digits, «-» and
+ * «/» (the rule-file schema), whose code-unit order is the collation's order, so they are compared as plain strings:
+ * localeCompare would start ICU, some 10–25 ms, in a run that may need nothing else of it.
+ */
 export function byPosition(a: Finding, b: Finding): number {
-  return a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId);
+  return a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
 }
 
 export type { Lang };
