@@ -7,6 +7,8 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { APPLICATION_ID, SCHEMA_VERSION } from '../src/ledger/database.js';
 import { startRecording } from '../src/ledger/index.js';
+import { historyFormats } from '../src/ledger/formats/index.js';
+import { HISTORY_FORMAT_NAMES } from '../src/cli/history.js';
 import { runEvidence } from '../src/engine/evidence.js';
 import { buildRuleSet } from '../src/config/load.js';
 import { readPlainText } from '../src/documents/readers/text.js';
@@ -59,6 +61,12 @@ async function twoAudits(extra: string[] = []) {
   const second = await cli(['check', 'archive', '--record', 'audits.db', ...extra], { cwd: dir });
   return { dir, first, second };
 }
+
+describe('the formats of manba history', () => {
+  it('are offered by the names the CLI knows before loading them', () => {
+    expect(historyFormats.map((f) => f.name)).toEqual([...HISTORY_FORMAT_NAMES]);
+  });
+});
 
 describe('recording audits and the diff between them', () => {
   it('lists exactly the new, resolved and persisting findings by document and rule, with totals per site and outlet', async () => {

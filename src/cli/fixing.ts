@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { RuleSet } from '../config/load.js';
 import type { Engine } from '../engine/engine.js';
 import type { DocumentResult } from '../engine/finding.js';
-import { fixFiles, withFixFindings, type FixFilesOptions, type FixRun } from '../fix/files.js';
+import type { FixFilesOptions, FixRun } from '../fix/files.js';
 import type { Lang } from '../rules/types.js';
 import { UsageError, type CliIO } from './io.js';
 
@@ -46,6 +46,8 @@ export interface Fixing {
 /** Fix the inputs (or make the diffs), print the diffs of a dry run, and say how the check should read the files. */
 export async function runFixes(engine: Engine, paths: string[], opts: FixOptions, options: Omit<FixFilesOptions, 'write'> & { types?: Set<string>; lang: Lang }, io: CliIO): Promise<Fixing> {
   const dryRun = opts.fixDryRun === true;
+  // Loaded by a run that fixes, not at every start.
+  const { fixFiles, withFixFindings } = await import('../fix/files.js');
   const run: FixRun = await fixFiles(engine, paths, {
     ...options,
     selection: { ...(options.types ? { types: options.types } : {}), suggestions: opts.fixSuggestions === true },

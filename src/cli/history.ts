@@ -3,8 +3,6 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { buildRuleSet, findConfig, loadConfig, type Config } from '../config/load.js';
-import { historyFormats } from '../ledger/formats/index.js';
-import { diffRuns, HistoryError, LedgerError, listRuns, openLedger, runsToCompare, trend } from '../ledger/index.js';
 import { daysBetween, tehranDay, waiversOf, type Waiver } from '../waivers/load.js';
 import { VERSION } from '../version.js';
 import { EXIT, UsageError, type CliIO } from './io.js';
@@ -25,7 +23,15 @@ function runId(value: string | undefined, flag: string): number | undefined {
   return Number(value);
 }
 
+/**
+ * The names of the formats of `manba history` (ledger/formats/index.ts), for its options: known without loading the
+ * database's modules at every start of the CLI.
+ */
+export const HISTORY_FORMAT_NAMES = ['stylish', 'json', 'csv', 'html'] as const;
+
 async function historyCommand(view: 'runs' | 'diff' | 'trend', opts: HistoryOptions, io: CliIO): Promise<number> {
+  // The database and its formats are loaded by these commands only, not at every start of the CLI.
+  const [{ historyFormats }, { diffRuns, HistoryError, LedgerError, listRuns, openLedger, runsToCompare, trend }] = await Promise.all([import('../ledger/formats/index.js'), import('../ledger/index.js')]);
   const format = historyFormats.find((f) => f.name === opts.format);
   if (!format) throw new UsageError(`unknown format "${opts.format}"; known: ${historyFormats.map((f) => f.name).join(', ')}`);
   const from = runId(opts.from, '--from');
@@ -86,7 +92,7 @@ export function registerHistoryCommands(program: Command, io: CliIO, setExit: (c
   const common = (c: Command) =>
     c
       .requiredOption('--db <audits.db>', 'the audit database (made by manba check --record)')
-      .addOption(new Option('-f, --format <name>', 'output format').choices(historyFormats.map((f) => f.name)).default('stylish'))
+      .addOption(new Option('-f, --format <name>', 'output format').choices(HISTORY_FORMAT_NAMES).default('stylish'))
       .option('-o, --output <file>', 'write to a file instead of standard output');
   common(history.command('runs').description('list the recorded runs: when, which manba, status, documents, errors, warnings')).action(async (opts: HistoryOptions) => setExit(await historyCommand('runs', opts, io)));
   common(history.command('diff').description('findings new, resolved and persisting between two runs (default: the last run and the one before it for the same site), by document and rule, with totals by site and outlet'))
