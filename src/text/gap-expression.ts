@@ -32,7 +32,7 @@ export class GapExpression {
   private full: RegExp | null = null;
 
   /** `source` joins words with GAP; it holds GAP nowhere else. */
-  constructor(readonly source: string) {
+  constructor(private readonly source: string) {
     this.quick = new RegExp(source.replaceAll(GAP, QUICK_GAP), 'gu');
   }
 
