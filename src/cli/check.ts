@@ -169,7 +169,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
         ...((maxFileSize ?? config.maxFileSize) ? { maxFileSize: maxFileSize ?? config.maxFileSize } : {}),
         ...(opts.site ? { forceSite: opts.site } : {}),
         prepared: prepareRuleSet(ruleSet),
-      }, timeoutSeconds ? { timeoutMs: timeoutSeconds * 1000 } : {});
+      }, { files, ...(timeoutSeconds ? { timeoutMs: timeoutSeconds * 1000 } : {}) });
       return pool.checker;
     };
     const progress = opts.progress === true || (opts.progress === undefined && io.stderrIsTTY) ? new Progress(io) : undefined;

@@ -63,12 +63,17 @@ const WORKER = new URL('../../dist/engine/worker.js', import.meta.url).href;
  * over 20,000 files. At 64, 0.83 of the main thread's CPU and 0.96 of the wall time, side by side.
  */
 const BATCH = 64;
+
+/** Files to a task in a run of `files`: BATCH, or fewer in a small run, so that each worker gets four tasks or more. */
+export function batchSize(files: number, jobs: number): number {
+  return Math.max(1, Math.min(BATCH, Math.ceil(files / (jobs * 4))));
+}
 const WORKER_YOUNG_GENERATION_MB = 2;
 
 /** The per-document time limit when none is given. */
 export const DEFAULT_DOCUMENT_TIMEOUT_MS = 10_000;
 
-export function workerPool(jobs: number, setup: WorkerSetup, limits: { timeoutMs?: number } = {}): { checker: DocumentChecker; checkPath: (path: string, absolute: string) => Promise<DocumentResult[]>; close: () => Promise<void> } {
+export function workerPool(jobs: number, setup: WorkerSetup, limits: { timeoutMs?: number; files?: number } = {}): { checker: DocumentChecker; checkPath: (path: string, absolute: string) => Promise<DocumentResult[]>; close: () => Promise<void> } {
   const plain: WorkerSetup = { ...setup, heapFlags: heapFlagsSet(), engine: { ...setup.engine, ...(setup.engine.now ? { now: setup.engine.now.toISOString() as unknown as Date } : {}) } };
   // A worker's garbage is short-lived (one document's text, folds and matches): a small young generation collects
   // it as cheaply as V8's default of up to 48 MB a thread, which made --jobs 2 use twice the memory of one job
@@ -79,6 +84,7 @@ export function workerPool(jobs: number, setup: WorkerSetup, limits: { timeoutMs
   const queue: Queued[] = [];
   let scheduled = false;
   const timeoutMs = limits.timeoutMs ?? DEFAULT_DOCUMENT_TIMEOUT_MS;
+  const batchFiles = limits.files === undefined ? BATCH : batchSize(limits.files, jobs);
   /**
    * Run files on a worker. A batch gets one document's time limit: a batch over it is retried a document at a time
    * (below), where each document's own time is what counts. With the sum of the limits, a hung document held up
@@ -112,7 +118,7 @@ export function workerPool(jobs: number, setup: WorkerSetup, limits: { timeoutMs
   const flush = () => {
     scheduled = false;
     while (queue.length) {
-      const batch = queue.splice(0, BATCH);
+      const batch = queue.splice(0, batchFiles);
       run(batch.map((q) => q.file)).then(
         (results) => batch.forEach((q, k) => q.resolve(results[k]!)),
         () => batch.forEach((q) => void alone(q)),
@@ -122,7 +128,7 @@ export function workerPool(jobs: number, setup: WorkerSetup, limits: { timeoutMs
   const submit = (file: WorkerFile) =>
     new Promise<DocumentResult[]>((resolve, reject) => {
       queue.push({ file, resolve, reject });
-      if (queue.length >= BATCH) flush();
+      if (queue.length >= batchFiles) flush();
       else if (!scheduled) {
         scheduled = true;
         setImmediate(flush);
