@@ -23,7 +23,7 @@ export const PROBLEM_KINDS: readonly ProblemKind[] = [
   { id: 'input/no-body', summary: { en: 'an article in a JSON export has no field holding its text', fa: 'خبری در خروجی JSON فیلد متن ندارد' } },
   { id: 'input/no-articles', summary: { en: 'a JSON export holds something other than article objects', fa: 'خروجی JSON چیزی جز خبر دارد' } },
   { id: 'input/timeout', summary: { en: 'checking the document took longer than --timeout on a worker thread', fa: 'بررسی سند بیش از زمان مجاز طول کشید' } },
-  { id: 'input/crash', summary: { en: 'checking the document crashed its worker thread', fa: 'بررسی سند رشته کاری را از کار انداخت' } },
+  { id: 'input/crash', summary: { en: 'checking the document failed with an error in manba (a rule failed, or the worker thread checking it crashed); the rest of the run went on', fa: 'بررسی سند با خطایی در manba متوقف شد (قاعده‌ای خطا داد یا رشته کاری از کار افتاد)؛ بقیه اجرا ادامه یافت' } },
   { id: 'fetch/robots', summary: { en: "the site's robots.txt disallows the page for manba's user agent (or cannot be read, which per RFC 9309 disallows the site); it was not fetched", fa: 'robots.txt سایت دریافت صفحه را اجازه نمی‌دهد؛ صفحه دریافت نشد' } },
   { id: 'fetch/http', summary: { en: 'the server answered with an error status (named in the message), after retries for 429 and 5xx, or gave no HTTP answer', fa: 'کارساز با وضعیت خطا پاسخ داد (در پیام آمده است) یا پاسخی نداد' } },
   { id: 'fetch/timeout', summary: { en: 'the page did not arrive within the request timeout (--timeout)', fa: 'صفحه در زمان مجاز درخواست نرسید' } },

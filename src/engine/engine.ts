@@ -58,6 +58,15 @@ export class Engine {
    * when it is the fold of this very text (a reader may have changed it: directives are blanked out).
    */
   check(document: Document, settings?: DocumentSettings, folded?: FoldedText): DocumentResult {
+    // An error in manba while checking one document is that document's finding: the run goes on with the others.
+    try {
+      return this.checkRules(document, settings, folded);
+    } catch (err) {
+      return { path: document.path, format: document.format, findings: [crashFinding(err, this.lang)] };
+    }
+  }
+
+  private checkRules(document: Document, settings?: DocumentSettings, folded?: FoldedText): DocumentResult {
     const severities = settings?.severities ?? this.ruleSet.severities;
     const site = settings?.site ?? this.options.site;
     const scope = settings?.scope ?? this.options.scope;
@@ -76,9 +85,18 @@ export class Engine {
       ...(scope ? { scope } : {}),
     };
     const observed: { rule: CompiledRule; o: Observation }[] = [];
-    for (const rule of this.order) rule.checker.check(ctx, (o) => observed.push({ rule, o }));
-    // Fixes are settled once every rule has run: a fix may need a fact a later rule found.
     const findings: Finding[] = [];
+    for (const rule of this.order) {
+      const before = observed.length;
+      try {
+        rule.checker.check(ctx, (o) => observed.push({ rule, o }));
+      } catch (err) {
+        // What the rule saw before it failed is dropped (it may be half of it); the other rules still run.
+        observed.length = before;
+        findings.push(crashFinding(err, this.lang, rule.definition.id));
+      }
+    }
+    // Fixes are settled once every rule has run: a fix may need a fact a later rule found.
     for (const { rule, o } of observed) {
       const fix = typeof o.fix === 'function' ? o.fix(ctx.facts) : o.fix;
       const f = this.toFinding(rule, document, o, severities, fix);
@@ -186,6 +204,17 @@ function quoted(text: string): string {
 }
 
 /** A document that could not be read becomes a result with one finding that says why. */
+/**
+ * An error inside manba while checking a document (a rule's, when `ruleId` is given): an `input/crash` finding at
+ * the top of the document, never a crash of the run.
+ */
+function crashFinding(err: unknown, lang: Lang, ruleId?: string): Finding {
+  const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  const en = `${ruleId ? `The rule «${ruleId}» failed` : 'Checking failed'} on this document (${what}): an error in manba, not in the document. ${ruleId ? "Its findings are missing; the other rules' are reported." : 'Its findings are missing.'} Please report it with the document.`;
+  const fa = `${ruleId ? `قاعده «${ruleId}»` : 'بررسی'} روی این سند با خطا متوقف شد (${what}): خطا از manba است، نه از سند. ${ruleId ? 'یافته‌های آن قاعده نیامده است و یافته‌های قاعده‌های دیگر آمده است.' : 'یافته‌های آن نیامده است.'} لطفاً آن را همراه سند گزارش کنید.`;
+  return { ruleId: 'input/crash', severity: 'error', message: lang === 'fa' ? fa : en, messages: { fa, en }, line: 1, column: 1, endLine: 1, endColumn: 1 };
+}
+
 export function problemResult(p: ReadProblem): DocumentResult {
   const line = p.line ?? 1;
   const column = p.column ?? 1;

@@ -1,0 +1,97 @@
+/**
+ * An error inside manba while checking one document (a rule that throws on it) is that document's `input/crash`
+ * finding, in this thread as on workers: the other rules' findings and the other documents are reported as usual.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildRuleSet, type RuleSet } from '../src/config/load.js';
+import { readPlainText } from '../src/documents/readers/text.js';
+import { Engine } from '../src/engine/engine.js';
+import { checkInputs } from '../src/engine/run.js';
+import type { Lang } from '../src/rules/types.js';
+import { ROOT } from './helpers.js';
+
+const example = (name: string) => readFileSync(join(ROOT, 'examples', name), 'utf8');
+
+/** The built-in rules, with the rule `id` throwing on documents whose path holds «bad». */
+async function engineWithFailing(id: string, lang: Lang = 'en'): Promise<Engine> {
+  const ruleSet = await buildRuleSet({ extends: [], builtins: true, rules: {} });
+  const rules = ruleSet.rules.map((r) =>
+    r.definition.id !== id
+      ? r
+      : {
+          ...r,
+          checker: {
+            ...(r.checker.provides ? { provides: r.checker.provides } : {}),
+            check: (ctx: Parameters<typeof r.checker.check>[0], report: Parameters<typeof r.checker.check>[1]) => {
+              if (ctx.document.path.includes('bad')) throw new TypeError('boom');
+              r.checker.check(ctx, report);
+            },
+          },
+        },
+  );
+  return new Engine({ ...ruleSet, rules } satisfies RuleSet, { lang });
+}
+
+const brief = (findings: { ruleId: string; line: number; column: number }[]) => findings.map((f) => `${f.ruleId} ${f.line}:${f.column}`);
+
+describe('a rule that throws on a document', () => {
+  it('gives input/crash naming the rule, and the other rules still report', async () => {
+    const engine = await engineWithFailing('notice');
+    const r = engine.check(readPlainText('bad.txt', example('fail-attribution-missing.txt')));
+    expect(brief(r.findings)).toEqual(['input/crash 1:1', 'attribution/missing 23:304']);
+    expect(r.findings[0]).toMatchObject({
+      severity: 'error',
+      message: "The rule «notice» failed on this document (TypeError: boom): an error in manba, not in the document. Its findings are missing; the other rules' are reported. Please report it with the document.",
+    });
+    // The same document under another name: the rule runs, and its own finding comes back.
+    expect(brief(engine.check(readPlainText('good.txt', example('fail-notice-missing.txt'))).findings)).toEqual(['notice/missing 23:98']);
+  });
+
+  it('drops what the failing rule had reported before it failed', async () => {
+    // The notice rule reports its finding (notice/missing), then throws: a rule that did not finish reports nothing.
+    const ruleSet = await buildRuleSet({ extends: [], builtins: true, rules: {} });
+    const notice = ruleSet.rules.find((r) => r.definition.id === 'notice')!;
+    const halfway = {
+      ...notice,
+      checker: {
+        check: (ctx: Parameters<typeof notice.checker.check>[0], report: Parameters<typeof notice.checker.check>[1]) => {
+          notice.checker.check(ctx, report);
+          throw new RangeError('after reporting');
+        },
+      },
+    };
+    const engine = new Engine({ ...ruleSet, rules: ruleSet.rules.map((r) => (r === notice ? halfway : r)) });
+    expect(brief(engine.check(readPlainText('a.txt', example('fail-notice-missing.txt'))).findings)).toEqual(['input/crash 1:1']);
+  });
+
+  it('says so in Persian when the run is in Persian', async () => {
+    const engine = await engineWithFailing('attribution', 'fa');
+    const [crash] = engine.check(readPlainText('bad.txt', example('fail-attribution-missing.txt'))).findings;
+    expect(crash!.message).toBe('قاعده «attribution» روی این سند با خطا متوقف شد (TypeError: boom): خطا از manba است، نه از سند. یافته‌های آن قاعده نیامده است و یافته‌های قاعده‌های دیگر آمده است. لطفاً آن را همراه سند گزارش کنید.');
+  });
+
+  it('an error outside the rules leaves only input/crash for that document', async () => {
+    const engine = await engineWithFailing('none');
+    const doc = readPlainText('a.txt', example('fail-attribution-missing.txt'));
+    const broken = { ...doc, locate: () => { throw new Error('no positions'); } };
+    const r = engine.check(broken);
+    expect(brief(r.findings)).toEqual(['input/crash 1:1']);
+    expect(r.findings[0]!.message).toBe('Checking failed on this document (Error: no positions): an error in manba, not in the document. Its findings are missing. Please report it with the document.');
+  });
+
+  it('a run in this thread goes on past it, in order, with every other document as usual', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'manba-crash-'));
+    writeFileSync(join(dir, 'a.txt'), example('fail-notice-missing.txt'));
+    writeFileSync(join(dir, 'b-bad.txt'), example('fail-notice-missing.txt'));
+    writeFileSync(join(dir, 'c.txt'), example('fail-attribution-missing.txt'));
+    const outcome = await checkInputs(await engineWithFailing('notice'), ['.'], { cwd: dir });
+    expect(outcome.results.map((r) => [r.path, brief(r.findings)])).toEqual([
+      ['a.txt', ['notice/missing 23:98']],
+      ['b-bad.txt', ['input/crash 1:1']],
+      ['c.txt', ['attribution/missing 23:304']],
+    ]);
+  });
+});
