@@ -1,12 +1,14 @@
 /**
- * An error inside manba while checking one document (a rule that throws on it) is that document's `input/crash`
- * finding, in this thread as on workers: the other rules' findings and the other documents are reported as usual.
+ * An error inside manba while checking one document (a rule or a reader that throws on it) is that document's
+ * `input/crash` finding, in this thread as on workers: the other rules' findings and the other documents are
+ * reported as usual.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildRuleSet, type RuleSet } from '../src/config/load.js';
+import { readBytes } from '../src/documents/read.js';
 import { readPlainText } from '../src/documents/readers/text.js';
 import { Engine } from '../src/engine/engine.js';
 import { checkInputs } from '../src/engine/run.js';
@@ -92,6 +94,15 @@ describe('a rule that throws on a document', () => {
       ['a.txt', ['notice/missing 23:98']],
       ['b-bad.txt', ['input/crash 1:1']],
       ['c.txt', ['attribution/missing 23:304']],
+    ]);
+  });
+});
+
+describe('a reader that throws on a file', () => {
+  it('gives the file input/crash, naming the format, instead of ending the run', () => {
+    const reader = { format: 'markdown', extensions: ['.md'], read: () => { throw new TypeError('no blocks'); } };
+    expect(readBytes('notes.md', new TextEncoder().encode('# عنوان\n'), { reader })).toEqual([
+      { ok: false, problem: { path: 'notes.md', ruleId: 'input/crash', message: 'reading notes.md as markdown failed (TypeError: no blocks): an error in manba, not in the document; please report it with the document' } },
     ]);
   });
 });

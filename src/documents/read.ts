@@ -35,7 +35,14 @@ export function readDecoded(path: string, decoded: DecodedFile, options: ReadOpt
     return [{ ok: false, problem: { path, ruleId: 'input/empty', message: `${path} is empty: there is no article to check` } }];
   }
   const reader = options.reader ?? readerForPath(path) ?? textReader;
-  const results = reader.read(path, decoded.text, options.readers ?? {});
+  let results: ReadResult[];
+  try {
+    results = reader.read(path, decoded.text, options.readers ?? {});
+  } catch (err) {
+    // An error in a reader is the file's finding, not the end of the run (as an error in a rule is: Engine.check).
+    const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    return [{ ok: false, problem: { path, ruleId: 'input/crash', message: `reading ${path} as ${reader.format} failed (${what}): an error in manba, not in the document; please report it with the document` } }];
+  }
   // A fix is encoded as the rest of the file: the reader knows the text, only the bytes say the encoding.
   for (const r of results) if (r.ok && r.document.file) r.document.file.encoding = { name: decoded.encoding, bom: decoded.bom };
   return results;
