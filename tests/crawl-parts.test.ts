@@ -2,6 +2,7 @@
  * The crawl's parts on their own: --since dates, Retry-After, the size limit on decompression, the charset a page
  * declares, and what a sitemap or feed lists. (The whole crawl is tested against a local site in crawl.test.ts.)
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import { retryAfterMs, robotsToken } from '../src/crawl/crawl.js';
 import { HostGate } from '../src/crawl/hosts.js';
 import { declaredCharset, readHttpPage, undoContentEncoding } from '../src/documents/http-page.js';
 import { readerForPath } from '../src/documents/readers/index.js';
-import { cli, findingsByPath, REFERENCE_PATH } from './helpers.js';
+import { cli, findingsByPath, REFERENCE_PATH, ROOT } from './helpers.js';
 
 describe('--since', () => {
   it('reads ISO dates as UTC and Jalali dates as midnight in Tehran, in any digits', () => {
@@ -135,6 +136,46 @@ describe('the WARC reader', () => {
     expect(readerForPath('notes.txt.gz')).toBeUndefined();
     expect(readerForPath('a.b.html')?.format).toBe('html');
   });
+
+  /** A WARC record as bytes: its headers, and a block of `length` bytes of which `block` is all the file has. */
+  const record = (type: string, block: string, length = Buffer.byteLength(block)) =>
+    `WARC/1.1\r\nWARC-Type: ${type}\r\nWARC-Target-URI: http://h/${type}\r\nWARC-Date: 2024-07-20T00:00:00Z\r\nWARC-Record-ID: <urn:uuid:${type}>\r\nContent-Length: ${length}\r\n\r\n${block}`;
+  const page = (html: string) => `HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n${html}`;
+  // In a process of its own, stopped after 20 s: a reader that spins (as warcio's skip did) fails the test instead of
+  // holding up the suite.
+  const checkWarc = async (bytes: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'manba-warc-'));
+    writeFileSync(join(dir, 'site.warc'), bytes);
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin/manba.js'), 'check', 'site.warc', '--format', 'json'], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+    expect(r.signal, 'manba check ended by itself').toBeNull();
+    return JSON.parse(r.stdout).documents.map((d: { path: string; findings: { ruleId: string; message: string }[] }) => [d.path, d.findings.map((f) => `${f.ruleId}: ${f.message}`)]);
+  };
+  const article = readFileSync(REFERENCE_PATH, 'utf8');
+
+  it('reports a record cut short by the end of the file, and the pages before it, and ends', async () => {
+    // A whole page (the reference article), then a request record (skipped, not a page) whose block the file does not
+    // hold: warcio's own skip of it never returned. 5,000 bytes said, 16 there.
+    const docs = await checkWarc(`${record('response', page(article.split('\n').map((line) => `<p>${line}</p>`).join('\n')))}\r\n\r\n${record('request', 'GET / HTTP/1.1\r\n', 5000)}`);
+    expect(docs).toEqual([
+      ['http://h/response', []],
+      ['site.warc', ['input/malformed: site.warc: the file ends 4984 bytes before the end of record 2, after 1 whole records; the records before it were read']],
+    ]);
+  }, 30_000);
+
+  it('reports a page whose record is cut short instead of checking half of it', async () => {
+    expect(await checkWarc(record('response', page('<p>متن'), 9000))).toEqual([
+      // 9,000 bytes said, 68 there: the HTTP headers and «<p>متن».
+      ['site.warc', ['input/malformed: site.warc: the file ends 8932 bytes before the end of record 1, after 0 whole records; the records before it were read']],
+      ['site.warc', ['input/empty: site.warc holds no pages: no response records of HTML pages, no findings recorded by manba']],
+    ]);
+  }, 30_000);
+
+  it('says a file that is no WARC at all is not one', async () => {
+    expect(await checkWarc('<html><body>not a WARC</body></html>\n\n')).toEqual([
+      ['site.warc', ['input/malformed: site.warc: record 1 does not start with a WARC version line (such as «WARC/1.1»), after 0 whole records; the records before it were read']],
+      ['site.warc', ['input/empty: site.warc holds no pages: no response records of HTML pages, no findings recorded by manba']],
+    ]);
+  }, 30_000);
 });
 
 describe('politeness per host', () => {

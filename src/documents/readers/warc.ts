@@ -17,6 +17,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { mediaType, readHttpPage, type HttpReadOptions, type Retrieval } from '../http-page.js';
 import type { ReadProblem, ReadResult } from '../model.js';
 import type { Reader } from './types.js';
+import type { WARCRecord } from 'warcio';
 
 /** A manba metadata record: the finding for a page that could not be had. */
 export const FINDING_FIELD = 'manba-finding';
@@ -54,28 +55,53 @@ export const MAX_BODY_FIELD = 'manba-max-body-bytes';
 
 export async function* warcPages(file: string, shownAs: string, options: HttpReadOptions = {}): AsyncGenerator<WarcPage | WarcEnd> {
   // Loaded here, not at start: warcio takes a third of a second to load, which runs without a WARC never pay.
-  const { WARCParser } = await import('warcio');
+  const { WARCParser, LimitReader } = await import('warcio');
   const parser = new WARCParser(createReadStream(file));
   let read = options;
   // Redirect targets back to the URL first asked for: the crawl reports a page by the URL it asked for.
   const redirectedFrom = new Map<string, string>();
   let end = 0;
   let records = 0;
+  /** A record read to its end: where the next one starts. */
+  const done = () => {
+    end = parser.offset + parser.recordLength;
+    records++;
+  };
+  /** A record cut short by the end of the file throws: the file's pages then end with a note (below). */
+  const whole = (reader: WARCRecord['reader']) => {
+    if (reader instanceof LimitReader && reader.limit > 0) throw new BrokenRecord(`the file ends ${reader.limit} bytes before the end of record ${records + 1}`);
+  };
+  const readRecord = async (record: WARCRecord): Promise<Uint8Array> => {
+    const reader = record.reader;
+    const bytes = await record.readFully(false);
+    whole(reader);
+    return bytes;
+  };
+  // warcio's own skipFully (2.4.11) never returns at a record cut short: it asks again and again for the bytes left,
+  // and gets none (a run spun at full CPU on such a file). Reading the record's bytes and dropping them ends with the
+  // file.
+  const skipRecord = async (record: WARCRecord) => {
+    const reader = record.reader;
+    for await (const _chunk of reader);
+    record.consumed = 'skipped';
+    whole(reader);
+  };
   try {
     for await (const record of parser) {
-      records++;
+      // warcio takes any line for a record's first: bytes that are no WARC at all would pass for a record of no type.
+      if (!/^WARC\/\d+\.\d+$/.test(record.warcHeaders.statusline)) throw new BrokenRecord(`record ${records + 1} does not start with a WARC version line (such as «WARC/1.1»)`);
       const type = record.warcType;
       const target = record.warcTargetURI ?? '';
       if (type === 'warcinfo') {
-        const max = Number(parseFields(new TextDecoder().decode(await record.readFully(false))).get(MAX_BODY_FIELD));
+        const max = Number(parseFields(new TextDecoder().decode(await readRecord(record))).get(MAX_BODY_FIELD));
         if (Number.isInteger(max) && max > 0 && options.maxBody === undefined) read = { ...options, maxBody: max };
-        end = parser.offset + parser.recordLength;
+        done();
         continue;
       }
       if (type === 'metadata' && target) {
-        const fields = parseFields(new TextDecoder().decode(await record.readFully(false)));
+        const fields = parseFields(new TextDecoder().decode(await readRecord(record)));
         const ruleId = fields.get(FINDING_FIELD);
-        end = parser.offset + parser.recordLength;
+        done();
         if (ruleId && /^(fetch|input)\//.test(ruleId)) {
           const problem: ReadProblem = { path: target, ruleId: ruleId as ReadProblem['ruleId'], message: fields.get(MESSAGE_FIELD) ?? ruleId };
           const status = Number(fields.get(STATUS_FIELD));
@@ -91,16 +117,16 @@ export async function* warcPages(file: string, shownAs: string, options: HttpRea
         continue;
       }
       if (type !== 'response' || !record.httpHeaders || !target) {
-        await record.skipFully();
-        end = parser.offset + parser.recordLength;
+        await skipRecord(record);
+        done();
         continue;
       }
       const http = record.httpHeaders;
       const status = Number(http.statusCode);
       const header = (name: string) => http.headers.get(name) ?? undefined;
       if (status >= 300 && status < 400 && header('location')) {
-        await record.skipFully();
-        end = parser.offset + parser.recordLength;
+        await skipRecord(record);
+        done();
         const origin = redirectedFrom.get(target) ?? target;
         redirectedFrom.delete(target);
         try {
@@ -111,12 +137,12 @@ export async function* warcPages(file: string, shownAs: string, options: HttpRea
         continue;
       }
       if (isDiscovery(target, header('content-type'))) {
-        await record.skipFully();
-        end = parser.offset + parser.recordLength;
+        await skipRecord(record);
+        done();
         continue;
       }
-      const raw = await record.readFully(false);
-      end = parser.offset + parser.recordLength;
+      const raw = await readRecord(record);
+      done();
       const url = redirectedFrom.get(target) ?? target;
       redirectedFrom.delete(target);
       const result = readHttpPage(
@@ -127,7 +153,8 @@ export async function* warcPages(file: string, shownAs: string, options: HttpRea
       for (const r of result) yield { result: r, retrieval, end };
     }
   } catch (err) {
-    yield { end, broken: `${shownAs} ends in the middle of a record after ${records} whole records (${(err as Error).message}); the records before it were read` };
+    const why = err instanceof BrokenRecord ? err.message : `record ${records + 1} cannot be read (${(err as Error).message})`;
+    yield { end, broken: `${shownAs}: ${why}, after ${records} whole records; the records before it were read` };
     return;
   }
   // warcio stops quietly at a record cut short (a crawl killed mid-write): say so, never silently.
@@ -138,6 +165,9 @@ export async function* warcPages(file: string, shownAs: string, options: HttpRea
   }
   yield { end };
 }
+
+/** What is wrong with a record, in the words of the file's finding. */
+class BrokenRecord extends Error {}
 
 function parseFields(text: string): Map<string, string> {
   const out = new Map<string, string>();
