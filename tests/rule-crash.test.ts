@@ -13,7 +13,7 @@ import { readPlainText } from '../src/documents/readers/text.js';
 import { Engine } from '../src/engine/engine.js';
 import { checkInputs } from '../src/engine/run.js';
 import type { Lang } from '../src/rules/types.js';
-import { ROOT } from './helpers.js';
+import { builtinEngine, ROOT } from './helpers.js';
 
 const example = (name: string) => readFileSync(join(ROOT, 'examples', name), 'utf8');
 
@@ -76,7 +76,7 @@ describe('a rule that throws on a document', () => {
   });
 
   it('an error outside the rules leaves only input/crash for that document', async () => {
-    const engine = await engineWithFailing('none');
+    const engine = await builtinEngine();
     const doc = readPlainText('a.txt', example('fail-attribution-missing.txt'));
     const broken = { ...doc, locate: () => { throw new Error('no positions'); } };
     const r = engine.check(broken);

@@ -34,6 +34,11 @@ export const PROBLEM_KINDS: readonly ProblemKind[] = [
 
 const byId = new Map(PROBLEM_KINDS.map((k) => [k.id, k]));
 
+/** An error inside manba as an `input/crash` finding names it: its kind and its message. */
+export function errorText(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
 export function problemKind(id: string): ProblemKind | undefined {
   return byId.get(id);
 }

@@ -6,6 +6,7 @@ import { readerForPath } from './readers/index.js';
 import { textReader } from './readers/text.js';
 import type { Reader, ReaderOptions } from './readers/types.js';
 import { notAFile, readFileSnapshot, whyUnreadable } from './file-bytes.js';
+import { errorText } from './problems.js';
 
 export { ReadBuffer, readFileSnapshot, readFileSnapshotSync, whyUnreadable, type FileBytes } from './file-bytes.js';
 
@@ -40,8 +41,7 @@ export function readDecoded(path: string, decoded: DecodedFile, options: ReadOpt
     results = reader.read(path, decoded.text, options.readers ?? {});
   } catch (err) {
     // An error in a reader is the file's finding, not the end of the run (as an error in a rule is: Engine.check).
-    const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    return [{ ok: false, problem: { path, ruleId: 'input/crash', message: `reading ${path} as ${reader.format} failed (${what}): an error in manba, not in the document; please report it with the document` } }];
+    return [{ ok: false, problem: { path, ruleId: 'input/crash', message: `reading ${path} as ${reader.format} failed (${errorText(err)}): an error in manba, not in the document; please report it with the document` } }];
   }
   // A fix is encoded as the rest of the file: the reader knows the text, only the bytes say the encoding.
   for (const r of results) if (r.ok && r.document.file) r.document.file.encoding = { name: decoded.encoding, bom: decoded.bom };

@@ -6,7 +6,7 @@ import type { Document, DocumentFile, ReadProblem, SourceEdit } from '../documen
 import { LineIndex } from '../documents/lines.js';
 import { bomLength, byteLengthIn, fitToEncoding } from '../documents/encode.js';
 import { directiveCovers, type Directive } from '../documents/directives.js';
-import { PROBLEM_KINDS } from '../documents/problems.js';
+import { errorText, PROBLEM_KINDS } from '../documents/problems.js';
 import type { RuleSet } from '../config/load.js';
 import type { CompiledRule } from '../rules/load.js';
 import type { DocumentContext, FixProposal, Lang, Messages, NoFix, Observation } from '../rules/types.js';
@@ -209,7 +209,7 @@ function quoted(text: string): string {
  * the top of the document, never a crash of the run.
  */
 function crashFinding(err: unknown, lang: Lang, ruleId?: string): Finding {
-  const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  const what = errorText(err);
   const en = `${ruleId ? `The rule «${ruleId}» failed` : 'Checking failed'} on this document (${what}): an error in manba, not in the document. ${ruleId ? "Its findings are missing; the other rules' are reported." : 'Its findings are missing.'} Please report it with the document.`;
   const fa = `${ruleId ? `قاعده «${ruleId}»` : 'بررسی'} روی این سند با خطا متوقف شد (${what}): خطا از manba است، نه از سند. ${ruleId ? 'یافته‌های آن قاعده نیامده است و یافته‌های قاعده‌های دیگر آمده است.' : 'یافته‌های آن نیامده است.'} لطفاً آن را همراه سند گزارش کنید.`;
   return { ruleId: 'input/crash', severity: 'error', message: lang === 'fa' ? fa : en, messages: { fa, en }, line: 1, column: 1, endLine: 1, endColumn: 1 };
