@@ -71,10 +71,12 @@ export async function* warcPages(file: string, shownAs: string, options: HttpRea
   const whole = (reader: WARCRecord['reader']) => {
     if (reader instanceof LimitReader && reader.limit > 0) throw new BrokenRecord(`the file ends ${reader.limit} bytes before the end of record ${records + 1}`);
   };
+  /** The record's block, the record done. */
   const readRecord = async (record: WARCRecord): Promise<Uint8Array> => {
     const reader = record.reader;
     const bytes = await record.readFully(false);
     whole(reader);
+    done();
     return bytes;
   };
   // warcio's own skipFully (2.4.11) never returns at a record cut short: it asks again and again for the bytes left,
@@ -85,6 +87,7 @@ export async function* warcPages(file: string, shownAs: string, options: HttpRea
     for await (const _chunk of reader);
     record.consumed = 'skipped';
     whole(reader);
+    done();
   };
   try {
     for await (const record of parser) {
@@ -95,13 +98,11 @@ export async function* warcPages(file: string, shownAs: string, options: HttpRea
       if (type === 'warcinfo') {
         const max = Number(parseFields(new TextDecoder().decode(await readRecord(record))).get(MAX_BODY_FIELD));
         if (Number.isInteger(max) && max > 0 && options.maxBody === undefined) read = { ...options, maxBody: max };
-        done();
         continue;
       }
       if (type === 'metadata' && target) {
         const fields = parseFields(new TextDecoder().decode(await readRecord(record)));
         const ruleId = fields.get(FINDING_FIELD);
-        done();
         if (ruleId && /^(fetch|input)\//.test(ruleId)) {
           const problem: ReadProblem = { path: target, ruleId: ruleId as ReadProblem['ruleId'], message: fields.get(MESSAGE_FIELD) ?? ruleId };
           const status = Number(fields.get(STATUS_FIELD));
@@ -118,7 +119,6 @@ export async function* warcPages(file: string, shownAs: string, options: HttpRea
       }
       if (type !== 'response' || !record.httpHeaders || !target) {
         await skipRecord(record);
-        done();
         continue;
       }
       const http = record.httpHeaders;
@@ -126,7 +126,6 @@ export async function* warcPages(file: string, shownAs: string, options: HttpRea
       const header = (name: string) => http.headers.get(name) ?? undefined;
       if (status >= 300 && status < 400 && header('location')) {
         await skipRecord(record);
-        done();
         const origin = redirectedFrom.get(target) ?? target;
         redirectedFrom.delete(target);
         try {
@@ -138,11 +137,9 @@ export async function* warcPages(file: string, shownAs: string, options: HttpRea
       }
       if (isDiscovery(target, header('content-type'))) {
         await skipRecord(record);
-        done();
         continue;
       }
       const raw = await readRecord(record);
-      done();
       const url = redirectedFrom.get(target) ?? target;
       redirectedFrom.delete(target);
       const result = readHttpPage(
