@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { decode } from '../src/documents/decode.js';
 import { readFileSnapshotSync } from '../src/documents/read.js';
 import { cli, reference } from './helpers.js';
 
@@ -68,5 +69,37 @@ describe('--max-file-size through the CLI', () => {
       expect(docs[1]!.findings).toEqual([]);
       expect(r.code).toBe(1);
     }
+  });
+});
+
+describe('UTF-16, read as strictly as UTF-8', () => {
+  const le = (text: string) => Buffer.from(text, 'utf16le');
+  const be = (text: string) => Buffer.from(text, 'utf16le').swap16();
+
+  it('reads a whole file, a surrogate pair included', () => {
+    const d = decode(Buffer.concat([Buffer.from([0xff, 0xfe]), le('منبع 𝐀 ایرنا')]));
+    expect(d).toEqual({ ok: true, text: 'منبع 𝐀 ایرنا', encoding: 'utf-16le', bom: true });
+    expect(decode(Buffer.concat([Buffer.from([0xfe, 0xff]), be('متن')]))).toEqual({ ok: true, text: 'متن', encoding: 'utf-16be', bom: true });
+  });
+
+  it('says where a file ends in the middle of a character, or holds an unpaired surrogate', () => {
+    expect(decode(Buffer.concat([Buffer.from([0xff, 0xfe]), le('ab\nمتن'), Buffer.from([0x41])]))).toEqual({
+      ok: false, reason: 'encoding', byteOffset: 14, line: 2, column: 4,
+      message: 'not valid UTF-16LE: a last character cut in half (an odd number of bytes) at byte offset 14 (line 2, column 4); save the file as UTF-8',
+    });
+    expect(decode(Buffer.concat([Buffer.from([0xfe, 0xff]), be('ab\nc'), Buffer.from([0xd8, 0x01, 0x00, 0x41])]))).toEqual({
+      ok: false, reason: 'encoding', byteOffset: 10, line: 2, column: 2,
+      message: 'not valid UTF-16BE: an unpaired surrogate 0xD801 at byte offset 10 (line 2, column 2); save the file as UTF-8',
+    });
+    // A low surrogate alone, with --encoding utf-16le and no byte-order mark.
+    expect(decode(le('x\uDC00'), 'utf-16le')).toMatchObject({ ok: false, byteOffset: 2, line: 1, column: 2 });
+  });
+
+  it('is input/encoding at that place in a run', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'a.txt'), Buffer.concat([Buffer.from([0xff, 0xfe]), le('ab\nمتن'), Buffer.from([0x41])]));
+    const r = await cli(['check', 'a.txt', '--format', 'compact'], { cwd: dir });
+    expect(r.stdout).toBe('a.txt:2:4: error input/encoding a.txt: not valid UTF-16LE: a last character cut in half (an odd number of bytes) at byte offset 14 (line 2, column 4); save the file as UTF-8\n');
+    expect(r.code).toBe(1);
   });
 });

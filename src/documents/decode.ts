@@ -58,16 +58,9 @@ export function decode(bytes: Uint8Array, forced?: Encoding): Decoded {
   const common = decodeToUnits(bytes, forced);
   if (common) return { ok: true, text: unitsToString(common.units, common.length), encoding: 'utf-8', bom: common.bom };
   if (forced === 'windows-1256') return { ok: true, text: iconv().decode(Buffer.from(bytes), 'windows-1256'), encoding: 'windows-1256', bom: false };
-  if (forced === 'utf-16le' || forced === 'utf-16be') {
-    const bom = utf16Bom(bytes);
-    return { ok: true, text: new TextDecoder(forced).decode(bytes.subarray(bom ? 2 : 0)), encoding: forced, bom };
-  }
-  if (!forced && bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) {
-    return { ok: true, text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le', bom: true };
-  }
-  if (!forced && bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
-    return { ok: true, text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be', bom: true };
-  }
+  if (forced === 'utf-16le' || forced === 'utf-16be') return decodeUtf16(bytes, forced, utf16Bom(bytes));
+  if (!forced && bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return decodeUtf16(bytes, 'utf-16le', true);
+  if (!forced && bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return decodeUtf16(bytes, 'utf-16be', true);
   const { bom, body } = utf8Body(bytes);
   const nul = body.subarray(0, 8192).indexOf(0);
   if (nul !== -1) {
@@ -91,6 +84,37 @@ export function decode(bytes: Uint8Array, forced?: Encoding): Decoded {
     line,
     column,
   };
+}
+
+/**
+ * UTF-16 as strictly as UTF-8: a file that ends in the middle of a character or holds an unpaired surrogate is a
+ * problem at its place, not a U+FFFD the checks would read past.
+ */
+function decodeUtf16(bytes: Uint8Array, encoding: 'utf-16le' | 'utf-16be', bom: boolean): Decoded {
+  const body = bytes.subarray(bom ? 2 : 0);
+  try {
+    return { ok: true, text: new TextDecoder(encoding, { fatal: true }).decode(body), encoding, bom };
+  } catch {
+    // Where, below: rare, so found by a second look.
+  }
+  const unit = (k: number) => (encoding === 'utf-16le' ? body[2 * k]! | (body[2 * k + 1]! << 8) : (body[2 * k]! << 8) | body[2 * k + 1]!);
+  const units = body.length >> 1;
+  let bad = units;
+  for (let k = 0; k < units; k++) {
+    const u = unit(k);
+    if (u >= 0xd800 && u <= 0xdbff && k + 1 < units && unit(k + 1) >= 0xdc00 && unit(k + 1) <= 0xdfff) k++;
+    else if (u >= 0xd800 && u <= 0xdfff) {
+      bad = k;
+      break;
+    }
+  }
+  const before = new TextDecoder(encoding).decode(body.subarray(0, bad * 2));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  const offset = bad * 2 + (bom ? 2 : 0);
+  const what = bad < units ? `an unpaired surrogate 0x${unit(bad).toString(16).toUpperCase()}` : 'a last character cut in half (an odd number of bytes)';
+  const name = encoding === 'utf-16le' ? 'UTF-16LE' : 'UTF-16BE';
+  return { ok: false, reason: 'encoding', message: `not valid ${name}: ${what} at byte offset ${offset} (line ${line}, column ${column}); save the file as UTF-8`, byteOffset: offset, line, column };
 }
 
 function countByte(bytes: Uint8Array, b: number): number {
