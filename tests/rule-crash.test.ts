@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildRuleSet, type RuleSet } from '../src/config/load.js';
-import { readBytes } from '../src/documents/read.js';
+import { readBytes, readLines } from '../src/documents/read.js';
 import { readPlainText } from '../src/documents/readers/text.js';
 import { Engine } from '../src/engine/engine.js';
 import { checkInputs } from '../src/engine/run.js';
@@ -103,6 +103,29 @@ describe('a reader that throws on a file', () => {
     const reader = { format: 'markdown', extensions: ['.md'], read: () => { throw new TypeError('no blocks'); } };
     expect(readBytes('notes.md', new TextEncoder().encode('# عنوان\n'), { reader })).toEqual([
       { ok: false, problem: { path: 'notes.md', ruleId: 'input/crash', message: 'reading notes.md as markdown failed (TypeError: no blocks): an error in manba, not in the document; please report it with the document' } },
+    ]);
+  });
+});
+
+describe('a line-based reader that throws on one line', () => {
+  it('gives that line input/crash and reads the lines after it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'manba-crash-'));
+    writeFileSync(join(dir, 'a.jsonl'), 'one\nbad\nthree\n');
+    const reader = {
+      format: 'jsonl',
+      extensions: ['.jsonl'],
+      read: () => [],
+      readLine: (path: string, text: string, at: { line: number }) => {
+        if (text === 'bad') throw new SyntaxError('no article');
+        return [{ ok: true as const, document: readPlainText(`${path}#${at.line}`, text) }];
+      },
+    };
+    const out = [];
+    for await (const r of readLines(join(dir, 'a.jsonl'), reader)) out.push(r.ok ? r.document.path : r.problem);
+    expect(out).toEqual([
+      `${join(dir, 'a.jsonl')}#1`,
+      { path: `${join(dir, 'a.jsonl')}#2`, ruleId: 'input/crash', line: 2, message: `reading line 2 of ${join(dir, 'a.jsonl')} as jsonl failed (SyntaxError: no article): an error in manba, not in the document; please report it with the document` },
+      `${join(dir, 'a.jsonl')}#3`,
     ]);
   });
 });

@@ -41,11 +41,24 @@ export function readDecoded(path: string, decoded: DecodedFile, options: ReadOpt
     results = reader.read(path, decoded.text, options.readers ?? {});
   } catch (err) {
     // An error in a reader is the file's finding, not the end of the run (as an error in a rule is: Engine.check).
-    return [{ ok: false, problem: { path, ruleId: 'input/crash', message: `reading ${path} as ${reader.format} failed (${errorText(err)}): an error in manba, not in the document; please report it with the document` } }];
+    return [readerCrash(path, `reading ${path} as ${reader.format}`, err)];
   }
   // A fix is encoded as the rest of the file: the reader knows the text, only the bytes say the encoding.
   for (const r of results) if (r.ok && r.document.file) r.document.file.encoding = { name: decoded.encoding, bom: decoded.bom };
   return results;
+}
+
+/** One line of a line-based file through its reader: an error in the reader is that line's finding. */
+export function readOneLine(reader: Reader, path: string, text: string, at: { offset: number; line: number; byte?: number }, options: ReaderOptions): ReadResult[] {
+  try {
+    return reader.readLine!(path, text, at, options);
+  } catch (err) {
+    return [readerCrash(`${path}#${at.line}`, `reading line ${at.line} of ${path} as ${reader.format}`, err, at.line)];
+  }
+}
+
+function readerCrash(path: string, what: string, err: unknown, line?: number): ReadResult {
+  return { ok: false, problem: { path, ruleId: 'input/crash', message: `${what} failed (${errorText(err)}): an error in manba, not in the document; please report it with the document`, ...(line ? { line } : {}) } };
 }
 
 /**
@@ -95,7 +108,7 @@ export async function* readLines(path: string, reader: Reader, options: ReadOpti
         yield { ok: false, problem: { path: `${path}#${line}`, ruleId: 'input/encoding', message: `${path}: line ${line} is not valid UTF-8`, line, column: text.indexOf('\uFFFD') + 1 } };
         continue;
       }
-      yield* reader.readLine!(path, line === 1 ? text.replace(/^\uFEFF/, '') : text, at, options.readers ?? {});
+      yield* readOneLine(reader, path, line === 1 ? text.replace(/^\uFEFF/, '') : text, at, options.readers ?? {});
     }
   } catch (err) {
     yield { ok: false, problem: { path, ruleId: 'input/unreadable', message: `cannot read ${path}: ${whyUnreadable(err as NodeJS.ErrnoException)}` } };

@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { discover, type Input, type InputList } from '../documents/discover.js';
-import { ReadBuffer, readBytes, readDecoded, readFileSnapshotSync, readLines, type FileBytes, type ReadOptions } from '../documents/read.js';
+import { ReadBuffer, readBytes, readDecoded, readFileSnapshotSync, readLines, readOneLine, type FileBytes, type ReadOptions } from '../documents/read.js';
 import { ReadAhead, type FileToRead, type ReadAheadFile } from '../documents/read-ahead.js';
 import { readerForPath } from '../documents/readers/index.js';
 import { textReader } from '../documents/readers/text.js';
@@ -228,7 +228,7 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
             if (options.signal?.aborted) break;
             line++;
             if (text.trim() === '') continue;
-            for (const r of checkRead(engine, reader.readLine(path, text, { offset: 0, line }, options.read?.readers ?? {}), undefined, sha256(text))) emit(r);
+            for (const r of checkRead(engine, readOneLine(reader, path, text, { offset: 0, line }, options.read?.readers ?? {}), undefined, sha256(text))) emit(r);
           }
         } else {
           const bytes = options.readStdin ? await options.readStdin() : new Uint8Array();
