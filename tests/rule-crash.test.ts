@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildRuleSet, type RuleSet } from '../src/config/load.js';
+import { readHttpPage } from '../src/documents/http-page.js';
+import { htmlReader } from '../src/documents/readers/html.js';
 import { readBytes, readLines } from '../src/documents/read.js';
 import { readPlainText } from '../src/documents/readers/text.js';
 import { Engine } from '../src/engine/engine.js';
@@ -127,5 +129,22 @@ describe('a line-based reader that throws on one line', () => {
       { path: `${join(dir, 'a.jsonl')}#2`, ruleId: 'input/crash', line: 2, message: `reading line 2 of ${join(dir, 'a.jsonl')} as jsonl failed (SyntaxError: no article): an error in manba, not in the document; please report it with the document` },
       `${join(dir, 'a.jsonl')}#3`,
     ]);
+  });
+});
+
+describe('the HTML reader throwing on a page from the web (a crawl, a WARC)', () => {
+  it('gives the page input/crash', () => {
+    const read = htmlReader.read;
+    htmlReader.read = () => {
+      throw new RangeError('too deep');
+    };
+    try {
+      const header = (name: string) => ({ 'content-type': 'text/html; charset=utf-8' })[name];
+      expect(readHttpPage({ url: 'http://h/a', status: 200, header, raw: new TextEncoder().encode('<p>متن</p>') })).toEqual([
+        { ok: false, problem: { path: 'http://h/a', ruleId: 'input/crash', message: 'reading http://h/a as html failed (RangeError: too deep): an error in manba, not in the document; please report it with the document' } },
+      ]);
+    } finally {
+      htmlReader.read = read;
+    }
   });
 });

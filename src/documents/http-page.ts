@@ -11,7 +11,7 @@
 import { lazyRequire } from '../lazy.js';
 import { decode, iconv, type Encoding } from './decode.js';
 import type { ReadProblem, ReadResult } from './model.js';
-import type { ReadOptions } from './read.js';
+import { readText, type ReadOptions } from './read.js';
 import { htmlReader } from './readers/html.js';
 
 /** 5 MB: far above any article page, far below what would hurt a machine that crawls 10,000 of them. */
@@ -103,7 +103,7 @@ export function readHttpPage(page: HttpPage, options: HttpReadOptions = {}): Rea
   const text = decodePage(body, page.header('content-type'), options.encoding);
   if (!text.ok) return [{ ok: false, problem: { path: url, ruleId: 'input/encoding', message: `${where}: ${text.message}`, ...(text.line ? { line: text.line, column: text.column } : {}) } }];
   if (text.text.trim() === '') return problem(url, 'input/empty', `${where} is empty: there is no article to check`);
-  return htmlReader.read(url, text.text, options.readers ?? {});
+  return readText(htmlReader, url, text.text, options.readers ?? {});
 }
 
 /**

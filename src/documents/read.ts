@@ -36,16 +36,22 @@ export function readDecoded(path: string, decoded: DecodedFile, options: ReadOpt
     return [{ ok: false, problem: { path, ruleId: 'input/empty', message: `${path} is empty: there is no article to check` } }];
   }
   const reader = options.reader ?? readerForPath(path) ?? textReader;
-  let results: ReadResult[];
-  try {
-    results = reader.read(path, decoded.text, options.readers ?? {});
-  } catch (err) {
-    // An error in a reader is the file's finding, not the end of the run (as an error in a rule is: Engine.check).
-    return [readerCrash(path, `reading ${path} as ${reader.format}`, err)];
-  }
+  const results = readText(reader, path, decoded.text, options.readers ?? {});
   // A fix is encoded as the rest of the file: the reader knows the text, only the bytes say the encoding.
   for (const r of results) if (r.ok && r.document.file) r.document.file.encoding = { name: decoded.encoding, bom: decoded.bom };
   return results;
+}
+
+/**
+ * A text through its reader. An error in the reader is the file's finding, not the end of the run (as an error in a
+ * rule is: Engine.check).
+ */
+export function readText(reader: Reader, path: string, text: string, options: ReaderOptions): ReadResult[] {
+  try {
+    return reader.read(path, text, options);
+  } catch (err) {
+    return [readerCrash(path, `reading ${path} as ${reader.format}`, err)];
+  }
 }
 
 /** One line of a line-based file through its reader: an error in the reader is that line's finding. */
