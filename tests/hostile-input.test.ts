@@ -1,11 +1,11 @@
 /** Hostile input that is answered right already: kept right. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { summarize, type DocumentResult } from '../src/engine/finding.js';
 import { reporterNamed } from '../src/report/index.js';
-import { cli } from './helpers.js';
+import { cli, ROOT } from './helpers.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'manba-hostile-'));
 const SECRET = 'TOP-SECRET-7d1e';
@@ -89,5 +89,24 @@ describe('JSON nested deeper than any export (found by tests/fuzz.test.ts)', () 
       { path: 'deep.jsonl#ok', findings: [] },
       { path: 'deep.jsonl#2', findings: [['input/malformed', 2, 257, 'deep.jsonl line 2 is not read (column 257): arrays and objects nested more than 256 levels deep; an export of articles nests a few. This line was not checked; the other lines were.']] },
     ]);
+  });
+});
+
+describe('a file or folder whose name is not UTF-8', () => {
+  it('is input/unreadable saying so, and the other files are checked', async () => {
+    const dir = tmp();
+    const article = readFileSync(join(ROOT, 'examples', 'fail-notice-missing.txt'));
+    // «خبر» in Windows-1256, as an archive copied from an older system may name its files.
+    const cp1256 = Buffer.from([0xcc, 0xc8, 0xd1]);
+    writeFileSync(Buffer.concat([Buffer.from(`${dir}/`), cp1256, Buffer.from('.txt')]), article);
+    mkdirSync(Buffer.concat([Buffer.from(`${dir}/`), cp1256]));
+    writeFileSync(join(dir, 'ok.txt'), article);
+    const r = await cli(['check', '.', '--format', 'compact'], { cwd: dir });
+    const why = 'its name is not valid UTF-8 (manba shows its bad bytes as �), so it cannot be opened by name; rename it in UTF-8 (for example with convmv -f cp1256 -t utf-8)';
+    expect(r.stdout.split('\n').filter(Boolean).sort()).toEqual([
+      `ok.txt:23:98: error notice/missing No Article 74 notice found. Add it to the footer, after the article.`,
+      `���.txt:1:1: error input/unreadable cannot read ���.txt: ${why}`,
+      `���:1:1: error input/unreadable cannot read ���: ${why}`,
+    ].sort());
   });
 });

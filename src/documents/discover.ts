@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { lazyRequire } from '../lazy.js';
 
@@ -144,6 +144,12 @@ async function walk(dir: string, shown: string, problems: { dir: string; message
   }
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
+    // A name that is not UTF-8 (an archive copied from an older system, in Windows-1256) comes back with U+FFFD in
+    // place of its bad bytes, a name no file has: said as it is, not as a file gone.
+    if (e.name.includes('\uFFFD') && !(await lstat(join(dir, e.name)).catch(() => undefined))) {
+      problems.push({ dir: join(dir, e.name), message: `cannot read ${shown}${e.name}: its name is not valid UTF-8 (manba shows its bad bytes as �), so it cannot be opened by name; rename it in UTF-8 (for example with convmv -f cp1256 -t utf-8)` });
+      continue;
+    }
     if (e.isDirectory()) {
       if (!SKIP_DIRS.has(e.name)) await walk(join(dir, e.name), `${shown}${e.name}/`, problems, files);
     } else if (e.isFile()) {
