@@ -93,12 +93,18 @@ describe('JSON nested deeper than any export (found by tests/fuzz.test.ts)', () 
 });
 
 describe('a file or folder whose name is not UTF-8', () => {
-  it('is input/unreadable saying so, and the other files are checked', async () => {
+  it('is input/unreadable saying so, and the other files are checked', async (ctx) => {
     const dir = tmp();
     const article = readFileSync(join(ROOT, 'examples', 'fail-notice-missing.txt'));
     // «خبر» in Windows-1256, as an archive copied from an older system may name its files.
     const cp1256 = Buffer.from([0xcc, 0xc8, 0xd1]);
-    writeFileSync(Buffer.concat([Buffer.from(`${dir}/`), cp1256, Buffer.from('.txt')]), article);
+    try {
+      writeFileSync(Buffer.concat([Buffer.from(`${dir}/`), cp1256, Buffer.from('.txt')]), article);
+    } catch (err) {
+      // A file system that takes UTF-8 names only (APFS) cannot hold such a file: nothing to test there.
+      if ((err as NodeJS.ErrnoException).code === 'EILSEQ') return ctx.skip();
+      throw err;
+    }
     mkdirSync(Buffer.concat([Buffer.from(`${dir}/`), cp1256]));
     writeFileSync(join(dir, 'ok.txt'), article);
     const r = await cli(['check', '.', '--format', 'compact'], { cwd: dir });
