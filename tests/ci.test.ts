@@ -123,6 +123,18 @@ describe('config by path: overrides, ignorePatterns, .manbaignore', () => {
     expect(named.stderr).toContain('old.txt: ignored by .manbaignore (named on the command line, still not checked)');
   });
 
+  it('.manbaignore applies inside its folder only, not to a folder whose name begins the same', async () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'site'));
+    mkdirSync(join(dir, 'site-archive'));
+    writeFileSync(join(dir, 'site', '.manbaignore'), 'old.txt\n');
+    writeFileSync(join(dir, 'site', 'old.txt'), altered());
+    writeFileSync(join(dir, 'site-archive', 'old.txt'), altered());
+    const r = await cli(['check', '.', join(dir, 'site-archive'), '--format', 'json'], { cwd: join(dir, 'site') });
+    expect(Object.keys(findingsByPath(r.stdout))).toEqual([join(dir, 'site-archive', 'old.txt')]);
+    expect(r.stderr).toContain('1 file not checked (ignored by .manbaignore)');
+  });
+
   it('--site on the command line wins over an override\'s site, in one thread and on workers alike', async () => {
     const dir = tmp();
     mkdirSync(join(dir, 'z'));
