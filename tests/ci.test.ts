@@ -131,7 +131,7 @@ describe('config by path: overrides, ignorePatterns, .manbaignore', () => {
     writeFileSync(join(dir, 'site', 'old.txt'), altered());
     writeFileSync(join(dir, 'site-archive', 'old.txt'), altered());
     const r = await cli(['check', '.', join(dir, 'site-archive'), '--format', 'json'], { cwd: join(dir, 'site') });
-    expect(Object.keys(findingsByPath(r.stdout))).toEqual([join(dir, 'site-archive', 'old.txt')]);
+    expect(findingsByPath(r.stdout)).toEqual({ [join(dir, 'site-archive', 'old.txt')]: ['notice/altered 24:19'] });
     expect(r.stderr).toContain('1 file not checked (ignored by .manbaignore)');
   });
 
