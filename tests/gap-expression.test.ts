@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { COMMON_LETTERS, GAP, GapExpression } from '../src/text/gap-expression.js';
+import { compileTemplate } from '../src/text/legal-text.js';
 
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 const full = (source: string) => new RegExp(source, 'gu');
@@ -57,5 +58,33 @@ describe('GapExpression', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('searched from a required word, finds what the full expression finds from the start', () => {
+    const source = `ب${GAP}(ماده)${GAP}7\\s?4${GAP}([^]{0,6}?)${GAP}قانون`;
+    // Before «74»: «ب» (1 unit), «ماده» (4) and two gaps of at most 24 units.
+    const required = { source: '7\\s?4', first: '7', before: 1 + 4 + 2 * 24 };
+    const word = fc.constantFrom('ب', 'ماده', '74', '7 4', '7', '4', 'قانون', 'x');
+    const between = fc.array(fc.constantFrom(' ', '،', '\n', '\u200c', 'ж', '😀', '7', 'x'), { maxLength: 12 }).map((p) => p.join(''));
+    const text = fc.tuple(between, fc.array(fc.tuple(fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: word }), between), { minLength: 4, maxLength: 6 })).map(([first, rest]) => first + rest.map(([w, gap], k) => (w ?? ['ب', 'ماده', '74', 'x', 'قانون', 'قانون'][k]!) + gap).join(''));
+    fc.assert(
+      fc.property(text, fc.nat(12), (text, at) => {
+        const from = Math.min(at, text.length);
+        expect(shape(new GapExpression(source, required).exec(text, from))).toEqual(shape(fullExec(source, text, from)));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('finds a notice whose words before the article number are spread as wide as the expression allows', () => {
+    const slots = { article: { type: 'text' as const, value: 'ماده ۷۴' } };
+    const t = compileTemplate('با استناد به {article} قانون تجارت', slots);
+    // Every letter apart by a space (a ZWNJ in the original), every gap twelve astral symbols; a «7» of the prose before.
+    const spread = (w: string) => [...w].join(' ');
+    const gap = '😀'.repeat(12);
+    const notice = ['با', 'استناد', 'به', 'ماده', '74', 'قانون', 'تجارت'].map(spread).join(gap);
+    const text = `سال 1397 گذشت. ${notice}`;
+    expect(t.exact.exec(text, 0)?.index).toBe(text.indexOf('ب ا'));
+    expect(t.opening?.exec(text, 0)?.index).toBe(text.indexOf('ب ا'));
   });
 });

@@ -6,7 +6,7 @@
  */
 import { foldText, skeletonOf, skeletonUnit, type FoldedText } from './fold.js';
 import { parseNumericDate, sameDate, type NumericDate } from './dates.js';
-import { GAP, GapExpression } from './gap-expression.js';
+import { GAP, GAP_MAX_UNITS, GapExpression, type RequiredWord } from './gap-expression.js';
 
 export type SlotType = 'text' | 'date' | 'site' | 'any';
 
@@ -102,6 +102,10 @@ export function compileTemplate(text: string, slots: Record<string, SlotSpec>, i
   addText(text.slice(last), null);
 
   const parts: string[] = [];
+  /** The most UTF-16 units each part can match. */
+  const partMax: number[] = [];
+  /** The first part that is a word beginning with a digit (the article number), by index in parts. */
+  let digitWord = -1;
   /** Parts that are a slot's group, by index in parts. */
   const slotParts = new Map<number, string>();
   const anchors: { text: string; at: number }[] = [];
@@ -118,6 +122,7 @@ export function compileTemplate(text: string, slots: Record<string, SlotSpec>, i
     if (word.wildcard) {
       slotParts.set(parts.length, word.slot!);
       parts.push('([^]{0,80}?)');
+      partMax.push(160);
       continue;
     }
     const spec = word.slot ? slots[word.slot]! : undefined;
@@ -125,13 +130,20 @@ export function compileTemplate(text: string, slots: Record<string, SlotSpec>, i
       if (!seenSlots.has(word.slot!)) {
         slotParts.set(parts.length, word.slot!);
         parts.push('(\\d{1,4}\\s?[/\\-.]\\s?\\d{1,2}\\s?[/\\-.]\\s?\\d{1,4})');
+        partMax.push(16);
       }
       seenSlots.add(word.slot!);
     } else if (spec?.accept?.length) {
-      if (!seenSlots.has(word.slot!)) parts.push(`(?:${[spec.value ?? '', ...spec.accept].map((v) => wordsPattern(v)).join('|')})`);
+      if (!seenSlots.has(word.slot!)) {
+        const values = [spec.value ?? '', ...spec.accept].map(wordsOf);
+        parts.push(`(?:${values.map((v) => v.map(wordPattern).join(GAP)).join('|')})`);
+        partMax.push(Math.max(...values.map((v) => v.reduce((n, w) => n + wordMax(w), 0) + Math.max(0, v.length - 1) * GAP_MAX_UNITS)));
+      }
       seenSlots.add(word.slot!);
     } else {
+      if (digitWord === -1 && /^[0-9]/.test(word.skel)) digitWord = parts.length;
       parts.push(wordPattern(word.skel));
+      partMax.push(wordMax(word.skel));
     }
     // Anchors come from the fixed wording and text slots alike; a changed slot only loses a few of them.
     if (word.skel.length >= ANCHOR_MIN && spec?.type !== 'date' && !seenAnchors.has(word.skel)) {
@@ -147,9 +159,15 @@ export function compileTemplate(text: string, slots: Record<string, SlotSpec>, i
   });
   const dates = Object.fromEntries(Object.entries(slots).filter(([, v]) => v.type === 'date').map(([k, v]) => [k, parseNumericDate(foldText(v.value ?? '').text)]));
   if (openingWords === words.length) openingParts = parts.length;
-  const opening = openingParts > 0 ? new GapExpression(parts.slice(0, openingParts).join(GAP)) : null;
+  // The word the expressions are searched from (see RequiredWord): what can precede it is its parts and gaps.
+  let required: RequiredWord | undefined;
+  if (digitWord !== -1) {
+    const before = partMax.slice(0, digitWord).reduce((n, m) => n + m, 0) + digitWord * GAP_MAX_UNITS;
+    required = { source: parts[digitWord]!, first: parts[digitWord]![0]!, before };
+  }
+  const opening = openingParts > 0 ? new GapExpression(parts.slice(0, openingParts).join(GAP), digitWord < openingParts ? required : undefined) : null;
   const exact = exactPattern(parts, slotParts);
-  return { index, display, words, slots, exact: new GapExpression(exact.source), exactSlots: exact.slots, opening, anchors, anchorsByHash, foldedLength: at, dates };
+  return { index, display, words, slots, exact: new GapExpression(exact.source, required), exactSlots: exact.slots, opening, anchors, anchorsByHash, foldedLength: at, dates };
 }
 
 /**
@@ -200,17 +218,22 @@ function wordPattern(skel: string): string {
   return [...skel].map(escapeU).join('\\s?');
 }
 
-function wordsPattern(value: string): string {
-  const f = foldText(value);
-  const sk = f.skeleton;
+/** The most UTF-16 units wordPattern(skel) matches: the word with a space between every two of its characters. */
+function wordMax(skel: string): number {
+  return skel.length + [...skel].length - 1;
+}
+
+/** A text's words, in skeleton form. */
+function wordsOf(value: string): string[] {
+  const sk = foldText(value).skeleton;
   const words: string[] = [];
   for (let i = 0; i < sk.text.length; ) {
     let j = i + 1;
     while (j < sk.text.length && !sk.isWordStart(j)) j++;
-    words.push(wordPattern(sk.text.slice(i, j)));
+    words.push(sk.text.slice(i, j));
     i = j;
   }
-  return words.join(GAP);
+  return words;
 }
 
 function escapeU(ch: string): string {
