@@ -26,6 +26,11 @@ export const COMMON_LETTERS = '0-9A-Za-z\\u0620-\\u064a\\u0660-\\u0669\\u066e\\u
 const QUICK_GAP = `[^${COMMON_LETTERS}]{0,12}`;
 /** A letter or digit the quick gap would have let through. */
 const OTHER_LETTER = new RegExp(`(?![${COMMON_LETTERS}])[\\p{L}\\p{N}]`, 'u');
+/**
+ * A character outside ASCII and the Arabic block: without one, a match holds no OTHER_LETTER. A plain class, not
+ * a Unicode one: irregexp tests a folded notice for it in a tenth of the time.
+ */
+const OUTSIDE_COMMON_BLOCKS = /[^\x00-\x7f\u0600-\u06ff]/;
 
 /** The most UTF-16 units one gap can span: twelve characters, each possibly astral. */
 export const GAP_MAX_UNITS = 24;
@@ -69,7 +74,7 @@ export class GapExpression {
     }
     this.quick.lastIndex = from;
     const m = this.quick.exec(text);
-    if (m === null || !OTHER_LETTER.test(m[0])) return m;
+    if (m === null || !OUTSIDE_COMMON_BLOCKS.test(m[0]) || !OTHER_LETTER.test(m[0])) return m;
     this.full ??= new RegExp(this.source, 'gu');
     this.full.lastIndex = from;
     return this.full.exec(text);
