@@ -253,4 +253,16 @@ describe('line ends and patterns (regressions)', () => {
   it('a file with old Mac line ends (lone CR) reads as the same article', async () => {
     expect(await findings(ref.replace(/\n/g, '\r'))).toEqual([]);
   });
+
+  it('a changed article number is found at the same line and column whatever the line ends', async () => {
+    const changed = ref.replace('ماده ۷۴', 'ماده ۷۵');
+    const at = positionOf(changed, '۷۵');
+    const where = async (text: string) => (await findings(text)).map((f) => [f.ruleId, f.line, f.column]);
+    expect(await where(changed)).toEqual([['notice/altered', NOTICE_LINE, at.column]]);
+    expect(await where(changed.replace(/\n/g, '\r\n'))).toEqual([['notice/altered', NOTICE_LINE, at.column]]);
+    expect(await where(changed.replace(/\n/g, '\r'))).toEqual([['notice/altered', NOTICE_LINE, at.column]]);
+    // CRLF with one line ended by a lone CR, before the notice: still one line end.
+    const mixed = changed.replace(/\n/g, '\r\n').replace('\r\n', '\r');
+    expect(await where(mixed)).toEqual([['notice/altered', NOTICE_LINE, at.column]]);
+  });
 });

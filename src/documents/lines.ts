@@ -13,8 +13,10 @@ export class LineIndex {
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
     if (text.includes('\r')) {
       // Lone CR (old Mac files) also ends a line; rare, so handled apart from the fast path.
+      const lines = starts.length;
       for (let i = text.indexOf('\r'); i !== -1; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== 0x0a) starts.push(i + 1);
-      starts.sort((a, b) => a - b);
+      // CRLF files (a sixth of an archive) have none: nothing to sort.
+      if (starts.length > lines) starts.sort((a, b) => a - b);
     }
     this.starts = starts;
   }

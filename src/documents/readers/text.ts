@@ -76,7 +76,7 @@ function splitBlocks(text: string): Block[] {
   const n = text.length;
   let nextStraight = text.indexOf('"');
   let nextGuillemet = text.indexOf('«');
-  const loneCR = text.includes('\r') && /\r(?!\n)/.test(text); // old Mac line ends: take the slower path that knows them
+  const loneCR = hasLoneCR(text); // old Mac line ends: take the slower path that knows them
   for (let lineStart = 0; lineStart <= n; ) {
     // indexOf is native and far faster than a char loop; a lone CR (no LF) does not split blocks.
     const nl = loneCR ? nextBreak(text, lineStart) : text.indexOf('\n', lineStart);
@@ -108,6 +108,12 @@ function splitBlocks(text: string): Block[] {
   }
   if (pending) blocks.push(pending);
   return blocks;
+}
+
+/** Whether a CR stands without an LF after it. A CRLF file's CRs are found by indexOf, not tested by a regex. */
+function hasLoneCR(text: string): boolean {
+  for (let i = text.indexOf('\r'); i !== -1; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== 0x0a) return true;
+  return false;
 }
 
 /** The next LF or lone CR at or after `from`, or -1. */
