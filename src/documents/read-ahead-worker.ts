@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ReadBuffer } from './file-bytes.js';
 import { setHeapFlags } from '../engine/heap.js';
-import { BatchBuilder, readAheadInto, type ReadAheadRecycle, type ReadAheadRequest } from './read-ahead.js';
+import { BatchBuilder, readAheadInto, type ReadAheadRequest } from './read-ahead.js';
 
 // Starting a worker thread resets V8's flags for the whole process (see heap.ts): set again what the main thread,
 // which checks while this thread reads, had set (the CLI's heap flags; none in a program that set none).
@@ -18,12 +18,8 @@ const buffer = new ReadBuffer();
 /** Buffers of batches whose files were all taken, back from the checking thread. */
 const spare: [ArrayBuffer, ArrayBuffer][] = [];
 
-parentPort!.on('message', (message: ReadAheadRequest | ReadAheadRecycle) => {
-  if ('recycle' in message) {
-    spare.push(message.recycle);
-    return;
-  }
-  const request = message;
+parentPort!.on('message', (request: ReadAheadRequest) => {
+  if (request.recycle) spare.push(request.recycle);
   const absolute = request.absolute.split('\0');
   const shown = request.shown.split('\0');
   const batch = new BatchBuilder(spare.pop());
