@@ -1,5 +1,5 @@
 import { isLeapJalaaliYear } from 'jalaali-js';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { bylineDateIn, isFuture, parseBylineDate, type BylineDate } from '../src/text/jalali.js';
 import { foldText } from '../src/text/fold.js';
 
@@ -161,6 +161,16 @@ describe('isFuture', () => {
     expect(isFuture(dated, new Date('2025-05-15T20:29:59Z'))).toBe(true);
     expect(isFuture(dated, new Date('2025-05-15T20:30:00Z'))).toBe(false);
     expect(isFuture(dated, new Date('2025-05-16T23:00:00Z'))).toBe(false);
+  });
+
+  it('gives the same answer whatever day the previous question was asked on', async () => {
+    // A date days before now is answered without parsing; one near now is compared at its minute. A fresh module,
+    // so that the first question of this test is its first.
+    vi.resetModules();
+    const fresh = await import('../src/text/jalali.js');
+    const timed = fresh.parseBylineDate('۸ بهمن ۱۴۰۴ - ۱۷:۰۳')!;
+    const nows = ['2026-01-31T00:00:00Z', '2026-01-28T13:32:59Z', '2026-01-30T00:00:00Z', '2026-01-28T13:33:00Z', '2026-01-26T00:00:00Z'];
+    expect(nows.map((n) => fresh.isFuture(timed, new Date(n)))).toEqual([false, true, false, false, true]);
   });
 
   it('an invalid date is never in the future', () => {

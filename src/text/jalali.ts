@@ -227,6 +227,21 @@ function formatOffset(offset: number): string {
  */
 export function isFuture(d: BylineDate, now: Date): boolean {
   if (!d.valid || !d.iso) return false;
+  // A date two days or more before now's UTC date is past at any time of it and any offset: no date to parse, as
+  // for nearly every article of an archive.
+  if (d.iso < twoDaysBefore(now)) return false;
   const at = d.isoDateTime ?? `${d.iso}T00:00:00${tehranOffset(d.jalali)}`;
   return Date.parse(at) > now.getTime();
 }
+
+/** The UTC date (YYYY-MM-DD) two days before `now`, kept while `now` stays in the same UTC day. */
+function twoDaysBefore(now: Date): string {
+  const day = Math.floor(now.getTime() / DAY_MS);
+  if (day !== lastDay) {
+    lastDay = day;
+    lastTwoDaysBefore = new Date((day - 2) * DAY_MS).toISOString().slice(0, 10);
+  }
+  return lastTwoDaysBefore;
+}
+let lastDay = NaN;
+let lastTwoDaysBefore = '';
