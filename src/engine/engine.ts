@@ -227,13 +227,30 @@ export function problemResult(p: ReadProblem): DocumentResult {
 /** The facts worth keeping in a report (for audits): where the origin was named, the attribution, the byline date. */
 function reportFacts(facts: DocumentContext['facts'], doc: Document): DocumentFacts | undefined {
   const out: DocumentFacts = {};
-  const at = (offset: number) => doc.locate(offset);
+  // Fields are set one by one, in the order the JSON report writes them: spreading optional parts (\`...(x ? {…} :
+  // {})\`) made an object per part, in every document.
   if (facts.attribution) {
     const a = facts.attribution;
-    out.attribution = { source: detach(a.source), ...(a.outlet ? { outlet: a.outlet } : {}), ...at(a.start), ...(a.site ? { site: detach(a.site.name) } : {}) };
+    const attribution: Partial<NonNullable<DocumentFacts['attribution']>> = { source: detach(a.source) };
+    if (a.outlet) attribution.outlet = a.outlet;
+    const p = doc.locate(a.start);
+    attribution.line = p.line;
+    attribution.column = p.column;
+    if (a.site) attribution.site = detach(a.site.name);
+    out.attribution = attribution as NonNullable<DocumentFacts['attribution']>;
   }
   if (facts.declared?.length) {
-    out.declared = facts.declared.map((d) => ({ name: detach(d.name), where: d.where, ...(d.outlet ? { outlet: d.outlet } : {}), ...(d.via ? { via: detach(d.via) } : {}), ...(d.where === 'metadata' ? {} : at(d.start)) }));
+    out.declared = facts.declared.map((d) => {
+      const declared: NonNullable<DocumentFacts['declared']>[number] = { name: detach(d.name), where: d.where };
+      if (d.outlet) declared.outlet = d.outlet;
+      if (d.via) declared.via = detach(d.via);
+      if (d.where !== 'metadata') {
+        const p = doc.locate(d.start);
+        declared.line = p.line;
+        declared.column = p.column;
+      }
+      return declared;
+    });
   }
   if (facts.bylineDate) {
     const b = facts.bylineDate;
