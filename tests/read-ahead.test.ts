@@ -99,6 +99,31 @@ describe('ReadAhead', () => {
       expect(await Promise.all(files.map((f) => ahead.take(f.shown)))).toEqual(answers(files));
     }));
 
+  it('gives without waiting the files already read, the same files in the same order as take', () =>
+    withReadAhead(700, async (files, ahead) => {
+      // Nothing can have come back before this thread's event loop turns: nothing is taken.
+      expect(ahead.takeReady(files[0]!.shown)).toBeUndefined();
+      const got = [];
+      let waited = 0;
+      for (const f of files) {
+        const ready = ahead.takeReady(f.shown);
+        if (!ready) waited++;
+        got.push(ready ?? (await ahead.take(f.shown)));
+      }
+      expect(got).toEqual(answers(files));
+      // A batch of 64 comes back whole: at most one wait a batch (11 batches).
+      expect(waited).toBeLessThanOrEqual(11);
+    }));
+
+  it('gives without waiting, or by take, what its thread had not answered when it died', () =>
+    withReadAhead(600, async (files, ahead) => {
+      const got = [];
+      for (const f of files.slice(0, 10)) got.push(ahead.takeReady(f.shown) ?? (await ahead.take(f.shown)));
+      await kill(ahead);
+      for (const f of files.slice(10)) got.push(ahead.takeReady(f.shown) ?? (await ahead.take(f.shown)));
+      expect(got).toEqual(answers(files));
+    }));
+
   it('reads in this thread what its thread had not answered when that thread died', () =>
     withReadAhead(600, async (files, ahead) => {
       const got = [];

@@ -284,16 +284,35 @@ export class ReadAhead {
 
   /** The next file, which must be the one shown as `shown`: files are taken in the order the source gives them. */
   async take(shown: string): Promise<ReadAheadFile> {
+    const ready = this.takeReady(shown);
+    if (ready) return ready;
     this.taken++;
-    if (this.taken > this.sent) {
+    this.ask();
+    return this.opened(await new Promise<Answer>((resolve) => this.takers.push(resolve)), shown);
+  }
+
+  /**
+   * `take` without waiting: the next file when its answer is here (or it is to be read here), else undefined and
+   * nothing taken. A run takes most files this way: the thread reads ahead of the checks, and a file taken without
+   * a promise costs the checks nothing to wait for.
+   */
+  takeReady(shown: string): ReadAheadFile | undefined {
+    if (this.taken >= this.sent) {
       // Past what was sent (after a failure): the source is read here.
+      this.taken++;
       const n = this.source.next();
       if (n.done || n.value.shown !== shown) throw new Error(`read-ahead out of order at ${shown}`);
       this.sent++;
       return readAheadFile(n.value, this.maxSize, this.encoding);
     }
+    if (this.answersFrom >= this.answers.length) return undefined;
+    this.taken++;
     this.ask();
-    const answer = this.answersFrom < this.answers.length ? this.shift(this.answers, 'answersFrom') : await new Promise<Answer>((resolve) => this.takers.push(resolve));
+    return this.opened(this.shift(this.answers, 'answersFrom'), shown);
+  }
+
+  /** The file an answer holds, which must be the one shown as `shown`. */
+  private opened(answer: Answer, shown: string): ReadAheadFile {
     if (answer.shown !== shown) throw new Error(`read-ahead out of order at ${shown}`);
     if ('file' in answer) return answer.file;
     const { batch } = answer;

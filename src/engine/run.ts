@@ -154,8 +154,6 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   // Elsewhere and without a cache (which needs the bytes here), the checker reads the files itself.
   const byPath = elsewhere && !options.cache && !options.bytesOf ? options.checkPath : undefined;
   const start = async (input: Input & { kind: 'file' }): Promise<DocumentResult[]> => {
-    // The read-ahead resolved the path already (filesToRead): taken by the path as given.
-    if (readAhead) return fromReadAhead(input.path, await readAhead.take(input.path));
     const abs = resolve(cwd, input.path);
     if (byPath) return byPath(input.path, abs);
     const given = options.bytesOf?.(abs);
@@ -164,12 +162,14 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
     // the reads. The file may have changed since it was listed (removed, replaced, growing): one result says so.
     return fromRead(input.path, readFileSnapshotSync(abs, input.path, maxSize, readBuffer));
   };
-  // Read, decoded, digested and (plain text) folded on the read-ahead's thread: the reader and the checks are left.
-  const fromReadAhead = (path: string, file: ReadAheadFile): Promise<DocumentResult[]> => {
-    if (!file.ok) return Promise.resolve([problemResult({ path, ruleId: file.ruleId, message: file.message })]);
+  // Read, decoded, digested and (plain text) folded on the read-ahead's thread: the reader and the checks are left,
+  // done at the file's turn, in order, with no promise unless the file is not read yet.
+  const fromReadAhead = (path: string, file: ReadAheadFile): DocumentResult[] => {
+    if (!file.ok) return [problemResult({ path, ruleId: file.ruleId, message: file.message })];
     const { decoded, folded } = file;
-    return throughCache(path, file.sha256, () =>
-      checkRead(engine, readDecoded(path, decoded, options.read), options.settingsFor?.(path), file.sha256, folded && decoded.ok ? FoldedText.fromParts(decoded.text, folded) : undefined),
+    return (
+      fromCache(path, file.sha256) ??
+      toCache(path, file.sha256, checkRead(engine, readDecoded(path, decoded, options.read), options.settingsFor?.(path), file.sha256, folded && decoded.ok ? FoldedText.fromParts(decoded.text, folded) : undefined))
     );
   };
   const fromRead = (path: string, read: FileBytes): Promise<DocumentResult[]> =>
@@ -182,10 +182,13 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
    * The cached result of a file whose bytes have this digest, or `check` (called at once, before any await) and its
    * result cached. A result from the cache carries the digest of the bytes read now, the same as when it was cached.
    */
-  const throughCache = async (path: string, digest: string, check: () => DocumentResult[] | Promise<DocumentResult[]>): Promise<DocumentResult[]> => {
+  const throughCache = async (path: string, digest: string, check: () => DocumentResult[] | Promise<DocumentResult[]>): Promise<DocumentResult[]> =>
+    fromCache(path, digest) ?? toCache(path, digest, await check());
+  const fromCache = (path: string, digest: string): DocumentResult[] | undefined => {
     const cached = options.cache?.get(path, digest);
-    if (cached) return [{ ...cached, sha256: digest }];
-    const out = await check();
+    return cached ? [{ ...cached, sha256: digest }] : undefined;
+  };
+  const toCache = (path: string, digest: string, out: DocumentResult[]): DocumentResult[] => {
     if (options.cache && out.length === 1) options.cache.set(path, digest, out[0]!);
     return out;
   };
@@ -207,13 +210,19 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
         interrupted = true;
         break;
       }
-      // Start what has come into the window; each input is looked at once.
-      for (; ahead < Math.min(inputs.length, k + window); ahead++) {
-        const next = inputs.at(ahead);
-        if (next.kind === 'file' && !streamed(next)) pending.set(ahead, start(next));
+      // Start what has come into the window; each input is looked at once. Files read ahead are not started: the
+      // thread reads ahead of them already.
+      if (!readAhead) {
+        for (; ahead < Math.min(inputs.length, k + window); ahead++) {
+          const next = inputs.at(ahead);
+          if (next.kind === 'file' && !streamed(next)) pending.set(ahead, start(next));
+        }
       }
       const input = inputs.at(k);
-      if (input.kind === 'missing') {
+      if (readAhead && input.kind === 'file' && !streamed(input)) {
+        // The read-ahead resolved the path already (filesToRead): taken by the path as given.
+        for (const r of fromReadAhead(input.path, readAhead.takeReady(input.path) ?? (await readAhead.take(input.path)))) emit(r);
+      } else if (input.kind === 'missing') {
         missing.push(input.message);
         emit(problemResult({ path: input.path, ruleId: 'input/not-found', message: input.message }));
       } else if (input.kind === 'unreadable') {
