@@ -142,7 +142,11 @@ const NO_FIX: Messages = { en: 'Not fixable automatically: {reason}.', fa: 'اص
 const NOT_ENCODABLE: Messages = { en: "the text has characters the file's encoding lacks", fa: 'متن نویسه‌هایی دارد که در رمزگذاری پرونده نیست' };
 const OVERLAPPING: Messages = { en: 'its changes overlap, or there are none', fa: 'تغییرهای آن روی هم می‌افتند یا تغییری نیست' };
 
-const lineIndexes = new WeakMap<DocumentFile, LineIndex>();
+/**
+ * The line index of the last file a fix was written for: a document's fixes are settled together. Not a WeakMap by
+ * file: its entries kept every fixed document's text alive through young-generation collections, then promoted.
+ */
+let lastLines: { file: DocumentFile; lines: LineIndex } | undefined;
 
 /**
  * A proposal written in the file's terms by the document's reader: its edits joined into one replacement (the text
@@ -165,11 +169,11 @@ function fileFix(file: DocumentFile, proposal: FixProposal | NoFix): FindingFix 
   const encoding = file.encoding?.name ?? 'utf-8';
   const fitted = fitToEncoding(text, encoding);
   if (fitted === null) return { none: NOT_ENCODABLE };
-  let lines = lineIndexes.get(file);
-  if (!lines) lineIndexes.set(file, (lines = new LineIndex(file.source)));
+  if (lastLines?.file !== file) lastLines = { file, lines: new LineIndex(file.source) };
+  const { lines } = lastLines;
   const bom = file.encoding?.bom ? bomLength(encoding) : 0;
   const point = (offset: number): FixPoint => {
-    const p = lines!.position(offset);
+    const p = lines.position(offset);
     const byte = bom + (file.base?.byte ?? 0) + byteLengthIn(file.source.slice(0, offset), encoding);
     return file.base ? { line: file.base.line + p.line - 1, column: p.column, offset: byte } : { line: p.line, column: p.column, offset: byte };
   };
