@@ -38,8 +38,8 @@ export const GAP_MAX_UNITS = 24;
 /**
  * A word every match of the expression holds, starting with a character that is rare in prose (a digit: the
  * article number), and the most UTF-16 units a match can span before it. The expression is then tried only from
- * that far before the word's first occurrence: a native indexOf finds the word's first character ten times
- * faster than irregexp scans an article for the expression's first letter, a common one.
+ * that far before the word's first occurrence, which a native indexOf of its first character finds: irregexp had
+ * tried it at every «ب» of the article, a common letter (what is left is mostly the match itself).
  */
 export interface RequiredWord {
   /** The word as the expression spells it (its letters, a space allowed between them). */
