@@ -4,6 +4,12 @@ export interface Position {
   column: number;
 }
 
+/** Whether a CR stands without an LF after it (an old Mac line end). A CRLF file's CRs are found by indexOf. */
+export function hasLoneCR(text: string): boolean {
+  for (let i = text.indexOf('\r'); i !== -1; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== 0x0a) return true;
+  return false;
+}
+
 /** Line starts of a text, for turning offsets into line/column by binary search. */
 export class LineIndex {
   private readonly starts: number[];
@@ -11,12 +17,10 @@ export class LineIndex {
   constructor(readonly text: string) {
     const starts = [0];
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-    if (text.includes('\r')) {
-      // Lone CR (old Mac files) also ends a line; rare, so handled apart from the fast path.
-      const lines = starts.length;
+    if (hasLoneCR(text)) {
+      // Lone CR (old Mac files) also ends a line; rare, so handled apart from the fast path (CRLF files have none).
       for (let i = text.indexOf('\r'); i !== -1; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== 0x0a) starts.push(i + 1);
-      // CRLF files (a sixth of an archive) have none: nothing to sort.
-      if (starts.length > lines) starts.sort((a, b) => a - b);
+      starts.sort((a, b) => a - b);
     }
     this.starts = starts;
   }

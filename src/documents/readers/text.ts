@@ -1,4 +1,4 @@
-import { LineIndex } from '../lines.js';
+import { hasLoneCR, LineIndex } from '../lines.js';
 import type { Block, Document, DocumentFile, DocumentMetadata, Region } from '../model.js';
 import { sameTextFile } from '../edits.js';
 import { FOOTER_CUE } from '../footer-cues.js';
@@ -108,12 +108,6 @@ function splitBlocks(text: string): Block[] {
   }
   if (pending) blocks.push(pending);
   return blocks;
-}
-
-/** Whether a CR stands without an LF after it. A CRLF file's CRs are found by indexOf, not tested by a regex. */
-function hasLoneCR(text: string): boolean {
-  for (let i = text.indexOf('\r'); i !== -1; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== 0x0a) return true;
-  return false;
 }
 
 /** The next LF or lone CR at or after `from`, or -1. */
