@@ -8,7 +8,7 @@ import type { DocumentResult, Finding } from '../src/engine/finding.js';
 import { summarize } from '../src/engine/finding.js';
 import { reporterNamed, reporters, type Report } from '../src/report/index.js';
 import { escapeXml } from '../src/report/text.js';
-import { cli, reference, FIXTURES } from './helpers.js';
+import { cli, positionOf, reference, FIXTURES } from './helpers.js';
 
 const ZWNJ = '\u200c';
 /** An error message with everything XML and workflow commands must escape, and a ZWNJ. */
@@ -400,5 +400,34 @@ describe('every format through the CLI', () => {
     const documents = (JSON.parse((await cli(['check', 'examples/', '--format', 'json'])).stdout) as { documents: unknown[] }).documents.length;
     if (name === 'junit') expect(r.stdout.match(/<testcase\b/g)).toHaveLength(documents);
     if (name === 'jsonl') expect(r.stdout.trimEnd().split('\n')).toHaveLength(documents + 1);
+  });
+});
+
+describe('the facts of a document in the JSON report', () => {
+  // The JSON report is a public interface: the facts' fields, and their order, are pinned here.
+  const factsOf = async (text: string) => {
+    const { builtinEngine } = await import('./helpers.js');
+    const { readPlainText } = await import('../src/documents/readers/text.js');
+    const { documentJson } = await import('../src/report/json.js');
+    return JSON.stringify(documentJson((await builtinEngine()).check(readPlainText('a.txt', text))).facts);
+  };
+
+  it('gives the attribution, the declared origins and the byline date with its time, in that order', async () => {
+    const at = positionOf(reference(), 'ایرنا" است');
+    expect(await factsOf(reference())).toBe(
+      `{"attribution":{"source":"ایرنا","outlet":"irna","line":${at.line},"column":${at.column},"site":"تیترآنلاین"},` +
+        '"declared":[{"name":"ایرنا","where":"byline","outlet":"irna","line":3,"column":1},{"name":"ایرنا","where":"dateline","outlet":"irna","line":4,"column":7}],' +
+        '"bylineDate":{"jalali":"1399/04/18","time":"17:40","valid":true,"iso":"2020-07-08","isoDateTime":"2020-07-08T17:40:00+04:30"}}',
+    );
+  });
+
+  it('leaves out what a document does not have: the byline time, an unknown outlet, origins', async () => {
+    // Without its time the byline is no byline (its date is still read from the first lines), so it declares nothing.
+    const text = reference().replace(' - 17:40', '').replace('منبع خبر "ایرنا"', 'منبع خبر "روزنامه نامعلوم"');
+    const at = positionOf(text, 'روزنامه نامعلوم');
+    expect(await factsOf(text)).toBe(
+      `{"attribution":{"source":"روزنامه نامعلوم","line":${at.line},"column":${at.column},"site":"تیترآنلاین"},` +
+        '"bylineDate":{"jalali":"1399/04/18","valid":true,"iso":"2020-07-08"}}',
+    );
   });
 });

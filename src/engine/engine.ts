@@ -259,13 +259,12 @@ function reportFacts(facts: DocumentContext['facts'], doc: Document): DocumentFa
   if (facts.bylineDate) {
     const b = facts.bylineDate;
     const j = b.jalali;
-    out.bylineDate = {
-      jalali: `${j.year}/${String(j.month).padStart(2, '0')}/${String(j.day).padStart(2, '0')}`,
-      ...(b.time ? { time: `${String(b.time.hour).padStart(2, '0')}:${String(b.time.minute).padStart(2, '0')}` } : {}),
-      valid: b.valid,
-      ...(b.iso ? { iso: b.iso } : {}),
-      ...(b.isoDateTime ? { isoDateTime: b.isoDateTime } : {}),
-    };
+    const bylineDate: Partial<NonNullable<DocumentFacts['bylineDate']>> = { jalali: `${j.year}/${String(j.month).padStart(2, '0')}/${String(j.day).padStart(2, '0')}` };
+    if (b.time) bylineDate.time = `${String(b.time.hour).padStart(2, '0')}:${String(b.time.minute).padStart(2, '0')}`;
+    bylineDate.valid = b.valid;
+    if (b.iso) bylineDate.iso = b.iso;
+    if (b.isoDateTime) bylineDate.isoDateTime = b.isoDateTime;
+    out.bylineDate = bylineDate as NonNullable<DocumentFacts['bylineDate']>;
   }
   return Object.keys(out).length ? out : undefined;
 }
