@@ -122,7 +122,7 @@ export function compileTemplate(text: string, slots: Record<string, SlotSpec>, i
     if (word.wildcard) {
       slotParts.set(parts.length, word.slot!);
       parts.push('([^]{0,80}?)');
-      partMax.push(160);
+      partMax.push(160); // 80 characters, each possibly astral
       continue;
     }
     const spec = word.slot ? slots[word.slot]! : undefined;
@@ -130,7 +130,7 @@ export function compileTemplate(text: string, slots: Record<string, SlotSpec>, i
       if (!seenSlots.has(word.slot!)) {
         slotParts.set(parts.length, word.slot!);
         parts.push('(\\d{1,4}\\s?[/\\-.]\\s?\\d{1,2}\\s?[/\\-.]\\s?\\d{1,4})');
-        partMax.push(16);
+        partMax.push(16); // 4 + 1 + 1 + 1 + 2 + 1 + 1 + 1 + 4, as the expression beside it
       }
       seenSlots.add(word.slot!);
     } else if (spec?.accept?.length) {
