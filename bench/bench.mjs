@@ -6,11 +6,14 @@
 // 2. On one generated archive (--files articles, 1,000 a folder), rounds that alternate: the floor script; two
 //    floor processes at once on half the archive each; `manba check --jobs 1 --format json`; the same with
 //    --jobs 2; two `--jobs 1` processes at once on half the archive each (two checking threads sharing nothing;
-//    each process also reads ahead on a thread of its own). Every manba verdict is checked against the archive's labels. Medians of the rounds, and ratios.
+//    each process also reads ahead on a thread of its own); and `--jobs 1` with no rules at all (a config with
+//    `builtins: false`): the pipeline alone (list, read, decode, fold, hash, structure, write the JSON), to tell
+//    what the rules cost from what everything around them costs. Every manba verdict is checked against the
+//    archive's labels. Medians of the rounds, and ratios.
 // 3. Peak RSS of `--jobs 2` for json and html reports, for each size of --rss (no heap cap given).
 // The machine may be shared: absolute times are noisy, so runs alternate and the ratios are what to read.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -123,8 +126,16 @@ function run(command, argv) {
   });
 }
 
-/** `manba check` of one folder or several, writing `format` to `out`. */
-const manba = (dirs, jobs, format, out) => run(process.execPath, [BIN, 'check', ...[dirs].flat(), '--jobs', String(jobs), '--no-progress', '--format', format, '--output', out]);
+/** `manba check` of one folder or several, writing `format` to `out`; `config`, a config file to use instead of none. */
+const manba = (dirs, jobs, format, out, config) => run(process.execPath, [BIN, 'check', ...[dirs].flat(), '--jobs', String(jobs), '--no-progress', '--format', format, '--output', out, ...(config ? ['--config', config] : [])]);
+
+/** With no rules, every document is in the report, none with a finding: nothing was skipped. */
+function unchecked(reportFile, labels) {
+  const documents = JSON.parse(readFileSync(reportFile, 'utf8')).documents;
+  const wrong = documents.filter((d) => d.findings.length > 0).map((d) => `${d.path}: ${d.findings.length} findings with no rules`);
+  if (documents.length !== labels.size) wrong.push(`${documents.length} documents in the report, ${labels.size} in the archive`);
+  return wrong;
+}
 
 /** Every document's verdict against the archive's labels: no error when clean, exactly the expected error when faulty. */
 function verdicts(reportFiles, labels) {
@@ -157,7 +168,9 @@ function archive(size) {
 const main = archive(FILES);
 const half = Math.ceil(main.folders.length / 2);
 if (half === main.folders.length) throw new Error(`--files ${FILES} makes one folder of 1,000; the runs on half the archive each need two (--files over 1000)`);
-const series = { floor: [], pair: [], j1: [], j2: [], j1pair: [] };
+const series = { floor: [], pair: [], j1: [], j2: [], j1pair: [], bare: [] };
+const noRules = join(main.dir, 'no-rules.yaml');
+writeFileSync(noRules, 'builtins: false\nrules: {}\n');
 const cpu = { floor: [], j1: [], j2: [] };
 const peaks = { j1: [], j2: [] };
 const disagreements = [];
@@ -182,6 +195,10 @@ for (let round = 0; round < ROUNDS; round++) {
   const j1pair = Number(process.hrtime.bigint() - t1) / 1e9;
   for (const h of halves) if (h.code !== 1) throw new Error(`manba --jobs 1 on half the archive exited ${h.code}: ${h.stderr}`);
   const vh = verdicts(halfReports, main.labels);
+  const bare = await manba(main.root, 1, 'json', out, noRules);
+  if (bare.code !== 0) throw new Error(`manba --jobs 1 with no rules exited ${bare.code}: ${bare.stderr}`);
+  disagreements.push(...unchecked(out, main.labels).map((w) => `no rules: ${w}`));
+  series.bare.push(bare.wall);
   checked += 3;
   disagreements.push(...v1.wrong.map((w) => `jobs 1: ${w}`), ...v2.wrong.map((w) => `jobs 2: ${w}`), ...vh.wrong.map((w) => `two halves: ${w}`));
   cpu.floor.push(floor.cpu);
@@ -194,7 +211,7 @@ for (let round = 0; round < ROUNDS; round++) {
   series.j2.push(j2.wall);
   peaks.j1.push(j1.peakKb);
   peaks.j2.push(j2.peakKb);
-  console.log(`round ${round + 1}: floor ${f2(floor.wall)} s, two floors at once ${f2(pair)} s, --jobs 1 ${f2(j1.wall)} s, --jobs 2 ${f2(j2.wall)} s, two --jobs 1 at once ${f2(j1pair)} s; verdicts ${v1.agree}/${v1.total}, ${v2.agree}/${v2.total} and ${vh.agree}/${vh.total} agree`);
+  console.log(`round ${round + 1}: floor ${f2(floor.wall)} s, two floors at once ${f2(pair)} s, --jobs 1 ${f2(j1.wall)} s, --jobs 2 ${f2(j2.wall)} s, two --jobs 1 at once ${f2(j1pair)} s, no rules ${f2(bare.wall)} s; verdicts ${v1.agree}/${v1.total}, ${v2.agree}/${v2.total} and ${vh.agree}/${vh.total} agree`);
 }
 const m = Object.fromEntries(Object.entries(series).map(([k, v]) => [k, median(v)]));
 const perRound = (f) => median(series.floor.map((_, i) => f(i)));
@@ -203,6 +220,7 @@ const floorSpeedup = perRound((i) => series.floor[i] / series.pair[i]);
 const manbaSpeedup = perRound((i) => series.j1[i] / series.j2[i]);
 const efficiency = perRound((i) => series.j1[i] / series.j2[i] / (series.floor[i] / series.pair[i]));
 const processSpeedup = perRound((i) => series.j1[i] / series.j1pair[i]);
+const barex = perRound((i) => series.bare[i] / series.floor[i]);
 const mb = main.bytes / 1e6;
 console.log(`\n${FILES} files, ${mb.toFixed(0)} MB, medians of ${ROUNDS} alternating rounds:`);
 console.log(`  floor script (bench/floor.mjs)            ${f2(m.floor).padStart(6)} s  ${(FILES / m.floor).toFixed(0).padStart(6)} documents/s  ${(mb / m.floor).toFixed(0).padStart(4)} MB/s`);
@@ -210,6 +228,7 @@ console.log(`  two floor scripts at once, half each      ${f2(m.pair).padStart(6
 console.log(`  manba check --jobs 1 --format json        ${f2(m.j1).padStart(6)} s  ${(FILES / m.j1).toFixed(0).padStart(6)} documents/s  ${(mb / m.j1).toFixed(0).padStart(4)} MB/s  peak RSS ${mib(median(peaks.j1))}`);
 console.log(`  manba check --jobs 2 --format json        ${f2(m.j2).padStart(6)} s  ${(FILES / m.j2).toFixed(0).padStart(6)} documents/s  ${(mb / m.j2).toFixed(0).padStart(4)} MB/s  peak RSS ${mib(median(peaks.j2))}`);
 console.log(`  --jobs 1 wall / floor wall                ${f2(j1x)}×   (target ≤ 2.00×)  ${j1x <= 2 ? 'met' : 'NOT met'}`);
+console.log(`  (--jobs 1 with no rules, the pipeline alone: ${f2(m.bare)} s, ${f2(barex)}× the floor; the rules and what they report add about ${f2(j1x - barex)}× the floor)`);
 if (TIME) console.log(`  (CPU time, less sensitive to a busy machine: floor ${f2(median(cpu.floor))} s, --jobs 1 ${f2(median(cpu.j1))} s, ${f2(median(cpu.j1.map((c, i) => c / cpu.floor[i])))}×)`);
 console.log(`  --jobs 2 speed-up / two floors' speed-up  ${f2(manbaSpeedup)}× / ${f2(floorSpeedup)}× = ${f2(efficiency)}   (target ≥ 0.90)  ${efficiency >= 0.9 ? 'met' : 'NOT met'}`);
 console.log(`  (two --jobs 1 processes at once, half each: speed-up ${f2(processSpeedup)}×, ${f2(processSpeedup / floorSpeedup)} of the floors': two checking threads sharing nothing, each process with its reading thread${TIME ? `; CPU time of --jobs 2 ${f2(median(cpu.j2))} s, ${f2(median(cpu.j2.map((c, i) => c / cpu.j1[i])))}× that of --jobs 1` : ''})`);
