@@ -135,6 +135,16 @@ describe('config by path: overrides, ignorePatterns, .manbaignore', () => {
     expect(r.stderr).toContain('1 file not checked (ignored by .manbaignore)');
   });
 
+  it('a folder of the project whose name begins with two dots is inside it: .manbaignore applies there too', async () => {
+    const dir = tmp();
+    mkdirSync(join(dir, '..drafts'));
+    writeFileSync(join(dir, '.manbaignore'), 'old.txt\n');
+    writeFileSync(join(dir, '..drafts', 'old.txt'), altered());
+    const r = await cli(['check', '..drafts/old.txt', '--format', 'json'], { cwd: dir });
+    expect(findingsByPath(r.stdout)).toEqual({});
+    expect(r.stderr).toContain('..drafts/old.txt: ignored by .manbaignore (named on the command line, still not checked)');
+  });
+
   it('--site on the command line wins over an override\'s site, in one thread and on workers alike', async () => {
     const dir = tmp();
     mkdirSync(join(dir, 'z'));

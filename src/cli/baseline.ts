@@ -15,7 +15,7 @@ async function runFor(paths: string[], opts: { config?: string }, io: CliIO): Pr
   const ruleSet = await buildRuleSet(config);
   const byPath = pathRules(config, ruleSet, io.cwd);
   const engine = new Engine(ruleSet, config.site ? { site: config.site } : {});
-  const outcome = await checkInputs(engine, paths, { cwd: io.cwd, readStdin: io.readStdin, settingsFor: (p) => byPath.settingsFor(p), accept: (abs) => byPath.ignored(abs) ?? true });
+  const outcome = await checkInputs(engine, paths, { cwd: io.cwd, readStdin: io.readStdin, settingsFor: (p) => byPath.settingsFor(p), ...(byPath.ignoresAny ? { accept: (abs: string) => byPath.ignored(abs) ?? true } : {}) });
   if (outcome.missing.length) throw new UsageError(outcome.missing.join('; '));
   return outcome;
 }

@@ -137,17 +137,22 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
       if ('error' in c) throw new UsageError(c.error);
       changed = c.files;
     }
-    const accept = (abs: string, named: boolean): true | string => {
-      const ignored = byPath.ignored(abs);
-      if (ignored) return named ? `${ignored} (named on the command line, still not checked)` : ignored;
-      if (changed && !changed.has(abs)) return `unchanged since ${opts.changedSince}`;
-      return true;
-    };
+    // Only when a file can be left out: without one, the run does not pass over its list of files to ask (a
+    // listing of 20,000 files took 70–90 ms longer, before the first check, with a filter that kept every file).
+    const accept =
+      byPath.ignoresAny || changed
+        ? (abs: string, named: boolean): true | string => {
+            const ignored = byPath.ignored(abs);
+            if (ignored) return named ? `${ignored} (named on the command line, still not checked)` : ignored;
+            if (changed && !changed.has(abs)) return `unchanged since ${opts.changedSince}`;
+            return true;
+          }
+        : undefined;
     // --fix / --fix-dry-run: the files are fixed (or diffed) first; the check then reads the fixed bytes and
     // reports what is left, each result saying what the fixing did to its document.
     const fixing =
       opts.fix || opts.fixDryRun
-        ? await runFixes(engine, paths, opts, { cwd: io.cwd, read: readOptions, accept, settingsFor: (p) => byPath.settingsFor(p), ...((maxFileSize ?? config.maxFileSize) ? { maxFileSize: maxFileSize ?? config.maxFileSize } : {}), ...(fixTypes ? { types: fixTypes } : {}), ...(shard ? { shard } : {}), signal: abort.signal, lang }, io)
+        ? await runFixes(engine, paths, opts, { cwd: io.cwd, read: readOptions, ...(accept ? { accept } : {}), settingsFor: (p) => byPath.settingsFor(p), ...((maxFileSize ?? config.maxFileSize) ? { maxFileSize: maxFileSize ?? config.maxFileSize } : {}), ...(fixTypes ? { types: fixTypes } : {}), ...(shard ? { shard } : {}), signal: abort.signal, lang }, io)
         : undefined;
     const cache = opts.cache ? new ResultCache(resolve(io.cwd, opts.cacheLocation ?? '.manba-cache'), cacheKey(config, ruleSet, lang, site, opts.reportUnusedSuppressions ?? false)) : undefined;
     if (cache?.warning) io.stderr(`manba: warning: ${cache.warning}\n`);
@@ -192,7 +197,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
       cwd: io.cwd,
       readStdin: io.readStdin,
       settingsFor: (p) => byPath.settingsFor(p),
-      accept,
+      ...(accept ? { accept } : {}),
       ...(fixing ? { bytesOf: fixing.bytesOf } : {}),
         ...(cache ? { cache } : {}),
         read: readOptions,

@@ -26,14 +26,22 @@ export class InputList implements Iterable<Input> {
   /** Inputs other than files (standard input, problems), by index. */
   private readonly others = new Map<number, Input>();
   private count = 0;
+  private fileCount = 0;
 
   get length(): number {
     return this.count;
   }
 
+  /** How many of the inputs are files. */
+  get files(): number {
+    return this.fileCount;
+  }
+
   push(input: Input): void {
-    if (input.kind === 'file') this.open.push(input.path);
-    else {
+    if (input.kind === 'file') {
+      this.open.push(input.path);
+      this.fileCount++;
+    } else {
       this.open.push('');
       this.others.set(this.count, input);
     }

@@ -106,16 +106,21 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   let elsewhere: DocumentChecker | undefined;
   let fileCount = 0;
   try {
-    inputs = (await discover(args, cwd, options.onSkippedExtension)).filter((input) => {
-      if (input.kind !== 'file') return true;
-      if (options.shard && shardOf(input.path, options.shard.count) !== options.shard.index - 1) return false;
-      if (!options.accept) return true;
-      const abs = resolve(cwd, input.path);
-      const verdict = options.accept(abs, named.has(abs));
-      if (verdict !== true) skipped.push({ path: input.path, reason: verdict });
-      return verdict === true;
-    });
-    for (const input of inputs) if (input.kind === 'file') fileCount++;
+    const listed = await discover(args, cwd, options.onSkippedExtension);
+    // Every file is kept unless a shard or `accept` can leave one out: then no pass over the list.
+    inputs =
+      options.shard || options.accept
+        ? listed.filter((input) => {
+            if (input.kind !== 'file') return true;
+            if (options.shard && shardOf(input.path, options.shard.count) !== options.shard.index - 1) return false;
+            if (!options.accept) return true;
+            const abs = resolve(cwd, input.path);
+            const verdict = options.accept(abs, named.has(abs));
+            if (verdict !== true) skipped.push({ path: input.path, reason: verdict });
+            return verdict === true;
+          })
+        : listed;
+    fileCount = inputs.files;
     if (fileCount > LARGE_LISTING) collectGarbage();
     options.onTotal?.(fileCount);
     elsewhere = options.checkerFor?.(fileCount);
