@@ -137,8 +137,8 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
       if ('error' in c) throw new UsageError(c.error);
       changed = c.files;
     }
-    // Only when a file can be left out: without one, the run does not pass over its list of files to ask (a
-    // listing of 20,000 files took 70–90 ms longer, before the first check, with a filter that kept every file).
+    // Only when a file can be left out: without one, the run does not pass over its list of files to ask (resolving
+    // and asking for each of 20,000 paths took 15–30 ms before the first check, for a filter that kept them all).
     const accept =
       byPath.ignoresAny || changed
         ? (abs: string, named: boolean): true | string => {

@@ -51,11 +51,12 @@ export function pathRules(config: Config, ruleSet: RuleSet, cwd: string, command
   const byConfig = config.ignorePatterns?.length ? ignore()().add(config.ignorePatterns) : undefined;
   const overrides = (config.overrides ?? []).map((o) => ({ match: picomatch()(o.files, { dot: true }), override: o }));
   const combos = new Map<string, DocumentSettings | undefined>();
+  const ignoresAny = !!(byFile || byConfig);
 
   return {
-    ignoresAny: !!(byFile || byConfig),
+    ignoresAny,
     ignored(absolutePath) {
-      if (!byFile && !byConfig) return undefined;
+      if (!ignoresAny) return undefined;
       const r = inside(absolutePath);
       if (r === undefined) return undefined; // outside the project: nothing of its config applies
       if (byFile?.ignores(r)) return `ignored by ${IGNORE_FILE}`;
