@@ -17,11 +17,16 @@ export class LineIndex {
   constructor(readonly text: string) {
     const starts = [0];
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-    if (hasLoneCR(text)) {
-      // Lone CR (old Mac files) also ends a line; rare, so handled apart from the fast path (CRLF files have none).
-      for (let i = text.indexOf('\r'); i !== -1; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== 0x0a) starts.push(i + 1);
-      starts.sort((a, b) => a - b);
+    // A lone CR (old Mac files) also ends a line: its start goes among the others, which then need sorting. A CRLF
+    // file has none, so its line starts stay as found.
+    let loneCR = false;
+    for (let i = text.indexOf('\r'); i !== -1; i = text.indexOf('\r', i + 1)) {
+      if (text.charCodeAt(i + 1) !== 0x0a) {
+        starts.push(i + 1);
+        loneCR = true;
+      }
     }
+    if (loneCR) starts.sort((a, b) => a - b);
     this.starts = starts;
   }
 

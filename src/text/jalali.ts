@@ -234,6 +234,8 @@ export function isFuture(d: BylineDate, now: Date): boolean {
   return Date.parse(at) > now.getTime();
 }
 
+let lastDay = NaN;
+let lastTwoDaysBefore = '';
 /** The UTC date (YYYY-MM-DD) two days before `now`, kept while `now` stays in the same UTC day. */
 function twoDaysBefore(now: Date): string {
   const day = Math.floor(now.getTime() / DAY_MS);
@@ -243,5 +245,3 @@ function twoDaysBefore(now: Date): string {
   }
   return lastTwoDaysBefore;
 }
-let lastDay = NaN;
-let lastTwoDaysBefore = '';
