@@ -232,7 +232,8 @@ type Answer = { shown: string; batch: ReadAheadBatch; index: number } | { shown:
 const WORKER = new URL('../../dist/documents/read-ahead-worker.js', import.meta.url);
 /**
  * Files to a message. Each message wakes the thread: a system call, and dear on the VMs this is measured on (see
- * Performance in the README). With the texts out of the heap (ReadAheadBatch), more files waiting cost little.
+ * docs/performance.md, What the machine adds). With the texts out of the heap (ReadAheadBatch), more files waiting
+ * cost little.
  */
 const BATCH = 64;
 /**
