@@ -24,9 +24,32 @@ describe('discover: the list of a run', () => {
     expect(list.at(2499)).toEqual({ kind: 'file', path: 'a/2499.txt' });
     expect(list.at(2500)).toMatchObject({ kind: 'missing', path: 'missing.txt' });
     expect(list.at(2501)).toEqual({ kind: 'stdin', path: '<stdin>' });
-    const kept = list.filter((input) => input.kind !== 'file' || input.path.endsWith('7.txt'));
-    expect(kept.files).toBe(250);
-    expect(kept.length).toBe(252);
-    expect(kept.at(249)).toEqual({ kind: 'file', path: 'a/2497.txt' });
+  });
+
+  it('asks `keep` of each file as it is found, with its absolute path, and lists only those it keeps', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'manba-discover-'));
+    dirs.push(dir);
+    mkdirSync(join(dir, 'a', 'b'), { recursive: true });
+    for (let i = 0; i < 2500; i++) writeFileSync(join(dir, 'a', `${String(i).padStart(4, '0')}.txt`), 'x');
+    writeFileSync(join(dir, 'a', 'b', 'c.txt'), 'x');
+    writeFileSync(join(dir, 'one.txt'), 'x');
+    const asked: [string, string][] = [];
+    const keep = (absolute: string, shown: string) => {
+      asked.push([absolute, shown]);
+      return shown.endsWith('7.txt') || shown.endsWith('c.txt');
+    };
+    // The folder typed with «./» and a trailing «/», a file named outright and again inside the folder, stdin.
+    const list = await discover(['./a/', 'a/0007.txt', 'one.txt', '-'], dir, undefined, keep);
+    // Every file once (a/0007.txt is not asked again as a second argument), the folder's in order first.
+    expect(asked.length).toBe(2502);
+    expect(asked[0]).toEqual([join(dir, 'a', '0000.txt'), 'a/0000.txt']);
+    expect(asked[2500]).toEqual([join(dir, 'a', 'b', 'c.txt'), 'a/b/c.txt']);
+    expect(asked[2501]).toEqual([join(dir, 'one.txt'), 'one.txt']);
+    // 250 files ending in 7 and a/b/c.txt kept; one.txt left out; standard input is not a file and stays.
+    expect(list.files).toBe(251);
+    expect(list.length).toBe(252);
+    expect(list.at(249)).toEqual({ kind: 'file', path: 'a/2497.txt' });
+    expect(list.at(250)).toEqual({ kind: 'file', path: 'a/b/c.txt' });
+    expect(list.at(251)).toEqual({ kind: 'stdin', path: '<stdin>' });
   });
 });

@@ -65,13 +65,6 @@ export class InputList implements Iterable<Input> {
     return { kind: 'file', path: chunk.text.slice(i ? chunk.ends[i - 1]! : 0, chunk.ends[i]!) };
   }
 
-  /** The inputs kept by `keep`, in order. */
-  filter(keep: (input: Input) => boolean): InputList {
-    const out = new InputList();
-    for (const input of this) if (keep(input)) out.push(input);
-    return out;
-  }
-
   *[Symbol.iterator](): Iterator<Input> {
     for (let k = 0; k < this.count; k++) yield this.at(k);
   }
@@ -80,19 +73,27 @@ export class InputList implements Iterable<Input> {
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
 
 /**
+ * Whether a file found is one of the run's inputs, given its absolute path and its path as shown (ignore patterns,
+ * a shard, --changed-since). Asked once per file, in the order of the list.
+ */
+export type KeepFile = (absolute: string, shown: string) => boolean;
+
+/**
  * Expand paths, folders (recursively) and globs into inputs, in a stable order. A folder contributes only files
  * a reader understands; a file named outright is always read (as plain text when its extension is unknown).
+ * `keep` leaves files out as they are found: one list built, and a folder's files are not resolved one by one.
  */
-export async function discover(args: readonly string[], cwd = process.cwd(), onSkipped?: (path: string) => void): Promise<InputList> {
+export async function discover(args: readonly string[], cwd = process.cwd(), onSkipped?: (path: string) => void, keep?: KeepFile): Promise<InputList> {
   const out = new InputList();
   // Only a second argument can name a file again; a folder's listing has no duplicates. A run over one folder of
   // 100,000 files then keeps no second copy of every path while it lists them.
   const seen = args.length > 1 ? new Set<string>() : undefined;
-  const add = (path: string) => {
-    if (seen) {
-      const key = resolve(cwd, path);
-      if (seen.has(key)) return;
-      seen.add(key);
+  const add = (path: string, absolute?: string) => {
+    if (seen || keep) {
+      absolute ??= resolve(cwd, path);
+      if (seen?.has(absolute)) return;
+      seen?.add(absolute);
+      if (keep && !keep(absolute, path)) return;
     }
     out.push({ kind: 'file', path });
   };
@@ -108,14 +109,19 @@ export async function discover(args: readonly string[], cwd = process.cwd(), onS
       const problems: { dir: string; message: string }[] = [];
       // Paths as shown: the folder as typed (normalized, '/' separators) joined with the file's place in it.
       const prefix = join(arg, '_').slice(0, -1).split(sep).join('/');
-      const files = await walk(resolve(cwd, arg), prefix, problems);
-      for (const p of problems) out.push({ kind: 'unreadable', path: displayPath(arg, resolve(cwd, arg), p.dir), message: p.message });
+      const folder = resolve(cwd, arg);
+      const files = await walk(folder, prefix, problems);
+      for (const p of problems) out.push({ kind: 'unreadable', path: displayPath(arg, folder, p.dir), message: p.message });
       const docs: string[] = [];
       const others: string[] = [];
       for (const f of files) (readerForPath(f) ? docs : others).push(f);
       if (onSkipped) for (const f of others.sort()) onSkipped(f);
       if (docs.length === 0) out.push({ kind: 'missing', path: arg, message: `no documents in folder ${arg} (looked for ${knownExtensions()})` });
-      for (const f of docs.sort()) add(f);
+      // A file's absolute path is the folder's joined with its place in it: what path.resolve gives, without
+      // normalizing each of an archive's paths again (on POSIX; elsewhere separators differ from the shown ones).
+      const under = folder.endsWith(sep) ? folder : folder + sep;
+      const byPrefix = sep === '/' && (seen || keep);
+      for (const f of docs.sort()) add(f, byPrefix ? under + f.slice(prefix.length) : undefined);
     } else if (globs().isDynamicPattern(arg)) {
       const files = (await globs().glob(arg, { cwd, onlyFiles: true, ignore: ['**/node_modules/**', '**/.git/**'] })).sort();
       if (files.length === 0) out.push({ kind: 'missing', path: arg, message: `no files match the pattern ${arg}` });

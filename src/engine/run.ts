@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { discover, type Input, type InputList } from '../documents/discover.js';
+import { discover, type Input, type InputList, type KeepFile } from '../documents/discover.js';
 import { ReadBuffer, readBytes, readDecoded, readFileSnapshotSync, readLines, readOneLine, type FileBytes, type ReadOptions } from '../documents/read.js';
 import { ReadAhead, type FileToRead, type ReadAheadFile } from '../documents/read-ahead.js';
 import { readerForPath } from '../documents/readers/index.js';
@@ -106,20 +106,19 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   let elsewhere: DocumentChecker | undefined;
   let fileCount = 0;
   try {
-    const listed = await discover(args, cwd, options.onSkippedExtension);
-    // Every file is kept unless a shard or `accept` can leave one out: then no pass over the list.
-    inputs =
-      options.shard || options.accept
-        ? listed.filter((input) => {
-            if (input.kind !== 'file') return true;
-            if (options.shard && shardOf(input.path, options.shard.count) !== options.shard.index - 1) return false;
-            if (!options.accept) return true;
-            const abs = resolve(cwd, input.path);
-            const verdict = options.accept(abs, named.has(abs));
-            if (verdict !== true) skipped.push({ path: input.path, reason: verdict });
+    // Every file is kept unless a shard or `accept` can leave one out: then each is asked as it is listed.
+    const { shard, accept } = options;
+    const keep: KeepFile | undefined =
+      shard || accept
+        ? (abs, path) => {
+            if (shard && shardOf(path, shard.count) !== shard.index - 1) return false;
+            if (!accept) return true;
+            const verdict = accept(abs, named.has(abs));
+            if (verdict !== true) skipped.push({ path, reason: verdict });
             return verdict === true;
-          })
-        : listed;
+          }
+        : undefined;
+    inputs = await discover(args, cwd, options.onSkippedExtension, keep);
     fileCount = inputs.files;
     if (fileCount > LARGE_LISTING) collectGarbage();
     options.onTotal?.(fileCount);
