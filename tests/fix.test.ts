@@ -210,6 +210,19 @@ describe('manba check --fix', () => {
     for (const n of names) expect(readFileSync(join(dir, n), 'utf8').includes('با استناد'), n).toBe(mine.includes(n));
   });
 
+  it('--fix leaves alone the files .manbaignore ignores, in a folder and named outright', async () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'a', 'drafts'), { recursive: true });
+    for (const n of ['a/one.txt', 'a/drafts/two.txt', 'a/three.txt']) copyFileSync(`${ROOT}examples/fail-notice-missing.txt`, join(dir, n));
+    writeFileSync(join(dir, '.manbaignore'), 'drafts/\nthree.txt\n');
+    const before = readFileSync(join(dir, 'a/drafts/two.txt'));
+    const r = await cli(['check', 'a', 'a/three.txt', '--fix'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, 'a/one.txt'), 'utf8').includes('با استناد')).toBe(true);
+    expect(readFileSync(join(dir, 'a/drafts/two.txt')).equals(before)).toBe(true);
+    expect(readFileSync(join(dir, 'a/three.txt')).equals(before)).toBe(true);
+  });
+
   it('usage errors exit 2', async () => {
     expect((await cli(['check', 'examples/', '--fix', '--fix-dry-run'])).code).toBe(2);
     const t = await cli(['check', 'examples/', '--fix-type', 'notice']);

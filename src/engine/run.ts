@@ -95,9 +95,25 @@ export function shardOf(path: string, count: number): number {
   return createHash('sha256').update(path).digest().readUInt32BE(0) % count;
 }
 
+/**
+ * Which files found a run keeps, asked as they are listed: those of its shard that `accept` accepts; one `accept`
+ * refuses is told to `onLeftOut` with its reason. Undefined when nothing can leave a file out (no pass at all).
+ */
+export function keepFiles(args: readonly string[], cwd: string, options: Pick<RunOptions, 'shard' | 'accept'>, onLeftOut?: (path: string, reason: string) => void): KeepFile | undefined {
+  const { shard, accept } = options;
+  if (!shard && !accept) return undefined;
+  const named = new Set(args.map((a) => resolve(cwd, a)));
+  return (absolute, path) => {
+    if (shard && shardOf(path, shard.count) !== shard.index - 1) return false;
+    if (!accept) return true;
+    const verdict = accept(absolute, named.has(absolute));
+    if (verdict !== true) onLeftOut?.(path, verdict);
+    return verdict === true;
+  };
+}
+
 export async function checkInputs(engine: Engine, args: readonly string[], options: RunOptions = {}): Promise<RunOutcome> {
   const cwd = options.cwd ?? process.cwd();
-  const named = new Set(args.map((a) => resolve(cwd, a)));
   const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const readAheadFrom = options.bytesOf ? Infinity : (options.readAheadFrom ?? (availableParallelism() < 2 ? Infinity : READ_AHEAD_FROM));
   const early = readAheadFrom < Infinity && options.inThread && args.some((a) => a !== '-' && isFolder(resolve(cwd, a))) ? new ReadAhead(maxSize, options.read?.encoding) : undefined;
@@ -106,19 +122,7 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   let elsewhere: DocumentChecker | undefined;
   let fileCount = 0;
   try {
-    // Every file is kept unless a shard or `accept` can leave one out: then each is asked as it is listed.
-    const { shard, accept } = options;
-    const keep: KeepFile | undefined =
-      shard || accept
-        ? (abs, path) => {
-            if (shard && shardOf(path, shard.count) !== shard.index - 1) return false;
-            if (!accept) return true;
-            const verdict = accept(abs, named.has(abs));
-            if (verdict !== true) skipped.push({ path, reason: verdict });
-            return verdict === true;
-          }
-        : undefined;
-    inputs = await discover(args, cwd, options.onSkippedExtension, keep);
+    inputs = await discover(args, cwd, options.onSkippedExtension, keepFiles(args, cwd, options, (path, reason) => skipped.push({ path, reason })));
     fileCount = inputs.files;
     if (fileCount > LARGE_LISTING) collectGarbage();
     options.onTotal?.(fileCount);

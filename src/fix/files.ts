@@ -11,7 +11,7 @@ import { discover } from '../documents/discover.js';
 import type { ReadOptions } from '../documents/read.js';
 import type { DocumentSettings, Engine } from '../engine/engine.js';
 import type { DocumentResult, Finding } from '../engine/finding.js';
-import { checkRead, shardOf } from '../engine/run.js';
+import { checkRead, keepFiles } from '../engine/run.js';
 import { fixBytes, type FixSelection } from './file.js';
 import { lazyRequire } from '../lazy.js';
 
@@ -64,16 +64,13 @@ export interface FixRun {
 
 export async function fixFiles(engine: Engine, args: readonly string[], options: FixFilesOptions): Promise<FixRun> {
   const { cwd } = options;
-  const named = new Set(args.map((a) => resolve(cwd, a)));
   const files: FileFix[] = [];
   let stdin = false;
-  for (const input of await discover(args, cwd)) {
+  for (const input of await discover(args, cwd, undefined, keepFiles(args, cwd, options))) {
     if (input.kind === 'stdin') stdin = true;
     if (input.kind !== 'file') continue;
     if (options.signal?.aborted) break;
     const absolute = resolve(cwd, input.path);
-    if (options.shard && shardOf(input.path, options.shard.count) !== options.shard.index - 1) continue;
-    if (options.accept && options.accept(absolute, named.has(absolute)) !== true) continue;
     let bytes: Uint8Array;
     try {
       if ((await stat(absolute)).size > (options.maxFileSize ?? Infinity)) continue; // reported by the check
