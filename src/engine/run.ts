@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { discover, type Input, type InputList, type KeepFile } from '../documents/discover.js';
 import { ReadBuffer, readBytes, readDecoded, readFileSnapshotSync, readLines, readOneLine, type FileBytes, type ReadOptions } from '../documents/read.js';
@@ -17,6 +16,7 @@ import { FoldedText } from '../text/fold.js';
 import type { ReadResult } from '../documents/model.js';
 import { sha256, type ResultCache } from './cache.js';
 import { collectGarbage } from './heap.js';
+import { usableCpus } from './cpus.js';
 import { problemResult, type DocumentSettings, type Engine } from './engine.js';
 import type { DocumentResult } from './finding.js';
 
@@ -115,7 +115,7 @@ export function keepFiles(args: readonly string[], cwd: string, options: Pick<Ru
 export async function checkInputs(engine: Engine, args: readonly string[], options: RunOptions = {}): Promise<RunOutcome> {
   const cwd = options.cwd ?? process.cwd();
   const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const readAheadFrom = options.bytesOf ? Infinity : (options.readAheadFrom ?? (availableParallelism() < 2 ? Infinity : READ_AHEAD_FROM));
+  const readAheadFrom = options.bytesOf ? Infinity : (options.readAheadFrom ?? (usableCpus() < 2 ? Infinity : READ_AHEAD_FROM));
   const early = readAheadFrom < Infinity && options.inThread && args.some((a) => a !== '-' && isFolder(resolve(cwd, a))) ? new ReadAhead(maxSize, options.read?.encoding) : undefined;
   const skipped: RunOutcome['skipped'] = [];
   let inputs: InputList;
