@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cgroupCpuLimit, usableCpus } from '../src/engine/cpus.js';
+import { cgroupCpuLimit, cgroupMounts, usableCpus } from '../src/engine/cpus.js';
 import { ROOT } from './helpers.js';
 
 /** A reader over made-up files. */
@@ -68,12 +68,12 @@ describe('the CPU quota of the cgroup', () => {
 /** Where this machine lets a test make a cgroup with a CPU quota: v1's cpu hierarchy, or v2's with the cpu controller. */
 function cgroupFileSystem(): { version: 1 | 2; point: string } | undefined {
   if (process.getuid?.() !== 0 || process.platform !== 'linux') return undefined;
-  const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' - '));
-  const v1 = mounts.find(([, after]) => after?.startsWith('cgroup ') && after.split(' ')[2]?.split(',').includes('cpu'));
-  if (v1) return { version: 1, point: v1[0]!.split(' ')[4]! };
-  const v2 = mounts.find(([, after]) => after?.startsWith('cgroup2 '));
+  const mounts = cgroupMounts(readFileSync('/proc/self/mountinfo', 'utf8'));
+  const v1 = mounts.find((m) => m.type === 'cgroup' && m.options.includes('cpu'));
+  if (v1) return { version: 1, point: v1.point };
+  const v2 = mounts.find((m) => m.type === 'cgroup2');
   if (!v2) return undefined;
-  const point = v2[0]!.split(' ')[4]!;
+  const point = v2.point;
   const controllers = existsSync(join(point, 'cgroup.controllers')) ? readFileSync(join(point, 'cgroup.controllers'), 'utf8').split(/\s+/) : [];
   return controllers.includes('cpu') ? { version: 2, point } : undefined;
 }

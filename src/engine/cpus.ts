@@ -28,7 +28,7 @@ function readText(path: string): string | undefined {
   }
 }
 
-interface CgroupMount {
+export interface CgroupMount {
   /** The folder of the hierarchy mounted (a container may see only its own cgroup, mounted at this root). */
   root: string;
   point: string;
@@ -45,7 +45,7 @@ export function cgroupCpuLimit(read: (path: string) => string | undefined): numb
   const membership = read('/proc/self/cgroup');
   const mountinfo = read('/proc/self/mountinfo');
   if (!membership || !mountinfo) return undefined;
-  const mounts = mountinfo.split('\n').flatMap((line) => mountOf(line) ?? []);
+  const mounts = cgroupMounts(mountinfo);
   const groups = membership.split('\n').flatMap((line) => {
     const m = /^(\d+):([^:]*):(.+)$/.exec(line);
     return m ? [{ hierarchy: m[1]!, controllers: m[2]!.split(','), path: m[3]! }] : [];
@@ -72,6 +72,11 @@ function ratio(quota: string | undefined, period: string | undefined): number | 
   return q > 0 && p > 0 ? q / p : undefined;
 }
 
+/** The cgroup file systems (v1 and v2) of a /proc/self/mountinfo text. */
+export function cgroupMounts(mountinfo: string): CgroupMount[] {
+  return mountinfo.split('\n').flatMap((line) => mountOf(line) ?? []);
+}
+
 /** One line of /proc/self/mountinfo: "id parent major:minor root point options [tags] - type source superoptions". */
 function mountOf(line: string): CgroupMount | undefined {
   const split = line.indexOf(' - ');
@@ -90,7 +95,7 @@ function leastAlong(mount: CgroupMount, cgroupPath: string, limitIn: (dir: strin
   // path while its own cgroup is what is mounted) is the mount's folder itself.
   const inside = mount.root === '/' ? cgroupPath : cgroupPath === mount.root || cgroupPath.startsWith(`${mount.root}/`) ? cgroupPath.slice(mount.root.length) : '/';
   let least: number | undefined;
-  for (let dir = posix.join(mount.point, inside).replace(/(.)\/$/, '$1'); ; dir = posix.dirname(dir)) {
+  for (let dir = posix.resolve(mount.point, `.${inside}`); ; dir = posix.dirname(dir)) {
     const limit = limitIn(dir);
     if (limit !== undefined) least = least === undefined ? limit : Math.min(least, limit);
     if (dir === mount.point || !dir.startsWith(`${mount.point}/`)) break;
