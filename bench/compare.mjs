@@ -3,8 +3,13 @@
 //
 //   node bench/compare.mjs <old checkout> <new checkout> [--rounds 10] -- check <folder> --jobs 1 --format json
 //
+// --old-node-args= and --new-node-args= start that side's Node with options of its own. One checkout given twice
+// then compares a V8 or Node flag on the same build:
+//
+//   node bench/compare.mjs . . --new-node-args="--v8-pool-size=1" -- check <folder> --jobs 1 --format json
+//
 // Each checkout is a folder with its own bin/manba.js, dist/ and rules/ (a `git worktree` after `npm run build`):
-// the reading thread and the workers are found relative to dist/, so two builds must not share one.
+// the reading thread and the workers are found relative to dist/, so two different builds must not share one.
 //
 // Why side by side: on the shared VMs this project is measured on, the speed of a process can change by half from
 // one minute to the next, and alternating runs still give medians that mislead by 10%. Started together, the two
@@ -18,10 +23,10 @@ import { parseArgs } from 'node:util';
 
 const split = process.argv.indexOf('--');
 if (split === -1) {
-  console.error('usage: node bench/compare.mjs <old checkout> <new checkout> [--rounds 10] -- <manba arguments>');
+  console.error('usage: node bench/compare.mjs <old checkout> <new checkout> [--rounds 10] [--old-node-args="…"] [--new-node-args="…"] -- <manba arguments>');
   process.exit(2);
 }
-const { values, positionals } = parseArgs({ args: process.argv.slice(2, split), options: { rounds: { type: 'string', default: '10' } }, allowPositionals: true });
+const { values, positionals } = parseArgs({ args: process.argv.slice(2, split), options: { rounds: { type: 'string', default: '10' }, 'old-node-args': { type: 'string', default: '' }, 'new-node-args': { type: 'string', default: '' } }, allowPositionals: true });
 const command = process.argv.slice(split + 1);
 const builds = positionals.map((p) => resolve(p));
 if (builds.length !== 2 || builds.some((b) => !existsSync(resolve(b, 'bin/manba.js')) || !existsSync(resolve(b, 'dist')))) {
@@ -29,6 +34,7 @@ if (builds.length !== 2 || builds.some((b) => !existsSync(resolve(b, 'bin/manba.
   process.exit(2);
 }
 const rounds = Number(values.rounds);
+const nodeArgs = [values['old-node-args'], values['new-node-args']].map((a) => a.split(' ').filter(Boolean));
 const TICKS = 100; // USER_HZ: /proc's unit of CPU time on Linux
 
 /** CPU seconds from a /proc stat file (utime + stime); undefined where there is no /proc. */
@@ -46,10 +52,10 @@ function cpuOf(file) {
  * One run of a build: wall seconds, and CPU seconds of the whole process and of its checking thread (its first),
  * as last read from /proc before it ended (every 10 ms).
  */
-function run(build) {
+function run(build, args) {
   return new Promise((done, fail) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [resolve(build, 'bin/manba.js'), ...command], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [...args, resolve(build, 'bin/manba.js'), ...command], { stdio: 'ignore' });
     let cpu;
     let main;
     const poll = setInterval(() => {
@@ -76,7 +82,7 @@ for (let r = 0; r < rounds; r++) {
   // Started in turn, old first in one round and new first in the next.
   const order = r % 2 ? [1, 0] : [0, 1];
   const results = [];
-  await Promise.all(order.map(async (i) => (results[i] = await run(builds[i]))));
+  await Promise.all(order.map(async (i) => (results[i] = await run(builds[i], nodeArgs[i]))));
   const [a, b] = results;
   ratios.wall.push(b.wall / a.wall);
   if (a.cpu && b.cpu) ratios.cpu.push(b.cpu / a.cpu);
