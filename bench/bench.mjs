@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { buildRuleSet, Engine, readPlainText, readBytes, fixBytes } from '../dist/index.js';
 import { checkRead } from '../dist/engine/run.js';
 import { articles, writeArchive } from './archive.mjs';
+import { watchCpu } from './proc.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -110,19 +111,24 @@ console.log('Runs alternate and the figures are medians; on a shared machine abs
 }
 
 // ---------------------------------------------------------------------------------------------- processes
-/** Run a command; wall seconds, peak RSS in KB and CPU seconds (when /usr/bin/time is there), exit code, standard error. */
+/**
+ * Run a command; wall seconds, peak RSS in KB and CPU seconds (when /usr/bin/time is there), the CPU seconds of its
+ * main thread (from /proc, where there is one), exit code, standard error.
+ */
 function run(command, argv) {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     const child = TIME ? spawn(TIME, ['-f', '%M %U %S', command, ...argv], { stdio: ['ignore', 'ignore', 'pipe'] }) : spawn(command, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const watch = watchCpu(child, { wrapped: !!TIME });
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     child.on('error', reject);
     child.on('close', (code) => {
       const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+      const { main } = watch.read();
       const lines = err.trimEnd().split('\n');
       const [peak, user, sys] = TIME ? lines.pop().split(' ').map(Number) : [];
-      resolve({ wall, peakKb: Number.isFinite(peak) ? peak : undefined, cpu: user + sys, code, stderr: lines.join('\n') });
+      resolve({ wall, peakKb: Number.isFinite(peak) ? peak : undefined, cpu: user + sys, mainCpu: main, code, stderr: lines.join('\n') });
     });
   });
 }
@@ -172,7 +178,7 @@ if (half === main.folders.length) throw new Error(`--files ${FILES} makes one fo
 const series = { floor: [], pair: [], j1: [], j2: [], j1pair: [], bare: [] };
 const noRules = join(main.dir, 'no-rules.yaml');
 writeFileSync(noRules, 'builtins: false\nrules: {}\n');
-const cpu = { floor: [], j1: [], j2: [] };
+const cpu = { floor: [], j1: [], j2: [], j1Main: [] };
 const peaks = { j1: [], j2: [] };
 const disagreements = [];
 let checked = 0;
@@ -205,6 +211,7 @@ for (let round = 0; round < ROUNDS; round++) {
   cpu.floor.push(floor.cpu);
   cpu.j1.push(j1.cpu);
   cpu.j2.push(j2.cpu);
+  if (j1.mainCpu !== undefined) cpu.j1Main.push(j1.mainCpu / floor.wall);
   series.j1pair.push(j1pair);
   series.floor.push(floor.wall);
   series.pair.push(pair);
@@ -231,6 +238,9 @@ console.log(`  manba check --jobs 2 --format json        ${f2(m.j2).padStart(6)}
 console.log(`  --jobs 1 wall / floor wall                ${f2(j1x)}×   (target ≤ 2.00×)  ${j1x <= 2 ? 'met' : 'NOT met'}`);
 console.log(`  (--jobs 1 with no rules, the pipeline alone: ${f2(m.bare)} s, ${f2(barex)}× the floor; the rules and what they report add about ${f2(j1x - barex)}× the floor)`);
 if (TIME) console.log(`  (CPU time, less sensitive to a busy machine: floor ${f2(median(cpu.floor))} s, --jobs 1 ${f2(median(cpu.j1))} s, ${f2(median(cpu.j1.map((c, i) => c / cpu.floor[i])))}×)`);
+// The checking thread's CPU time against the floor's wall time: what --jobs 1 would take were the other threads (reading,
+// V8's compiler and collector) on CPUs of their own, a bound no scheduling of them can beat.
+if (cpu.j1Main.length === ROUNDS) console.log(`  (the checking thread of --jobs 1 alone: ${f2(median(cpu.j1Main))}× the floor's wall in CPU time, the least --jobs 1 could take with its other threads on other CPUs)`);
 console.log(`  --jobs 2 speed-up / two floors' speed-up  ${f2(manbaSpeedup)}× / ${f2(floorSpeedup)}× = ${f2(efficiency)}   (target ≥ 0.90)  ${efficiency >= 0.9 ? 'met' : 'NOT met'}`);
 console.log(`  (two --jobs 1 processes at once, half each: speed-up ${f2(processSpeedup)}×, ${f2(processSpeedup / floorSpeedup)} of the floors': two checking threads sharing nothing, each process with its reading thread${TIME ? `; CPU time of --jobs 2 ${f2(median(cpu.j2))} s, ${f2(median(cpu.j2.map((c, i) => c / cpu.j1[i])))}× that of --jobs 1` : ''})`);
 console.log(`  verdicts: ${disagreements.length === 0 ? `all ${FILES} documents agree with their labels in all ${checked} runs` : `${disagreements.length} disagreements, e.g. ${disagreements.slice(0, 5).join('; ')}`}`);

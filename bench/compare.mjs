@@ -17,9 +17,10 @@
 // threads' CPU times and of their wall times, and the medians of those ratios are printed. Running together, each
 // is slower than alone: read the ratios, not the times.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { watchCpu } from './proc.mjs';
 
 const split = process.argv.indexOf('--');
 if (split === -1) {
@@ -35,19 +36,6 @@ if (builds.length !== 2 || builds.some((b) => !existsSync(resolve(b, 'bin/manba.
 }
 const rounds = Number(values.rounds);
 const nodeArgs = [values['old-node-args'], values['new-node-args']].map((a) => a.split(' ').filter(Boolean));
-const TICKS = 100; // USER_HZ: /proc's unit of CPU time on Linux
-
-/** CPU seconds from a /proc stat file (utime + stime); undefined where there is no /proc. */
-function cpuOf(file) {
-  try {
-    const stat = readFileSync(file, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * One run of a build: wall seconds, and CPU seconds of the whole process and of its checking thread (its first),
  * as last read from /proc before it ended (every 10 ms).
@@ -56,15 +44,10 @@ function run(build, args) {
   return new Promise((done, fail) => {
     const started = process.hrtime.bigint();
     const child = spawn(process.execPath, [...args, resolve(build, 'bin/manba.js'), ...command], { stdio: 'ignore' });
-    let cpu;
-    let main;
-    const poll = setInterval(() => {
-      cpu = cpuOf(`/proc/${child.pid}/stat`) ?? cpu;
-      main = cpuOf(`/proc/${child.pid}/task/${child.pid}/stat`) ?? main;
-    }, 10);
+    const watch = watchCpu(child);
     child.on('error', fail);
     child.on('exit', (code) => {
-      clearInterval(poll);
+      const { cpu, main } = watch.read();
       if (code !== 0 && code !== 1) return fail(new Error(`${build}: manba exited ${code}`));
       done({ wall: Number(process.hrtime.bigint() - started) / 1e9, cpu, main });
     });
