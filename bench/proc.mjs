@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 const TICKS = 100; // USER_HZ: /proc's unit of CPU time on Linux
 
 /** CPU seconds from a /proc stat file (utime + stime); undefined where there is no /proc or the process is gone. */
-export function cpuOf(file) {
+function cpuOf(file) {
   try {
     const stat = readFileSync(file, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
