@@ -247,6 +247,8 @@ console.log(`  verdicts: ${disagreements.length === 0 ? `all ${FILES} documents 
 
 // ---------------------------------------------------------------------------------------------- memory
 console.log(`\npeak RSS, --jobs 2, no heap cap (target ≤ 150 MiB):`);
+/** CPU time of the main thread of the `--jobs 2` runs below, by format and size. */
+const mainThread = {};
 for (const size of RSS_SIZES) {
   const a = size === FILES ? main : archive(size);
   for (const format of ['json', 'html']) {
@@ -261,7 +263,8 @@ for (const size of RSS_SIZES) {
     }
     rmSync(out, { force: true });
     const ok = r.peakKb !== undefined && r.peakKb / 1024 <= 150;
-    console.log(`  ${String(size).padStart(6)} documents, ${format.padEnd(4)}  ${mib(r.peakKb).padStart(8)}  ${ok ? 'met' : 'NOT met'}  (${f2(r.wall)} s${note})`);
+    if (r.mainCpu !== undefined) (mainThread[format] ??= []).push({ size, cpu: r.mainCpu });
+    console.log(`  ${String(size).padStart(6)} documents, ${format.padEnd(4)}  ${mib(r.peakKb).padStart(8)}  ${ok ? 'met' : 'NOT met'}  (${f2(r.wall)} s${note}${r.mainCpu === undefined ? '' : `; main thread ${f2(r.mainCpu)} s of CPU`})`);
   }
   // A larger archive than the rounds': the floor and --jobs 1 again, to show the ratio once the fixed costs (start,
   // listing, the code warming up) weigh less. Three alternating rounds, medians.
@@ -282,6 +285,15 @@ for (const size of RSS_SIZES) {
     console.log(`  ${String(size).padStart(6)} documents, --jobs 1 against the floor (3 alternating rounds): ${f2(median(ones))} s against ${f2(median(floors))} s, ${f2(ratio)}× (the target is set at ${FILES} files)`);
   }
   if (a !== main) rmSync(a.dir, { recursive: true, force: true });
+}
+// The main thread of a run on workers lists, hands out files, takes each result back and writes the report. What it
+// spends per document, between the smallest and the largest run (the start cancels out), bounds the rate of one
+// process however many workers it has.
+for (const [format, runs] of Object.entries(mainThread)) {
+  const [small, large] = [runs[0], runs[runs.length - 1]];
+  if (large.size === small.size || large.cpu <= small.cpu) continue;
+  const perDocument = (large.cpu - small.cpu) / (large.size - small.size);
+  console.log(`  main thread of --jobs 2, ${format}: ${(perDocument * 1e6).toFixed(0)} µs of CPU a document (between ${small.size} and ${large.size} documents): one process reports at most ${(1 / perDocument).toFixed(0)} documents/s, whatever its workers`);
 }
 if (disagreements.length) {
   console.log(`\n${disagreements.length} verdicts disagree with the labels`);
