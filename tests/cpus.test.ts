@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cgroupCpuLimit, cgroupMounts, usableCpus } from '../src/engine/cpus.js';
+import { cgroupCpuLimit, cgroupMounts, defaultJobs, usableCpus } from '../src/engine/cpus.js';
 import { ROOT } from './helpers.js';
 
 /** A reader over made-up files. */
@@ -114,5 +114,16 @@ describe.skipIf(!cgroups)('in a real cgroup with a CPU quota (root, with a cgrou
     } finally {
       for (const dir of made) rmdirSync(dir);
     }
+  });
+});
+
+describe('the default of --jobs', () => {
+  it('is the CPUs the process may use, at most eight: past about four workers one main thread is the limit', () => {
+    expect(defaultJobs(1)).toBe(1);
+    expect(defaultJobs(2)).toBe(2);
+    expect(defaultJobs(8)).toBe(8);
+    expect(defaultJobs(9)).toBe(8);
+    expect(defaultJobs(64)).toBe(8);
+    expect(defaultJobs()).toBe(Math.min(usableCpus(), 8));
   });
 });

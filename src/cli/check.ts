@@ -17,7 +17,7 @@ import { reporterNamed, reporters, type Report, type Reporter } from '../report/
 import { readerForPath, readers } from '../documents/readers/index.js';
 import { documentsInFlight, prepareRuleSet, workerPool } from '../engine/pool.js';
 import { youngGenerationMayGrow } from '../engine/heap.js';
-import { usableCpus } from '../engine/cpus.js';
+import { defaultJobs } from '../engine/cpus.js';
 import { ruleSetDigests, runEvidence } from '../engine/evidence.js';
 import { Progress } from './progress.js';
 import { openReportStream, writeReportFile, writeReportFileInChunks } from './report-file.js';
@@ -114,7 +114,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   if (timeoutSeconds !== undefined && !(timeoutSeconds > 0)) throw new UsageError(`--timeout takes a number of seconds, not "${opts.timeout}"`);
   const jobsWanted = opts.jobs === undefined ? undefined : Number(opts.jobs);
   if (jobsWanted !== undefined && !(Number.isInteger(jobsWanted) && jobsWanted >= 1)) throw new UsageError(`--jobs takes a whole number of at least 1, not "${opts.jobs}"`);
-  if ((jobsWanted ?? usableCpus()) < 2) youngGenerationMayGrow(true); // checked in this thread: see heap.ts
+  if ((jobsWanted ?? defaultJobs()) < 2) youngGenerationMayGrow(true); // checked in this thread: see heap.ts
   let stdinPath = opts.stdinFilename;
   if (opts.inputFormat) {
     const reader = readers.find((r) => r.format === opts.inputFormat);
@@ -158,7 +158,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
     if (cache?.warning) io.stderr(`manba: warning: ${cache.warning}\n`);
 
     // Workers pay off on archives, not on a handful of files: below WORKERS_FROM documents the run stays in-process.
-    const jobs = jobsWanted ?? usableCpus();
+    const jobs = jobsWanted ?? defaultJobs();
     let pool: ReturnType<typeof workerPool> | undefined;
     const checkerFor = (files: number) => {
       // Workers pay off on archives, not on a handful of files, unless --jobs asks for them.

@@ -72,7 +72,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option('--stdin-filename <path>', 'the name standard input is reported as; its extension picks the reader')
     .option('--max-file-size <bytes>', 'do not read files larger than this (default 20 MB)')
     .option('--verbose', 'say which files in folders were skipped for having no reader')
-    .option('-j, --jobs <n>', 'worker threads (default: the CPUs this process may use, a container\'s CPU limit included; runs of fewer than 64 files stay in one thread)')
+    .option('-j, --jobs <n>', 'worker threads (default: the CPUs this process may use, a container\'s CPU limit included, at most 8; runs of fewer than 64 files stay in one thread)')
     .option('--timeout <seconds>', 'per-document time limit on worker threads (default 10); a document over it becomes an input/timeout finding')
     .option('--shard <i/n>', 'check only shard i of n, a stable partition by path (join the reports with manba merge)')
     .option('--progress', 'show the progress line on standard error even when it is not a terminal')

@@ -1,15 +1,30 @@
 /**
- * How many CPUs this process may use: the default of `--jobs`. Node's `os.availableParallelism()` counts the CPUs
- * the process may run on (its affinity mask, which `taskset` or a Slurm task narrows), but Node 20's libuv does not
- * read a container's CPU quota: a pod limited to 2 CPUs on a 64-core node got 64 workers, each throttled, with 64
- * isolates' memory. So the quota of the process's cgroup (v2 `cpu.max`, v1 `cpu.cfs_quota_us` over
- * `cpu.cfs_period_us`), and of every cgroup above it, caps the count, rounded up, as Go's runtime does.
+ * How many CPUs this process may use, which is what `--jobs` starts by default (up to DEFAULT_JOBS_MAX). Node's
+ * `os.availableParallelism()` counts the CPUs the process may run on (its affinity mask, which `taskset` or a Slurm
+ * task narrows), but Node 20's libuv does not read a container's CPU quota: a pod limited to 2 CPUs on a 64-core
+ * node got 64 workers, each throttled, with 64 isolates' memory. So the quota of the process's cgroup (v2
+ * `cpu.max`, v1 `cpu.cfs_quota_us` over `cpu.cfs_period_us`), and of every cgroup above it, caps the count, rounded
+ * up, as Go's runtime does.
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { posix } from 'node:path';
 
 let usable: number | undefined;
+
+/**
+ * The most worker threads `--jobs` starts by default. One process has one main thread, which takes every result back
+ * and writes the report: about 36 µs of CPU a document with a JSON report against about 163 µs for a worker to read
+ * and check one (docs/performance.md, One process on many CPUs). Past about four workers it is the limit; eight
+ * leave room for a machine where that ratio is not the one measured, and more would only add isolates to warm up
+ * and their memory. A larger machine is used by more processes (`--shard`), or `--jobs` asks for more.
+ */
+export const DEFAULT_JOBS_MAX = 8;
+
+/** The default of `--jobs`: the CPUs this process may use, at most DEFAULT_JOBS_MAX. */
+export function defaultJobs(cpus: number = usableCpus()): number {
+  return Math.min(cpus, DEFAULT_JOBS_MAX);
+}
 
 /** The CPUs this process may use, at least 1; read once. */
 export function usableCpus(): number {
