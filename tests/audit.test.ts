@@ -4,6 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, reference, ROOT } from './helpers.js';
+import { buildRuleSet } from '../src/config/load.js';
+import { readBytes } from '../src/documents/read.js';
+import { sha256 } from '../src/engine/cache.js';
+import { Engine } from '../src/engine/engine.js';
+import { isFailing, isRendered, summarize } from '../src/engine/finding.js';
+import { workerPool } from '../src/engine/pool.js';
+import { checkRead } from '../src/engine/run.js';
+import { reporterNamed } from '../src/report/index.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'manba-audit-'));
 const altered = () => reference().replace('ماده ۷۴', 'ماده ۷۵');
@@ -33,6 +41,52 @@ describe('parallel runs', () => {
     expect(flat(cached.stdout)).toEqual(flat(one.stdout));
     expect(json(one.stdout).summary.documents).toBe(150);
     expect(two.code).toBe(1);
+  });
+});
+
+describe('results written by the workers', () => {
+  /** A report's bytes, but for the run's start and end times. */
+  const timeless = (text: string) => text.replace(/"(startedAt|finishedAt)": ?"[^"]*"/g, '"$1": ""');
+
+  it('--jobs 2 writes json, jsonl, csv and compact reports byte for byte as one thread, a path naming nothing first', async () => {
+    const dir = archive(150);
+    const reports = (jobs: string) => ['json', 'jsonl', 'csv', 'compact'].map((f) => `${f}:jobs${jobs}.${f}`);
+    const one = await cli(['check', 'missing', 'a', '--jobs', '1', '--format', 'json', ...reports('1').flatMap((r) => ['--format', r])], { cwd: dir });
+    const two = await cli(['check', 'missing', 'a', '--jobs', '2', '--format', 'json', ...reports('2').flatMap((r) => ['--format', r])], { cwd: dir });
+    expect(two.code).toBe(2);
+    expect(timeless(two.stdout)).toBe(timeless(one.stdout));
+    for (const f of ['json', 'jsonl', 'csv', 'compact']) {
+      expect(timeless(readFileSync(join(dir, `jobs2.${f}`), 'utf8'))).toBe(timeless(readFileSync(join(dir, `jobs1.${f}`), 'utf8')));
+    }
+    const documents = json(two.stdout).documents;
+    expect(documents.length).toBe(151);
+    expect(documents[0]!.findings.map((f) => f.ruleId)).toEqual(['input/not-found']);
+    expect(json(two.stdout).summary.errors).toBe(json(one.stdout).summary.errors);
+  });
+
+  it('a worker gives each result written for the reports, as the main thread would write it', async () => {
+    const dir = archive(3);
+    const options = { color: false, showPassing: true };
+    const pool = workerPool(1, { cwd: dir, engine: { lang: 'en', reportUnusedSuppressions: false }, render: { formats: ['json', 'compact'], options: [options, options] } });
+    const engine = new Engine(await buildRuleSet({ extends: [], builtins: true, rules: {} }), { lang: 'en', reportUnusedSuppressions: false });
+    try {
+      for (const name of ['00000.txt', '00001.txt']) {
+        const path = `a/${name}`;
+        const [got] = await pool.checkPath(path, join(dir, path));
+        const bytes = readFileSync(join(dir, path));
+        const [expected] = checkRead(engine, readBytes(path, bytes), undefined, sha256(bytes));
+        expect(isRendered(got!)).toBe(true);
+        if (!isRendered(got!)) continue;
+        const { errors, warnings } = summarize([expected!]);
+        expect({ ...got, pieces: [] }).toEqual({ rendered: true, path, errors, warnings, failing: isFailing(expected!), pieces: [] });
+        expect(got.pieces).toEqual([reporterNamed('json')!.stream!.document(expected!, 0, options), reporterNamed('compact')!.stream!.document(expected!, 0, options)]);
+      }
+      // 00000.txt has lost its notice and 00001.txt is the reference article (above); 00003.txt's notice cites ماده ۷۵.
+      const [altered] = await pool.checkPath('a/00003.txt', join(dir, 'a/00003.txt'));
+      expect(altered && isRendered(altered) && altered.errors).toBe(1);
+    } finally {
+      await pool.close();
+    }
   });
 });
 

@@ -56,6 +56,21 @@ describe('registry', () => {
   });
 });
 
+describe('streaming formats', () => {
+  it("a document's piece at any place is the separator, then the piece written first: workers write pieces as first", () => {
+    const streaming = reporters.filter((r) => r.stream);
+    expect(streaming.map((r) => r.name).sort()).toEqual(['compact', 'csv', 'json', 'jsonl']);
+    for (const r of streaming) {
+      for (const d of sample().documents) {
+        const first = r.stream!.document(d, 0, OPTIONS);
+        expect(r.stream!.document(d, 3, OPTIONS)).toBe((r.stream!.separator ?? '') + first);
+      }
+    }
+    // JSON is the one whose pieces need a separator: without it, the documents' array would not parse.
+    expect(reporterNamed('json')!.stream!.separator).toBe(',');
+  });
+});
+
 describe('compact', () => {
   it('prints one line per finding, located in the file, and nothing for clean documents', () => {
     expect(format('compact')).toBe(

@@ -9,7 +9,8 @@ import { Exemptions, type ExemptedResult } from '../engine/exemptions.js';
 import { waiversOf } from '../waivers/load.js';
 import { ResultCache } from '../engine/cache.js';
 import { Engine } from '../engine/engine.js';
-import { summarize, type DocumentResult } from '../engine/finding.js';
+import { summarize, type DocumentResult, type RenderedResult } from '../engine/finding.js';
+import type { ReporterOptions } from '../report/types.js';
 import { checkInputs, type RunOutcome } from '../engine/run.js';
 import { ResultStore } from '../engine/result-store.js';
 import type { ReadOptions } from '../documents/read.js';
@@ -129,7 +130,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   const retrieval = paths.some((p) => readerForPath(p)?.stream !== undefined);
   // --fix-dry-run prints diffs on standard output: only a report written to a file can share it.
   const stdoutFormat = outputsOf(opts, io.cwd).find((o) => !o.file)?.reporter.name;
-  return checkDocuments(opts, io, abort, { command: 'check', ...(shard ? { settings: { shard: `${shard.index}/${shard.count}` } } : {}), ...(retrieval ? { retrieval } : {}) }, async ({ config, configFile, ruleSet, engine, lang, site, byPath, readOptions, onResult }) => {
+  return checkDocuments(opts, io, abort, { command: 'check', ...(shard ? { settings: { shard: `${shard.index}/${shard.count}` } } : {}), ...(retrieval ? { retrieval } : {}) }, async ({ config, configFile, ruleSet, engine, lang, site, byPath, readOptions, onResult, render }) => {
     const fixTypes = fixSelection(opts, ruleSet, stdoutFormat);
     let changed: Set<string> | undefined;
     if (opts.changedSince) {
@@ -159,6 +160,9 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
 
     // Workers pay off on archives, not on a handful of files: below WORKERS_FROM documents the run stays in-process.
     const jobs = jobsWanted ?? defaultJobs();
+    // Workers write each result for the reports themselves when nothing here changes results first (--fix annotates
+    // them, a cache keeps them): the main thread, which every worker waits on, then only writes.
+    const rendering = render && !fixing && !cache ? render : undefined;
     let pool: ReturnType<typeof workerPool> | undefined;
     const checkerFor = (files: number) => {
       // Workers pay off on archives, not on a handful of files, unless --jobs asks for them.
@@ -174,6 +178,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
         ...((maxFileSize ?? config.maxFileSize) ? { maxFileSize: maxFileSize ?? config.maxFileSize } : {}),
         ...(opts.site ? { forceSite: opts.site } : {}),
         prepared: prepareRuleSet(ruleSet),
+        ...(rendering ? { render: { formats: rendering.formats, options: rendering.options } } : {}),
       }, { files, ...(timeoutSeconds ? { timeoutMs: timeoutSeconds * 1000 } : {}) });
       return pool.checker;
     };
@@ -192,6 +197,14 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
           progress?.tick(r);
           onResult(fixing ? fixing.annotate(r) : r);
         },
+        ...(rendering
+          ? {
+              onRendered: (r: RenderedResult) => {
+                progress?.tick(r);
+                rendering.onRendered(r);
+              },
+            }
+          : {}),
         keepResults: false,
         ...(io.readStdinLines ? { stdinLines: io.readStdinLines } : {}),
       cwd: io.cwd,
@@ -233,6 +246,12 @@ export interface SourceContext {
    * source keeps nothing; the run keeps what its reports need (a ResultStore).
    */
   onResult: (r: DocumentResult) => void;
+  /**
+   * Given when the run applies nothing to a result before its reports (no waivers, baseline, --quiet or --record)
+   * and every report streams: workers may then write each result for the reports themselves (WorkerSetup.render) and
+   * hand it to `onRendered`, in the same order as `onResult`'s.
+   */
+  render?: { formats: string[]; options: ReporterOptions[]; onRendered: (r: RenderedResult) => void };
 }
 
 /**
@@ -320,6 +339,21 @@ async function runDocuments(opts: CheckOptions, io: CliIO, abort: AbortControlle
     if (!streaming) store.add(d);
     for (const sink of sinks) sink.write(sink.o.reporter.stream!.document(d, sink.count++, sink.ropts));
   };
+  /** A document that is one of the report files: the report is then not put in place (see below). */
+  const noteCollision = (path: string) => {
+    if (outputs.some((o) => o.file && resolve(io.cwd, path.split('#')[0]!) === o.file)) collision = path;
+  };
+  /** A result a worker wrote for the reports (SourceContext.render): into the totals, its pieces into the reports. */
+  const reportRendered = (r: RenderedResult) => {
+    tally.documents++;
+    tally.errors += r.errors;
+    tally.warnings += r.warnings;
+    noteCollision(r.path);
+    sinks.forEach((sink, k) => {
+      const separator = sink.count++ > 0 ? (sink.o.reporter.stream!.separator ?? '') : '';
+      sink.write(separator + r.pieces[k]!);
+    });
+  };
   const sinks = streaming
     ? outputs.map((o) => {
         const ropts = { color: opts.color ?? (io.isTTY && !o.file && !io.env.NO_COLOR), showPassing: !opts.quiet, ...(kind.retrieval ? { retrieval: true } : {}) };
@@ -340,10 +374,13 @@ async function runDocuments(opts: CheckOptions, io: CliIO, abort: AbortControlle
     ...(site ? { site } : {}),
     byPath,
     readOptions,
+    ...(streaming && !waivers && !(baseline && 'baseline' in baseline) && !recording && !opts.quiet
+      ? { render: { formats: sinks.map((s) => s.o.reporter.name), options: sinks.map((s) => s.ropts), onRendered: reportRendered } }
+      : {}),
     onResult: (r) => {
       const exempted = exemptions.apply(r);
       recording?.add(exempted.result, exempted.baselined);
-      if (outputs.some((o) => o.file && resolve(io.cwd, r.path.split('#')[0]!) === o.file)) collision = r.path;
+      noteCollision(r.path);
       report(shown(exempted));
     },
     });

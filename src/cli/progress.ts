@@ -1,5 +1,5 @@
 /** A progress line on standard error, for long runs at a terminal: done/total, rate, elapsed, ETA, errors. */
-import type { DocumentResult } from '../engine/finding.js';
+import { isFailing, isRendered, type CheckedDocument } from '../engine/finding.js';
 import type { CliIO } from './io.js';
 
 export class Progress {
@@ -16,9 +16,9 @@ export class Progress {
     this.started = Date.now();
   }
 
-  tick(r: DocumentResult): void {
+  tick(r: CheckedDocument): void {
     this.done_++;
-    if (r.findings.some((f) => f.severity === 'error' && !f.suppressions)) this.errors++;
+    if (isRendered(r) ? r.failing : isFailing(r)) this.errors++;
     const now = Date.now();
     if (now - this.last < 100 && this.done_ !== this.total) return; // at most ten redraws a second
     this.last = now;

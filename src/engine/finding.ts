@@ -72,6 +72,31 @@ export interface DocumentResult {
   retrieval?: Retrieval;
 }
 
+/**
+ * A document's result as a worker wrote it for the run's streaming reports (`--jobs`, nothing to apply to it on the
+ * main thread): what the totals need, and each report's piece, in the order of the run's outputs. The main thread
+ * then writes the pieces instead of parsing the result and writing it again (docs/performance.md, One process on
+ * many CPUs).
+ */
+export interface RenderedResult {
+  rendered: true;
+  path: string;
+  /** As summarize() counts them. */
+  errors: number;
+  warnings: number;
+  /** An error not suppressed in the document: the progress line counts the document as failing. */
+  failing: boolean;
+  /** Each output's piece for this document, written as its first (index 0); see ReportStream.separator. */
+  pieces: string[];
+}
+
+/** What a checker gives back for a document: its result, or that result already written for the reports. */
+export type CheckedDocument = DocumentResult | RenderedResult;
+
+export function isRendered(r: CheckedDocument): r is RenderedResult {
+  return (r as RenderedResult).rendered === true;
+}
+
 /** Report form of the document facts: positions as lines and columns, dates as text. */
 export interface DocumentFacts {
   attribution?: { source: string; outlet?: string; site?: string; line: number; column: number };
@@ -90,6 +115,11 @@ export function summarize(results: readonly DocumentResult[]): Summary {
   let warnings = 0;
   for (const r of results) for (const f of r.findings) if (!f.suppressions) f.severity === 'error' ? errors++ : warnings++;
   return { documents: results.length, errors, warnings };
+}
+
+/** Whether a document has an error that counts: the progress line counts it as failing. */
+export function isFailing(r: DocumentResult): boolean {
+  return r.findings.some((f) => f.severity === 'error' && !f.suppressions);
 }
 
 /** Findings that count: not suppressed in the document. */

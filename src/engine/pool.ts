@@ -15,7 +15,8 @@ import type { Outlet } from '../sources/registry.js';
 import type { EngineOptions } from './engine.js';
 import { problemResult } from './engine.js';
 import { heapFlagsSet } from './heap.js';
-import type { DocumentResult } from './finding.js';
+import type { CheckedDocument, DocumentResult } from './finding.js';
+import type { ReporterOptions } from '../report/types.js';
 import type { DocumentChecker } from './run.js';
 
 /** What a worker needs to build the same engine as the main thread; must be structured-cloneable. */
@@ -31,6 +32,12 @@ export interface WorkerSetup {
   prepared?: PreparedRuleSet;
   /** The heap flags the main thread set (heap.ts): starting a worker resets them, so each worker sets them again. */
   heapFlags?: string[];
+  /**
+   * Write each result for these streaming reports here (RenderedResult), when the main thread has nothing to apply
+   * to results (no waivers, baseline, --quiet, --record, --fix or cache): the reporters' names and options, in the
+   * order of the run's outputs.
+   */
+  render?: { formats: string[]; options: ReporterOptions[] };
 }
 
 export interface PreparedRuleSet {
@@ -80,14 +87,14 @@ const WORKER_YOUNG_GENERATION_MB = 2;
 /** The per-document time limit when none is given. */
 export const DEFAULT_DOCUMENT_TIMEOUT_MS = 10_000;
 
-export function workerPool(jobs: number, setup: WorkerSetup, limits: { timeoutMs?: number; files?: number } = {}): { checker: DocumentChecker; checkPath: (path: string, absolute: string) => Promise<DocumentResult[]>; close: () => Promise<void> } {
+export function workerPool(jobs: number, setup: WorkerSetup, limits: { timeoutMs?: number; files?: number } = {}): { checker: DocumentChecker; checkPath: (path: string, absolute: string) => Promise<CheckedDocument[]>; close: () => Promise<void> } {
   const plain: WorkerSetup = { ...setup, heapFlags: heapFlagsSet(), engine: { ...setup.engine, ...(setup.engine.now ? { now: setup.engine.now.toISOString() as unknown as Date } : {}) } };
   // A worker's garbage is short-lived (one document's text, folds and matches): a small young generation collects
   // it as cheaply as V8's default of up to 48 MB a thread, which made --jobs 2 use twice the memory of one job
   // (2 MB measured as fast as 4 MB, and 8 MB less in all).
   // The setup (config, settings, the prepared rule set) goes to each worker once; batches carry only files.
   const pool = new (piscina().Piscina)({ filename: WORKER, minThreads: jobs, maxThreads: jobs, idleTimeout: 60_000, workerData: plain, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
-  type Queued = { file: WorkerFile; resolve: (r: DocumentResult[]) => void; reject: (e: unknown) => void };
+  type Queued = { file: WorkerFile; resolve: (r: CheckedDocument[]) => void; reject: (e: unknown) => void };
   const queue: Queued[] = [];
   let scheduled = false;
   const timeoutMs = limits.timeoutMs ?? DEFAULT_DOCUMENT_TIMEOUT_MS;
@@ -104,7 +111,7 @@ export function workerPool(jobs: number, setup: WorkerSetup, limits: { timeoutMs
     const timer = setTimeout(() => limit.abort(new DOMException('the batch took too long', 'TimeoutError')), timeoutMs);
     timer.unref();
     const transfer = files.flatMap((f) => (f.bytes ? [f.bytes.buffer as ArrayBuffer] : []));
-    return (pool.run({ files }, { transferList: transfer, signal: limit.signal }) as Promise<string>).then((json) => JSON.parse(json) as DocumentResult[][]).finally(() => clearTimeout(timer));
+    return (pool.run({ files }, { transferList: transfer, signal: limit.signal }) as Promise<string | CheckedDocument[][]>).then((out) => (typeof out === 'string' ? (JSON.parse(out) as CheckedDocument[][]) : out)).finally(() => clearTimeout(timer));
   };
   /**
    * A batch whose worker crashed or ran out of time is retried one document at a time, so the culprit is found
@@ -133,7 +140,7 @@ export function workerPool(jobs: number, setup: WorkerSetup, limits: { timeoutMs
     }
   };
   const submit = (file: WorkerFile) =>
-    new Promise<DocumentResult[]>((resolve, reject) => {
+    new Promise<CheckedDocument[]>((resolve, reject) => {
       queue.push({ file, resolve, reject });
       if (queue.length >= batchFiles) flush();
       else if (!scheduled) {

@@ -18,7 +18,7 @@ import { sha256, type ResultCache } from './cache.js';
 import { collectGarbage } from './heap.js';
 import { usableCpus } from './cpus.js';
 import { problemResult, type DocumentSettings, type Engine } from './engine.js';
-import type { DocumentResult } from './finding.js';
+import { isRendered, type CheckedDocument, type DocumentResult, type RenderedResult } from './finding.js';
 
 export interface RunOptions {
   cwd?: string;
@@ -28,6 +28,8 @@ export interface RunOptions {
   stdinLines?: () => AsyncIterable<string>;
   /** Called with each document's result as soon as it is checked, in input order (streaming reports, progress). */
   onResult?: (r: DocumentResult) => void;
+  /** Called, in the same order, with each result a checker gave already written for the reports (WorkerSetup.render). */
+  onRendered?: (r: RenderedResult) => void;
   /** Called once the inputs are known, with how many files will be read (for progress). */
   onTotal?: (files: number) => void;
   /** Whether to check a file found on disk; a string says why not (ignored, unchanged since a git ref). */
@@ -48,7 +50,7 @@ export interface RunOptions {
   /** Chooses where documents are checked once the number of files is known (worker threads; undefined: this thread). */
   checkerFor?: (files: number) => DocumentChecker | undefined;
   /** With a checker elsewhere and no cache: hand over paths and let the checker read the files itself. */
-  checkPath?: (path: string, absolute: string) => Promise<DocumentResult[]>;
+  checkPath?: (path: string, absolute: string) => Promise<CheckedDocument[]>;
   /** Documents in flight at once (read ahead, or queued on workers). */
   window?: number;
   /** Stop starting new documents (Ctrl-C); what is done is returned. */
@@ -70,8 +72,8 @@ export interface RunOptions {
   inThread?: boolean;
 }
 
-/** Checks one file's bytes; returns its documents' results. */
-export type DocumentChecker = (path: string, bytes: Uint8Array, settings: DocumentSettings | undefined) => Promise<DocumentResult[]>;
+/** Checks one file's bytes; returns its documents' results (written for the reports, by a checker set up to). */
+export type DocumentChecker = (path: string, bytes: Uint8Array, settings: DocumentSettings | undefined) => Promise<CheckedDocument[]>;
 
 export interface RunOutcome {
   results: DocumentResult[];
@@ -134,7 +136,8 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   const keep = options.keepResults ?? true;
   const results: DocumentResult[] = [];
   const missing: string[] = [];
-  const emit = (r: DocumentResult) => {
+  const emit = (r: CheckedDocument) => {
+    if (isRendered(r)) return options.onRendered!(r);
     if (keep) results.push(r);
     options.onResult?.(r);
   };
@@ -161,7 +164,7 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   /** Start one input: read it, take it from the cache or check it. Streams and stdin are handled in order instead. */
   // Elsewhere and without a cache (which needs the bytes here), the checker reads the files itself.
   const byPath = elsewhere && !options.cache && !options.bytesOf ? options.checkPath : undefined;
-  const start = async (input: Input & { kind: 'file' }): Promise<DocumentResult[]> => {
+  const start = async (input: Input & { kind: 'file' }): Promise<CheckedDocument[]> => {
     const abs = resolve(cwd, input.path);
     if (byPath) return byPath(input.path, abs);
     const given = options.bytesOf?.(abs);
@@ -180,29 +183,30 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
       toCache(path, file.sha256, checkRead(engine, readDecoded(path, decoded, options.read), options.settingsFor?.(path), file.sha256, folded && decoded.ok ? FoldedText.fromParts(decoded.text, folded) : undefined))
     );
   };
-  const fromRead = (path: string, read: FileBytes): Promise<DocumentResult[]> =>
+  const fromRead = (path: string, read: FileBytes): Promise<CheckedDocument[]> =>
     read.ok ? fromBytes(path, read.bytes) : Promise.resolve([problemResult({ path, ruleId: read.ruleId, message: read.message })]);
   // The bytes may be in the run's reused read buffer: both checkers take what they need of them (decode, digest, a
   // copy for a worker) when called, before this returns.
-  const fromBytes = (path: string, bytes: Uint8Array): Promise<DocumentResult[]> =>
+  const fromBytes = (path: string, bytes: Uint8Array): Promise<CheckedDocument[]> =>
     throughCache(path, options.cache ? sha256(bytes) : '', () => checker(path, bytes, options.settingsFor?.(path)));
   /**
    * The cached result of a file whose bytes have this digest, or `check` (called at once, before any await) and its
    * result cached. A result from the cache carries the digest of the bytes read now, the same as when it was cached.
    */
-  const throughCache = async (path: string, digest: string, check: () => DocumentResult[] | Promise<DocumentResult[]>): Promise<DocumentResult[]> =>
+  const throughCache = async (path: string, digest: string, check: () => CheckedDocument[] | Promise<CheckedDocument[]>): Promise<CheckedDocument[]> =>
     fromCache(path, digest) ?? toCache(path, digest, await check());
   const fromCache = (path: string, digest: string): DocumentResult[] | undefined => {
     const cached = options.cache?.get(path, digest);
     return cached ? [{ ...cached, sha256: digest }] : undefined;
   };
-  const toCache = (path: string, digest: string, out: DocumentResult[]): DocumentResult[] => {
-    if (options.cache && out.length === 1) options.cache.set(path, digest, out[0]!);
+  // A run with a cache is never given rendered results (WorkerSetup.render): the cache keeps results.
+  const toCache = <R extends CheckedDocument>(path: string, digest: string, out: R[]): R[] => {
+    if (options.cache && out.length === 1 && !isRendered(out[0]!)) options.cache.set(path, digest, out[0]!);
     return out;
   };
 
   const window = Math.max(1, options.window ?? 16);
-  const pending = new Map<number, Promise<DocumentResult[]>>();
+  const pending = new Map<number, Promise<CheckedDocument[]>>();
   let interrupted = false;
   // Files are read synchronously, so a run in this thread would never return to the event loop: it does every
   // few milliseconds, so Ctrl-C, progress and output streams are served.

@@ -8,7 +8,8 @@ import { Registry } from '../sources/registry.js';
 import { pathRules } from '../config/paths.js';
 import { ReadBuffer, readBytes, readFileSnapshotSync } from '../documents/read.js';
 import { Engine, problemResult, type DocumentSettings, type EngineOptions } from './engine.js';
-import type { DocumentResult } from './finding.js';
+import { isFailing, summarize, type CheckedDocument, type DocumentResult, type RenderedResult } from './finding.js';
+import { reporterNamed } from '../report/index.js';
 import { checkRead, DEFAULT_MAX_FILE_SIZE } from './run.js';
 import { sha256 } from './cache.js';
 import type { WorkerFile, WorkerSetup } from './pool.js';
@@ -59,15 +60,30 @@ function testFault(file: WorkerFile): void {
 }
 
 /**
- * A batch of files; the setup came once, as the worker's workerData, not with every batch. The results go back as
- * one JSON string: the main thread parses it faster than it deserializes a structured clone of as many small objects
- * (about 5% of a `--jobs 2` run's wall time), and the main thread is what a parallel run waits on.
+ * A batch of files; the setup came once, as the worker's workerData, not with every batch. Results go back as one
+ * JSON string: the main thread parses it faster than it deserializes a structured clone of as many small objects
+ * (about 5% of a `--jobs 2` run's wall time), and the main thread is what a parallel run waits on. Results written
+ * here for the reports (`render`) go back as they are: mostly long strings, which a clone copies whole.
  */
-export default async function checkFiles(task: { files: WorkerFile[] }): Promise<string> {
+export default async function checkFiles(task: { files: WorkerFile[] }): Promise<string | CheckedDocument[][]> {
   const s = workerData as WorkerSetup;
   const { engine, settingsFor } = await setup(s);
   for (const f of task.files) testFault(f);
-  const out: DocumentResult[][] = [];
-  for (const f of task.files) out.push(one(s, engine, settingsFor, f));
-  return JSON.stringify(out);
+  const out: CheckedDocument[][] = [];
+  const render = s.render ? renderer(s.render) : undefined;
+  for (const f of task.files) {
+    const results = one(s, engine, settingsFor, f);
+    out.push(render ? results.map(render) : results);
+  }
+  // As JSON, the written pieces' every quote and line break would be escaped here and read back there.
+  return render ? out : JSON.stringify(out);
+}
+
+/** A result written for the run's streaming reports, as the main thread would write it (see RenderedResult). */
+function renderer({ formats, options }: NonNullable<WorkerSetup['render']>): (r: DocumentResult) => RenderedResult {
+  const streams = formats.map((name) => reporterNamed(name)!.stream!);
+  return (r) => {
+    const { errors, warnings } = summarize([r]);
+    return { rendered: true, path: r.path, errors, warnings, failing: isFailing(r), pieces: streams.map((stream, k) => stream.document(r, 0, options[k]!)) };
+  };
 }

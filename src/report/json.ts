@@ -52,6 +52,7 @@ export const jsonReporter: Reporter = {
       const nested = JSON.stringify([[documentJson(d)]], null, 2);
       return `${i ? ',' : ''}\n    ${nested.slice(10, -6)}`;
     },
+    separator: ',',
     tail: ({ summary, run, documents }) =>
       `${documents ? '\n  ' : ''}],\n  "summary": ${indent(JSON.stringify(summary, null, 2), '  ')}${run ? `,\n  "run": ${indent(JSON.stringify(run, null, 2), '  ')}` : ''}\n}\n`,
   },

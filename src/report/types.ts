@@ -51,7 +51,12 @@ export interface Reporter {
 
 export interface ReportStream {
   head(tool: Report['tool'], options: ReporterOptions): string;
+  /**
+   * One document's piece. It may depend on `index` only by starting with `separator` when index > 0: a piece written
+   * elsewhere as the first (a worker's, see RenderedResult) is then placed anywhere by writing the separator before it.
+   */
   document(d: DocumentResult, index: number, options: ReporterOptions): string;
+  separator?: string;
   tail(end: { tool: Report['tool']; summary: Summary; run?: RunEvidence; documents: number }, options: ReporterOptions): string;
 }
 
