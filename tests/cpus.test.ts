@@ -118,7 +118,7 @@ describe.skipIf(!cgroups)('in a real cgroup with a CPU quota (root, with a cgrou
 });
 
 describe('the default of --jobs', () => {
-  it('is the CPUs the process may use, at most eight: past about four workers one main thread is the limit', () => {
+  it('is the CPUs the process may use, at most eight: past about seven workers one main thread is the limit', () => {
     expect(defaultJobs(1)).toBe(1);
     expect(defaultJobs(2)).toBe(2);
     expect(defaultJobs(8)).toBe(8);

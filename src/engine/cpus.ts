@@ -14,10 +14,10 @@ let usable: number | undefined;
 
 /**
  * The most worker threads `--jobs` starts by default. One process has one main thread, which takes every result back
- * and writes the report: about 36 µs of CPU a document with a JSON report against about 163 µs for a worker to read
- * and check one (docs/performance.md, One process on many CPUs). Past about four workers it is the limit; eight
- * leave room for a machine where that ratio is not the one measured, and more would only add isolates to warm up
- * and their memory. A larger machine is used by more processes (`--shard`), or `--jobs` asks for more.
+ * and writes the report: about 23 µs of CPU a document with a JSON report (41 µs with HTML) against about 163 µs for
+ * a worker to read and check one (docs/performance.md, One process on many CPUs). Past about seven workers it is the
+ * limit, and more would only add isolates to warm up and their memory. A larger machine is used by more processes
+ * (`--shard`), or `--jobs` asks for more.
  */
 export const DEFAULT_JOBS_MAX = 8;
 
