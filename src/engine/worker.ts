@@ -9,7 +9,6 @@ import { pathRules } from '../config/paths.js';
 import { ReadBuffer, readBytes, readFileSnapshotSync } from '../documents/read.js';
 import { Engine, problemResult, type DocumentSettings, type EngineOptions } from './engine.js';
 import { isFailing, summarize, type CheckedDocument, type DocumentResult, type RenderedResult } from './finding.js';
-import { reporterNamed } from '../report/index.js';
 import { checkRead, DEFAULT_MAX_FILE_SIZE } from './run.js';
 import { sha256 } from './cache.js';
 import type { WorkerFile, WorkerSetup } from './pool.js';
@@ -70,7 +69,7 @@ export default async function checkFiles(task: { files: WorkerFile[] }): Promise
   const { engine, settingsFor } = await setup(s);
   for (const f of task.files) testFault(f);
   const out: CheckedDocument[][] = [];
-  const render = s.render ? renderer(s.render) : undefined;
+  const render = s.render ? await (rendering ??= renderer(s.render)) : undefined;
   for (const f of task.files) {
     const results = one(s, engine, settingsFor, f);
     out.push(render ? results.map(render) : results);
@@ -79,8 +78,14 @@ export default async function checkFiles(task: { files: WorkerFile[] }): Promise
   return render ? out : JSON.stringify(out);
 }
 
-/** A result written for the run's streaming reports, as the main thread would write it (see RenderedResult). */
-function renderer({ formats, options }: NonNullable<WorkerSetup['render']>): (r: DocumentResult) => RenderedResult {
+let rendering: Promise<(r: DocumentResult) => RenderedResult> | undefined;
+
+/**
+ * A result written for the run's streaming reports, as the main thread would write it (see RenderedResult). The
+ * reporters are loaded only by a worker that writes results.
+ */
+async function renderer({ formats, options }: NonNullable<WorkerSetup['render']>): Promise<(r: DocumentResult) => RenderedResult> {
+  const { reporterNamed } = await import('../report/index.js');
   const streams = formats.map((name) => reporterNamed(name)!.stream!);
   return (r) => {
     const { errors, warnings } = summarize([r]);
