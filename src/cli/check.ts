@@ -247,9 +247,9 @@ export interface SourceContext {
    */
   onResult: (r: DocumentResult) => void;
   /**
-   * Given when the run applies nothing to a result before its reports (no waivers, baseline, --quiet or --record)
-   * and every report streams: workers may then write each result for the reports themselves (WorkerSetup.render) and
-   * hand it to `onRendered`, in the same order as `onResult`'s.
+   * Given when the run applies nothing to a result before its reports (no waiver or baseline in force, no --quiet or
+   * --record) and every report streams: workers may then write each result for the reports themselves
+   * (WorkerSetup.render) and hand it to `onRendered`, in the same order as `onResult`'s.
    */
   render?: { formats: string[]; options: ReporterOptions[]; onRendered: (r: RenderedResult) => void };
 }
@@ -331,11 +331,14 @@ async function runDocuments(opts: CheckOptions, io: CliIO, abort: AbortControlle
   const tally = { documents: 0, errors: 0, warnings: 0 };
   let collision: string | undefined;
   /** One document into the totals and the reports: written by streaming formats, stored for the others. */
-  const report = (d: DocumentResult) => {
-    const t = summarize([d]);
+  /** One document into the totals, with what counts of its findings (summarize's, or a worker's from it). */
+  const count = ({ errors, warnings }: { errors: number; warnings: number }) => {
     tally.documents++;
-    tally.errors += t.errors;
-    tally.warnings += t.warnings;
+    tally.errors += errors;
+    tally.warnings += warnings;
+  };
+  const report = (d: DocumentResult) => {
+    count(summarize([d]));
     if (!streaming) store.add(d);
     for (const sink of sinks) sink.write(sink.o.reporter.stream!.document(d, sink.count++, sink.ropts));
   };
@@ -345,9 +348,7 @@ async function runDocuments(opts: CheckOptions, io: CliIO, abort: AbortControlle
   };
   /** A result a worker wrote for the reports (SourceContext.render): into the totals, its pieces into the reports. */
   const reportRendered = (r: RenderedResult) => {
-    tally.documents++;
-    tally.errors += r.errors;
-    tally.warnings += r.warnings;
+    count(r);
     noteCollision(r.path);
     sinks.forEach((sink, k) => {
       const separator = sink.count++ > 0 ? (sink.o.reporter.stream!.separator ?? '') : '';
@@ -374,7 +375,7 @@ async function runDocuments(opts: CheckOptions, io: CliIO, abort: AbortControlle
     ...(site ? { site } : {}),
     byPath,
     readOptions,
-    ...(streaming && !waivers && !(baseline && 'baseline' in baseline) && !recording && !opts.quiet
+    ...(streaming && exemptions.changesNothing && !recording && !opts.quiet
       ? { render: { formats: sinks.map((s) => s.o.reporter.name), options: sinks.map((s) => s.ropts), onRendered: reportRendered } }
       : {}),
     onResult: (r) => {

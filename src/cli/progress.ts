@@ -18,7 +18,7 @@ export class Progress {
 
   tick(r: CheckedDocument): void {
     this.done_++;
-    if (isRendered(r) ? r.failing : isFailing(r)) this.errors++;
+    if (isRendered(r) ? r.errors > 0 : isFailing(r)) this.errors++;
     const now = Date.now();
     if (now - this.last < 100 && this.done_ !== this.total) return; // at most ten redraws a second
     this.last = now;

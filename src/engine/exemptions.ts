@@ -57,13 +57,18 @@ export class Exemptions {
 
   private readonly decided = new WeakMap<DocumentResult, ExemptedResult>();
 
+  /** Whether every result is reported as it is: neither a baseline nor a waiver in force (expired ones change none). */
+  get changesNothing(): boolean {
+    return !this.known && this.active.length === 0;
+  }
+
   /** Decide each finding's exemption, once per result (asking again gives the same answer). The input is not changed. */
   apply(r: DocumentResult): ExemptedResult {
     // Nothing to decide (no findings, or neither a baseline nor a waiver): the same answer every time, nothing
     // counted, and nothing kept. An entry for every document of an archive kept each result alive through the
     // young-generation collections of a run (V8 keeps what a WeakMap's entries hold until a full one): a third of what
     // survived them, and half of what they promoted.
-    if (r.findings.length === 0 || (!this.known && this.active.length === 0)) return { result: r };
+    if (r.findings.length === 0 || this.changesNothing) return { result: r };
     let e = this.decided.get(r);
     if (!e) this.decided.set(r, (e = this.decide(r)));
     return e;

@@ -81,11 +81,9 @@ export interface DocumentResult {
 export interface RenderedResult {
   rendered: true;
   path: string;
-  /** As summarize() counts them. */
+  /** As summarize() counts them (an error counted is one that makes the document fail: isFailing). */
   errors: number;
   warnings: number;
-  /** An error not suppressed in the document: the progress line counts the document as failing. */
-  failing: boolean;
   /** Each output's piece for this document, written as its first (index 0); see ReportStream.separator. */
   pieces: string[];
 }

@@ -8,7 +8,7 @@ import { Registry } from '../sources/registry.js';
 import { pathRules } from '../config/paths.js';
 import { ReadBuffer, readBytes, readFileSnapshotSync } from '../documents/read.js';
 import { Engine, problemResult, type DocumentSettings, type EngineOptions } from './engine.js';
-import { isFailing, summarize, type CheckedDocument, type DocumentResult, type RenderedResult } from './finding.js';
+import { summarize, type CheckedDocument, type DocumentResult, type RenderedResult } from './finding.js';
 import { checkRead, DEFAULT_MAX_FILE_SIZE } from './run.js';
 import { sha256 } from './cache.js';
 import type { WorkerFile, WorkerSetup } from './pool.js';
@@ -89,6 +89,6 @@ async function renderer({ formats, options }: NonNullable<WorkerSetup['render']>
   const streams = formats.map((name) => reporterNamed(name)!.stream!);
   return (r) => {
     const { errors, warnings } = summarize([r]);
-    return { rendered: true, path: r.path, errors, warnings, failing: isFailing(r), pieces: streams.map((stream, k) => stream.document(r, 0, options[k]!)) };
+    return { rendered: true, path: r.path, errors, warnings, pieces: streams.map((stream, k) => stream.document(r, 0, options[k]!)) };
   };
 }
