@@ -14,20 +14,21 @@ import type { ReporterOptions } from '../report/types.js';
 import { checkInputs, type RunOutcome } from '../engine/run.js';
 import { ResultStore } from '../engine/result-store.js';
 import type { ReadOptions } from '../documents/read.js';
-import { reporterNamed, reporters, type Report, type Reporter } from '../report/index.js';
+import type { Report } from '../report/index.js';
 import { readerForPath, readers } from '../documents/readers/index.js';
 import { documentsInFlight, prepareRuleSet, workerPool } from '../engine/pool.js';
 import { youngGenerationMayGrow } from '../engine/heap.js';
 import { defaultJobs } from '../engine/cpus.js';
 import { ruleSetDigests, runEvidence } from '../engine/evidence.js';
 import { Progress } from './progress.js';
-import { openReportStream, writeReportFile, writeReportFileInChunks } from './report-file.js';
+import { openReportStream, writeReportFile, writeReportFileInChunks } from '../report/report-file.js';
 
 /** Below this many files a run stays in one thread: starting workers costs more than it saves. */
 const WORKERS_FROM = 64;
 import type { Lang } from '../rules/types.js';
 import { VERSION } from '../version.js';
 import { batchedOutput, EXIT, interruptible, UsageError, type CliIO } from './io.js';
+import { outputsOf } from './outputs.js';
 import { fixSelection, runFixes, type FixOptions } from './fixing.js';
 
 export interface CheckOptions extends FixOptions {
@@ -60,32 +61,6 @@ export interface CheckOptions extends FixOptions {
 }
 
 const ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1256'] as const;
-
-interface Output {
-  reporter: Reporter;
-  /** Absolute path, or undefined for standard output. */
-  file?: string;
-}
-
-/** `--format stylish --format sarif:report.sarif`: each format to its file, at most one to standard output. */
-function outputsOf(opts: CheckOptions, cwd: string): Output[] {
-  const specs = opts.format.length ? opts.format : ['stylish'];
-  const outputs = specs.map((spec): Output => {
-    const k = spec.indexOf(':');
-    const name = k === -1 ? spec : spec.slice(0, k);
-    const reporter = reporterNamed(name);
-    if (!reporter) throw new UsageError(`unknown format "${name}"; known formats: ${reporters.map((r) => r.name).join(', ')}`);
-    return { reporter, ...(k !== -1 ? { file: resolve(cwd, spec.slice(k + 1)) } : {}) };
-  });
-  const toStdout = outputs.filter((o) => !o.file);
-  if (opts.output) {
-    if (toStdout.length !== 1) throw new UsageError('--output takes the report of one format; write --format name:file for the others');
-    toStdout[0]!.file = resolve(cwd, opts.output);
-  } else if (toStdout.length > 1) {
-    throw new UsageError(`only one format can go to standard output; give the others a file (e.g. --format ${toStdout[1]!.reporter.name}:report.${toStdout[1]!.reporter.name})`);
-  }
-  return outputs;
-}
 
 /** Everything that decides results, hashed: a cache made under other rules or settings is never used. */
 function cacheKey(config: Config, ruleSet: RuleSet, lang: string, site: string | undefined, reportUnused: boolean): string {
@@ -129,7 +104,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   // A WARC's pages carry where they were fetched: the CSV report then has the columns for it, as a crawl's does.
   const retrieval = paths.some((p) => readerForPath(p)?.stream !== undefined);
   // --fix-dry-run prints diffs on standard output: only a report written to a file can share it.
-  const stdoutFormat = outputsOf(opts, io.cwd).find((o) => !o.file)?.reporter.name;
+  const stdoutFormat = outputsOf(opts.format, io.cwd, 'stylish', opts.output).find((o) => !o.file)?.reporter.name;
   return checkDocuments(opts, io, abort, { command: 'check', ...(shard ? { settings: { shard: `${shard.index}/${shard.count}` } } : {}), ...(retrieval ? { retrieval } : {}) }, async ({ config, configFile, ruleSet, engine, lang, site, byPath, readOptions, onResult, render }) => {
     const fixTypes = fixSelection(opts, ruleSet, stdoutFormat);
     let changed: Set<string> | undefined;
@@ -291,7 +266,7 @@ export async function checkDocuments(opts: CheckOptions, io: CliIO, abort: Abort
 }
 
 async function runDocuments(opts: CheckOptions, io: CliIO, abort: AbortController, kind: RunKind, source: DocumentSource, store: ResultStore): Promise<number> {
-  const outputs = outputsOf(opts, io.cwd);
+  const outputs = outputsOf(opts.format, io.cwd, 'stylish', opts.output);
   const maxWarnings = opts.maxWarnings === undefined ? -1 : Number(opts.maxWarnings);
   if (!Number.isInteger(maxWarnings) || maxWarnings < -1) throw new UsageError(`--max-warnings takes a whole number, not "${opts.maxWarnings}"`);
   if (opts.failOn && opts.failOn !== 'error' && opts.failOn !== 'warning') throw new UsageError(`--fail-on takes error or warning, not "${opts.failOn}"`);
