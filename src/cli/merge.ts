@@ -1,76 +1,72 @@
 /** `manba merge <reports…>`: join JSON reports (shards of one audit) into one report, in any format. */
-import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { RunEvidence } from '../engine/evidence.js';
-import { summarize, type DocumentResult, type Finding, type Suppression, type WaiverRef } from '../engine/finding.js';
-import { reporterNamed, reporters, type Report } from '../report/index.js';
-import { EXIT, UsageError, type CliIO } from './io.js';
-
-interface JsonReport {
-  tool: Report['tool'];
-  documents: (Omit<DocumentResult, 'findings'> & { findings: (Omit<Finding, 'messages' | 'suppressions'> & { suppressed?: { reason: string }; waived?: WaiverRef })[] })[];
-  run?: RunEvidence;
-}
+import { summarize } from '../engine/finding.js';
+import { mergeReports, MergeInputError, type MergedReports } from '../engine/merge.js';
+import { ResultStore } from '../engine/result-store.js';
+import { ReportSyntaxError } from '../report/read-json-report.js';
+import { openReportStream, writeReportFile, writeReportFileInChunks, type ReportStream } from '../report/report-file.js';
+import type { Report } from '../report/index.js';
+import { batchedOutput, EXIT, UsageError, type CliIO } from './io.js';
+import { outputsOf } from './outputs.js';
 
 export async function mergeCommand(files: string[], opts: { format: string[]; failOn?: string }, io: CliIO): Promise<number> {
   if (files.length === 0) throw new UsageError('name the JSON reports to merge (from manba check --format json)');
-  const reports: JsonReport[] = files.map((f) => {
-    let data: Partial<JsonReport>;
-    try {
-      data = JSON.parse(readFileSync(resolve(io.cwd, f), 'utf8')) as Partial<JsonReport>;
-    } catch (err) {
-      throw new UsageError(`${f}: not a readable JSON report (${(err as Error).message})`);
-    }
-    if (!data.tool || data.tool.name !== 'manba' || !Array.isArray(data.documents)) throw new UsageError(`${f}: not a manba JSON report (manba check --format json)`);
-    return data as JsonReport;
-  });
-  const ruleSets = new Set(reports.map((r) => r.run?.ruleSetSha256).filter(Boolean));
-  if (ruleSets.size > 1) io.stderr(`manba: warning: the reports were made with ${ruleSets.size} different rule sets; the merged report mixes them\n`);
-  const seen = new Set<string>();
-  const documents: DocumentResult[] = [];
-  for (const r of reports) {
-    for (const d of r.documents) {
-      if (seen.has(d.path)) {
-        io.stderr(`manba: warning: ${d.path} is in more than one report; keeping the first\n`);
-        continue;
-      }
-      seen.add(d.path);
-      documents.push({
-        ...d,
-        // A JSON report holds the message in its run's language only; both languages get it.
-        findings: d.findings.map(({ suppressed, waived, ...f }) => {
-          const suppressions: Suppression[] = [...(suppressed ? [{ kind: 'inSource' as const, justification: suppressed.reason }] : []), ...(waived ? [{ kind: 'external' as const, justification: waived.reason, waiver: waived }] : [])];
-          return { ...f, messages: { fa: f.message, en: f.message }, ...(suppressions.length ? { suppressions } : {}) };
-        }),
-      });
-    }
+  if (opts.failOn && opts.failOn !== 'error' && opts.failOn !== 'warning') throw new UsageError(`--fail-on takes error or warning, not "${opts.failOn}"`);
+  const outputs = outputsOf(opts.format, io.cwd, 'json');
+  const warn = (message: string) => io.stderr(`manba: warning: ${message}\n`);
+  let merged: MergedReports;
+  try {
+    merged = mergeReports(files.map((f) => ({ file: resolve(io.cwd, f), name: f })), { onWarning: warn });
+  } catch (err) {
+    if (err instanceof MergeInputError) throw new UsageError(err.message);
+    throw err;
   }
-  // Shards are a partition by hash, so report by report is no order at all. A run over a folder lists its files in
-  // path order, a file's documents in the file's order: sorted by file (stable), the merge lists them as that run.
-  const fileOf = (d: DocumentResult) => d.path.split('#')[0]!;
-  documents.sort((a, b) => (fileOf(a) < fileOf(b) ? -1 : fileOf(a) > fileOf(b) ? 1 : 0));
-  const runs = reports.map((r) => r.run).filter((r): r is RunEvidence => !!r);
-  const run: RunEvidence | undefined = runs.length
-    ? {
-        ...runs[0]!,
-        startedAt: runs.map((r) => r.startedAt).sort()[0]!,
-        finishedAt: runs.map((r) => r.finishedAt).sort().at(-1)!,
-        // A shard's own position and interruption do not describe the merge.
-        settings: { ...Object.fromEntries(Object.entries(runs[0]!.settings).filter(([k]) => k !== 'shard' && k !== 'interrupted')), merged: files.length, interrupted: runs.some((r) => r.settings.interrupted === true) },
+  // As `manba check` does: formats that stream are written document by document; the others (stylish, SARIF,
+  // HTML, …) need the totals first, and get the documents from a store that spills to a temporary file.
+  const streaming = outputs.every((o) => o.reporter.stream);
+  const store = new ResultStore();
+  const stdout = batchedOutput(io.stdout);
+  const options = { color: false, showPassing: true };
+  const sinks: { o: (typeof outputs)[number]; file?: ReportStream | undefined }[] = streaming ? outputs.map((o) => ({ o, file: o.file ? openReportStream(o.file) : undefined })) : [];
+  const tally = { documents: 0, errors: 0, warnings: 0 };
+  try {
+    const tool = merged.tool;
+    for (const { o, file } of sinks) (file?.write ?? stdout.write)(o.reporter.stream!.head(tool, options));
+    for (const d of merged.documents()) {
+      const { errors, warnings } = summarize([d]);
+      for (const { o, file } of sinks) (file?.write ?? stdout.write)(o.reporter.stream!.document(d, tally.documents, options));
+      if (!streaming) store.add(d);
+      tally.documents++;
+      tally.errors += errors;
+      tally.warnings += warnings;
+    }
+    const run = merged.run;
+    for (const { o, file } of sinks) (file?.write ?? stdout.write)(o.reporter.stream!.tail({ tool, summary: tally, ...(run ? { run } : {}), documents: tally.documents }, options));
+    for (const sink of sinks) {
+      sink.file?.commit();
+      sink.file = undefined;
+    }
+    if (!streaming) {
+      const whole: Report = { tool, documents: store.documents() as Report['documents'], summary: tally, ...(run ? { run } : {}) };
+      for (const o of outputs) {
+        if (o.reporter.chunks) {
+          if (o.file) await writeReportFileInChunks(o.file, o.reporter.chunks(whole, options));
+          else for (const c of o.reporter.chunks(whole, options)) stdout.write(c);
+        } else if (o.file) await writeReportFile(o.file, o.reporter.format(whole, options));
+        else stdout.write(o.reporter.format(whole, options));
       }
-    : undefined;
-  const report: Report = { tool: reports[0]!.tool, documents, summary: summarize(documents), ...(run ? { run } : {}) };
-  const specs = opts.format.length ? opts.format : ['json'];
-  for (const spec of specs) {
-    const k = spec.indexOf(':');
-    const name = k === -1 ? spec : spec.slice(0, k);
-    const reporter = reporterNamed(name);
-    if (!reporter) throw new UsageError(`unknown format "${name}"; known formats: ${reporters.map((r) => r.name).join(', ')}`);
-    const text = reporter.format(report, { color: false, showPassing: true });
-    if (k === -1) io.stdout(text);
-    else await writeFile(resolve(io.cwd, spec.slice(k + 1)), text);
+    }
+  } catch (err) {
+    // Nothing half-written is put in place of a report file.
+    for (const { file } of sinks) file?.discard();
+    // A report read whole before the merge began and changed since.
+    if (err instanceof ReportSyntaxError) throw new UsageError(`a report changed while it was merged: ${err.message}`);
+    throw err;
+  } finally {
+    stdout.flush();
+    merged.close();
+    store.close();
   }
-  if (report.summary.errors > 0 || (opts.failOn === 'warning' && report.summary.warnings > 0)) return EXIT.findings;
+  if (tally.errors > 0 || (opts.failOn === 'warning' && tally.warnings > 0)) return EXIT.findings;
   return EXIT.clean;
 }

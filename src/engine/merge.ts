@@ -1,0 +1,259 @@
+/**
+ * JSON reports (the shards of one audit) joined into one, in flat memory whatever their size: the reports are read
+ * piece by piece (read-json-report.ts) and merged as sorted streams, so the shards of an archive of millions of
+ * documents are never all in memory, nor any one of them.
+ *
+ * The merged documents are in path order, each file's documents in the file's order, as `manba check` lists a
+ * folder: a stable sort by file of all the reports' documents, in the order the reports are given, the first of
+ * two documents with the same path kept. A shard is already in that order (one folder, listed in path order), so
+ * it is merged as it stands; a report that is not (several folders named out of order) is sorted first, a chunk
+ * at a time, into temporary reports. Many sources are merged in rounds, so that only so many files are open.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readJsonReport, ReportSyntaxError } from '../report/read-json-report.js';
+import { openReportStream } from '../report/report-file.js';
+import type { Report } from '../report/types.js';
+import type { RunEvidence } from './evidence.js';
+import type { DocumentResult, Finding, Suppression, WaiverRef } from './finding.js';
+
+/** A document as a JSON report writes it: one message, in the run's language; suppressions as marks. */
+export type ReportDocument = Omit<DocumentResult, 'findings'> & { findings: (Omit<Finding, 'messages' | 'suppressions'> & { suppressed?: { reason: string }; waived?: WaiverRef })[] };
+
+/** A report that cannot be merged: which, and why (the CLI exits 2). */
+export class MergeInputError extends Error {}
+
+export interface MergeOptions {
+  /** Documents sorted in memory at a time, for a report not in path order (default 20,000). */
+  chunkSize?: number;
+  /** Most reports read at once; more are merged in rounds through temporary reports (default 64). */
+  maxOpen?: number;
+  /** Told of what the merge goes on past: reports of different rule sets, a document in two reports. */
+  onWarning?: (message: string) => void;
+}
+
+export interface MergedReports {
+  tool: Report['tool'];
+  run?: RunEvidence;
+  /** The merged documents, read once from the reports as they are asked for. */
+  documents(): Generator<DocumentResult>;
+  /** Remove the temporary reports. */
+  close(): void;
+}
+
+/** What the first pass over a report found. */
+interface Scanned {
+  tool?: Report['tool'];
+  run?: RunEvidence;
+  hasDocuments: boolean;
+  inOrder: boolean;
+}
+
+/** The file a document belongs to: a JSON export's or a feed's documents are `file#id`. */
+const fileOf = (path: string) => path.split('#')[0]!;
+
+/**
+ * Merge `reports` (paths to read, with the names to show in messages). Every report is read once here, to check it
+ * and learn its order; nothing is written until `documents()` is read. Throws MergeInputError for a report that
+ * cannot be read or is not a manba JSON report.
+ */
+export function mergeReports(reports: readonly { file: string; name: string }[], options: MergeOptions = {}): MergedReports {
+  const chunkSize = Math.max(1, options.chunkSize ?? 20_000);
+  const maxOpen = Math.max(2, options.maxOpen ?? 64);
+  const scanned = reports.map((r) => scan(r.file, r.name));
+  const ruleSets = new Set(scanned.map((s) => s.run?.ruleSetSha256).filter(Boolean));
+  if (ruleSets.size > 1) options.onWarning?.(`the reports were made with ${ruleSets.size} different rule sets; the merged report mixes them`);
+  const runs = scanned.map((s) => s.run).filter((r): r is RunEvidence => !!r);
+  const run: RunEvidence | undefined = runs.length
+    ? {
+        ...runs[0]!,
+        startedAt: runs.map((r) => r.startedAt).sort()[0]!,
+        finishedAt: runs.map((r) => r.finishedAt).sort().at(-1)!,
+        // A shard's own position and interruption do not describe the merge.
+        settings: { ...Object.fromEntries(Object.entries(runs[0]!.settings).filter(([k]) => k !== 'shard' && k !== 'interrupted')), merged: reports.length, interrupted: runs.some((r) => r.settings.interrupted === true) },
+      }
+    : undefined;
+
+  let temporary: string | undefined;
+  let made = 0;
+  const removeTemporaries = () => {
+    if (temporary) rmSync(temporary, { recursive: true, force: true });
+    temporary = undefined;
+  };
+  /** A new temporary report's path; the folder is made at the first and removed by close() or at exit. */
+  const newTemporary = () => {
+    if (!temporary) {
+      temporary = mkdtempSync(join(tmpdir(), 'manba-merge-'));
+      process.on('exit', removeTemporaries);
+    }
+    return join(temporary, `run-${++made}.json`);
+  };
+  /** Write documents as a temporary report (one that read-json-report reads back). */
+  const writeTemporary = (documents: Iterable<ReportDocument>): string => {
+    const file = newTemporary();
+    const out = openReportStream(file);
+    out.write('{"documents":[');
+    let first = true;
+    for (const d of documents) {
+      out.write(`${first ? '' : ','}\n${JSON.stringify(d)}`);
+      first = false;
+    }
+    out.write('\n]}\n');
+    out.commit();
+    return file;
+  };
+
+  return {
+    tool: scanned[0]!.tool!,
+    ...(run ? { run } : {}),
+    documents: function* () {
+      // Every source is in path order: the reports that are, and the sorted chunks of those that are not.
+      let sources: string[] = [];
+      reports.forEach((r, k) => {
+        if (scanned[k]!.inOrder) sources.push(r.file);
+        else for (const chunk of chunksOf(documentsOf(r.file), chunkSize)) sources.push(writeTemporary(chunk.sort(byFile)));
+      });
+      while (sources.length > maxOpen) {
+        const rounds: string[] = [];
+        for (let k = 0; k < sources.length; k += maxOpen) {
+          const group = sources.slice(k, k + maxOpen);
+          rounds.push(group.length === 1 ? group[0]! : writeTemporary(mergeSorted(group.map(documentsOf))));
+        }
+        sources = rounds;
+      }
+      // Duplicates have the same file, so they meet within one file's run of documents.
+      let file: string | undefined;
+      const seen = new Set<string>();
+      for (const d of mergeSorted(sources.map(documentsOf))) {
+        const f = fileOf(d.path);
+        if (f !== file) {
+          file = f;
+          seen.clear();
+        }
+        if (seen.has(d.path)) {
+          options.onWarning?.(`${d.path} is in more than one report; keeping the first`);
+          continue;
+        }
+        seen.add(d.path);
+        yield resultOf(d);
+      }
+    },
+    close: () => {
+      process.off('exit', removeTemporaries);
+      removeTemporaries();
+    },
+  };
+}
+
+/** First pass over a report: is it a manba JSON report, its tool and run, and are its documents in path order. */
+function scan(file: string, name: string): Scanned {
+  const out: Scanned = { hasDocuments: false, inOrder: true };
+  let last: string | undefined;
+  try {
+    for (const piece of readJsonReport(file)) {
+      if ('document' in piece) {
+        const path = (piece.document as Partial<ReportDocument> | null)?.path;
+        if (typeof path !== 'string') throw new MergeInputError(`${name}:${piece.line}: a document without a path; not a manba JSON report (manba check --format json)`);
+        const f = fileOf(path);
+        if (last !== undefined && f < last) out.inOrder = false;
+        last = f;
+      } else if (piece.key === 'documents') {
+        out.hasDocuments = true;
+      } else if (piece.key === 'tool') {
+        out.tool = piece.value as Report['tool'];
+      } else if (piece.key === 'run') {
+        out.run = piece.value as RunEvidence;
+      }
+    }
+  } catch (err) {
+    if (err instanceof MergeInputError) throw err;
+    const why = err instanceof ReportSyntaxError ? err.message : (err as Error).message;
+    throw new MergeInputError(`${name}: not a readable JSON report (${why})`);
+  }
+  if (out.tool?.name !== 'manba' || !out.hasDocuments) throw new MergeInputError(`${name}: not a manba JSON report (manba check --format json)`);
+  return out;
+}
+
+/** A report's documents, in its order. */
+function* documentsOf(file: string): Generator<ReportDocument> {
+  for (const piece of readJsonReport(file)) if ('document' in piece) yield piece.document as ReportDocument;
+}
+
+/** Consecutive chunks of at most `size` items. */
+function* chunksOf<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  let chunk: T[] = [];
+  for (const item of items) {
+    chunk.push(item);
+    if (chunk.length === size) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length) yield chunk;
+}
+
+/** Order by file; Array.prototype.sort is stable, so a file's documents keep their order. */
+const byFile = (a: ReportDocument, b: ReportDocument) => {
+  const fa = fileOf(a.path);
+  const fb = fileOf(b.path);
+  return fa < fb ? -1 : fa > fb ? 1 : 0;
+};
+
+/**
+ * Sources each in path order, merged into one: by file, and for the same file the earlier source first (so the
+ * merge is the stable sort of the sources one after another). A binary heap of the sources' next documents.
+ */
+function* mergeSorted(sources: Iterator<ReportDocument>[]): Generator<ReportDocument> {
+  type Head = { file: string; source: number; document: ReportDocument };
+  const heap: Head[] = [];
+  const before = (a: Head, b: Head) => (a.file !== b.file ? a.file < b.file : a.source < b.source);
+  const push = (h: Head) => {
+    heap.push(h);
+    for (let k = heap.length - 1; k > 0; ) {
+      const up = (k - 1) >> 1;
+      if (!before(heap[k]!, heap[up]!)) break;
+      [heap[k], heap[up]] = [heap[up]!, heap[k]!];
+      k = up;
+    }
+  };
+  const popTop = (): Head => {
+    const top = heap[0]!;
+    const lastHead = heap.pop()!;
+    if (heap.length) {
+      heap[0] = lastHead;
+      for (let k = 0; ; ) {
+        const l = 2 * k + 1;
+        const r = l + 1;
+        let least = k;
+        if (l < heap.length && before(heap[l]!, heap[least]!)) least = l;
+        if (r < heap.length && before(heap[r]!, heap[least]!)) least = r;
+        if (least === k) break;
+        [heap[k], heap[least]] = [heap[least]!, heap[k]!];
+        k = least;
+      }
+    }
+    return top;
+  };
+  const next = (source: number) => {
+    const n = sources[source]!.next();
+    if (!n.done) push({ file: fileOf(n.value.path), source, document: n.value });
+  };
+  sources.forEach((_s, k) => next(k));
+  while (heap.length) {
+    const top = popTop();
+    yield top.document;
+    next(top.source);
+  }
+}
+
+/** A JSON report's document as a result: its one message given in both languages, its marks as suppressions. */
+function resultOf(d: ReportDocument): DocumentResult {
+  return {
+    ...d,
+    findings: d.findings.map(({ suppressed, waived, ...f }) => {
+      const suppressions: Suppression[] = [...(suppressed ? [{ kind: 'inSource' as const, justification: suppressed.reason }] : []), ...(waived ? [{ kind: 'external' as const, justification: waived.reason, waiver: waived }] : [])];
+      return { ...f, messages: { fa: f.message, en: f.message }, ...(suppressions.length ? { suppressions } : {}) };
+    }),
+  };
+}
