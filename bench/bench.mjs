@@ -11,7 +11,8 @@
 //    what the rules cost from what everything around them costs. Every manba verdict is checked against the
 //    archive's labels. Medians of the rounds, and ratios.
 // 3. Peak RSS of `--jobs 2` for json and html reports, for each size of --rss (no heap cap given); at a size larger
-//    than --files, also the floor and `--jobs 1` (3 alternating rounds), where the fixed costs weigh less.
+//    than --files, also the floor and `--jobs 1` (3 alternating rounds), where the fixed costs weigh less; at the
+//    largest, the archive checked as four shards and `manba merge` of their reports, json and html.
 // The machine may be shared: absolute times are noisy, so runs alternate and the ratios are what to read.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -283,6 +284,31 @@ for (const size of RSS_SIZES) {
     rmSync(out, { force: true });
     const ratio = median(ones.map((w, i) => w / floors[i]));
     console.log(`  ${String(size).padStart(6)} documents, --jobs 1 against the floor (3 alternating rounds): ${f2(median(ones))} s against ${f2(median(floors))} s, ${f2(ratio)}× (the target is set at ${FILES} files)`);
+  }
+  // Past one machine, at the largest size: the archive checked as four shards, then their reports merged (`manba
+  // merge`, which reads the reports piece by piece) to json and html. The merged report must hold every verdict.
+  if (size === Math.max(...RSS_SIZES)) {
+    const shards = [];
+    for (let i = 1; i <= 4; i++) {
+      const out = join(a.dir, `shard-${i}.json`);
+      const r = await run(process.execPath, [BIN, 'check', a.root, '--shard', `${i}/4`, '--jobs', '2', '--no-progress', '--format', 'json', '--output', out]);
+      if (r.code !== 1) throw new Error(`manba check --shard ${i}/4 exited ${r.code}: ${r.stderr}`);
+      shards.push(out);
+    }
+    for (const format of ['json', 'html']) {
+      const out = join(a.dir, `merged.${format}`);
+      const r = await run(process.execPath, [BIN, 'merge', ...shards, '--format', `${format}:${out}`]);
+      if (r.code !== 1) throw new Error(`manba merge --format ${format} exited ${r.code}: ${r.stderr}`);
+      let note = '';
+      if (format === 'json') {
+        const v = verdicts(out, a.labels);
+        note = `, verdicts ${v.agree}/${v.total} agree`;
+        if (v.wrong.length) disagreements.push(...v.wrong.map((w) => `merge: ${w}`));
+      }
+      rmSync(out, { force: true });
+      const ok = r.peakKb !== undefined && r.peakKb / 1024 <= 150;
+      console.log(`  ${String(size).padStart(6)} documents, ${format.padEnd(4)}  ${mib(r.peakKb).padStart(8)}  ${ok ? 'met' : 'NOT met'}  (manba merge of 4 shards' reports: ${f2(r.wall)} s${note})`);
+    }
   }
   if (a !== main) rmSync(a.dir, { recursive: true, force: true });
 }
