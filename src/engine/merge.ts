@@ -118,14 +118,14 @@ export function mergeReports(reports: readonly { file: string; name: string }[],
         const rounds: string[] = [];
         for (let k = 0; k < sources.length; k += maxOpen) {
           const group = sources.slice(k, k + maxOpen);
-          rounds.push(group.length === 1 ? group[0]! : writeTemporary(mergeSorted(group.map(documentsOf))));
+          rounds.push(group.length === 1 ? group[0]! : writeTemporary(mergeSorted(group.map((f) => documentsOf(f, group.length)))));
         }
         sources = rounds;
       }
       // Duplicates have the same file, so they meet within one file's run of documents.
       let file: string | undefined;
       const seen = new Set<string>();
-      for (const d of mergeSorted(sources.map(documentsOf))) {
+      for (const d of mergeSorted(sources.map((f) => documentsOf(f, sources.length)))) {
         const f = fileOf(d.path);
         if (f !== file) {
           file = f;
@@ -175,9 +175,13 @@ function scan(file: string, name: string): Scanned {
   return out;
 }
 
-/** A report's documents, in its order. */
-function* documentsOf(file: string): Generator<ReportDocument> {
-  for (const piece of readJsonReport(file)) if ('document' in piece) yield piece.document as ReportDocument;
+/** Bytes read at a time from all the reports merged at once: 64 reports are read 256 KB at a time, one 1 MB. */
+const READ_BUDGET = 16 << 20;
+
+/** A report's documents, in its order; `together`, how many reports are read at the same time. */
+function* documentsOf(file: string, together = 1): Generator<ReportDocument> {
+  const chunk = Math.max(64 << 10, Math.min(1 << 20, Math.floor(READ_BUDGET / together)));
+  for (const piece of readJsonReport(file, chunk)) if ('document' in piece) yield piece.document as ReportDocument;
 }
 
 /** Consecutive chunks of at most `size` items. */
