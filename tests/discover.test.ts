@@ -8,6 +8,21 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe('discover: the list of a run', () => {
+  it('lists a folder in the order of its paths, folder by folder: «b.txt» before «b/c.txt», as a sort of the whole list puts them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'manba-discover-'));
+    dirs.push(dir);
+    const files = ['b/c.txt', 'b.txt', 'ab/x.txt', 'a.txt', 'a.d/z.md', 'b0/y.txt', 'c/Z.txt', 'c/z.txt', 'c/é.txt', 'c/ض.txt', 'c/d/e/f.txt', 'c/d.txt', 'c/d-e.txt'];
+    for (const f of files) {
+      mkdirSync(join(dir, 'r', f, '..'), { recursive: true });
+      writeFileSync(join(dir, 'r', f), 'x');
+    }
+    writeFileSync(join(dir, 'r', 'a'), 'x'); // no reader for it
+    const list = await discover(['r'], dir);
+    expect([...list].map((i) => i.path)).toEqual(files.map((f) => `r/${f}`).sort());
+    // Written out, for the reader: «-» (0x2D) and «.» (0x2E) sort before «/» (0x2F), upper case before lower.
+    expect([...list].map((i) => i.path).slice(6)).toEqual(['r/c/Z.txt', 'r/c/d-e.txt', 'r/c/d.txt', 'r/c/d/e/f.txt', 'r/c/z.txt', 'r/c/é.txt', 'r/c/ض.txt']);
+  });
+
   it('keeps 2,500 files across its chunks of 1,024 in order, and counts files apart from other inputs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'manba-discover-'));
     dirs.push(dir);

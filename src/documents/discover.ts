@@ -106,22 +106,27 @@ export async function discover(args: readonly string[], cwd = process.cwd(), onS
     if (info?.isFile()) {
       add(arg);
     } else if (info?.isDirectory()) {
-      const problems: { dir: string; message: string }[] = [];
       // Paths as shown: the folder as typed (normalized, '/' separators) joined with the file's place in it.
       const prefix = join(arg, '_').slice(0, -1).split(sep).join('/');
       const folder = resolve(cwd, arg);
-      const files = await walk(folder, prefix, problems);
-      for (const p of problems) out.push({ kind: 'unreadable', path: displayPath(arg, folder, p.dir), message: p.message });
-      const docs: string[] = [];
-      const others: string[] = [];
-      for (const f of files) (readerForPath(f) ? docs : others).push(f);
-      if (onSkipped) for (const f of others.sort()) onSkipped(f);
-      if (docs.length === 0) out.push({ kind: 'missing', path: arg, message: `no documents in folder ${arg} (looked for ${knownExtensions()})` });
       // A file's absolute path is the folder's joined with its place in it: what path.resolve gives, without
       // normalizing each of an archive's paths again (on POSIX; elsewhere separators differ from the shown ones).
       const under = folder.endsWith(sep) ? folder : folder + sep;
       const byPrefix = sep === '/' && (seen || keep);
-      for (const f of docs.sort()) add(f, byPrefix ? under + f.slice(prefix.length) : undefined);
+      // Files come in path order, each kept or left out as it comes: a shard of an archive of millions of files
+      // holds its own paths only, never the whole listing.
+      let documents = 0;
+      for await (const batch of walk(folder, prefix)) {
+        for (const found of batch) {
+          if (typeof found !== 'string') out.push({ kind: 'unreadable', path: displayPath(arg, folder, found.dir), message: found.message });
+          else if (!readerForPath(found)) onSkipped?.(found);
+          else {
+            documents++;
+            add(found, byPrefix ? under + found.slice(prefix.length) : undefined);
+          }
+        }
+      }
+      if (documents === 0) out.push({ kind: 'missing', path: arg, message: `no documents in folder ${arg} (looked for ${knownExtensions()})` });
     } else if (globs().isDynamicPattern(arg)) {
       const files = (await globs().glob(arg, { cwd, onlyFiles: true, ignore: ['**/node_modules/**', '**/.git/**'] })).sort();
       if (files.length === 0) out.push({ kind: 'missing', path: arg, message: `no files match the pattern ${arg}` });
@@ -142,36 +147,51 @@ function displayPath(arg: string, folder: string, abs: string): string {
   return join(arg, relative(folder, abs)).split(sep).join('/');
 }
 
+/** A folder or name that cannot be read, where a listing found it. */
+interface Unreadable {
+  dir: string;
+  message: string;
+}
+
 /**
- * Recursive listing, as paths shown to the user (`shown` is the folder's, ending in '/' unless empty). Symlinked files are followed; symlinked folders are not, so a link loop cannot hang the run.
- * Dot-files and dot-folders (.git, .manba-baseline.json, .manba-cache) are tools' files, not articles. A folder
- * that cannot be read is reported, never silently left out.
+ * Recursive listing, as paths shown to the user (`shown` is the folder's, ending in '/' unless empty), in the order
+ * of their paths: each folder's entries are sorted, a folder's as its name and '/' («b/» after «b.txt», as
+ * «b/c.txt» sorts after «b.txt»), so that going down folder by folder gives the sorted list of the whole tree. It
+ * comes in batches, a folder's files between two of its subfolders: one await a batch, not one a file. Symlinked
+ * files are followed; symlinked folders are not, so a link loop cannot hang the run. Dot-files and dot-folders
+ * (.git, .manba-baseline.json, .manba-cache) are tools' files, not articles. A folder that cannot be read is
+ * reported where it is, never silently left out.
  */
-async function walk(dir: string, shown: string, problems: { dir: string; message: string }[], files: string[] = []): Promise<string[]> {
+async function* walk(dir: string, shown: string): AsyncGenerator<(string | Unreadable)[]> {
   let entries: import('node:fs').Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    problems.push({ dir, message: `cannot read folder ${dir}: ${e.code === 'EACCES' ? 'permission denied' : e.message}` });
-    return files;
+    yield [{ dir, message: `cannot read folder ${dir}: ${e.code === 'EACCES' ? 'permission denied' : e.message}` }];
+    return;
   }
-  for (const e of entries) {
-    if (e.name.startsWith('.')) continue;
+  // Sorted by key with the engine's own string sort; the key gives its entry back.
+  const byKey = new Map<string, import('node:fs').Dirent>();
+  for (const e of entries) if (!e.name.startsWith('.')) byKey.set(e.isDirectory() ? `${e.name}/` : e.name, e);
+  let batch: (string | Unreadable)[] = [];
+  for (const key of [...byKey.keys()].sort()) {
+    const e = byKey.get(key)!;
     // A name that is not UTF-8 (an archive copied from an older system, in Windows-1256) comes back with U+FFFD in
     // place of its bad bytes, a name no file has: said as it is, not as a file gone.
     if (e.name.includes('\uFFFD') && !(await lstat(join(dir, e.name)).catch(() => undefined))) {
-      problems.push({ dir: join(dir, e.name), message: `cannot read ${shown}${e.name}: its name is not valid UTF-8 (manba shows its bad bytes as �), so it cannot be opened by name; rename it in UTF-8 (for example with convmv -f cp1256 -t utf-8)` });
-      continue;
-    }
-    if (e.isDirectory()) {
-      if (!SKIP_DIRS.has(e.name)) await walk(join(dir, e.name), `${shown}${e.name}/`, problems, files);
+      batch.push({ dir: join(dir, e.name), message: `cannot read ${shown}${e.name}: its name is not valid UTF-8 (manba shows its bad bytes as �), so it cannot be opened by name; rename it in UTF-8 (for example with convmv -f cp1256 -t utf-8)` });
+    } else if (e.isDirectory()) {
+      if (SKIP_DIRS.has(e.name)) continue;
+      if (batch.length) yield batch;
+      batch = [];
+      yield* walk(join(dir, e.name), `${shown}${e.name}/`);
     } else if (e.isFile()) {
-      files.push(shown + e.name);
+      batch.push(shown + e.name);
     } else if (e.isSymbolicLink()) {
       const target = await stat(join(dir, e.name)).catch(() => undefined);
-      if (target?.isFile()) files.push(shown + e.name);
+      if (target?.isFile()) batch.push(shown + e.name);
     }
   }
-  return files;
+  if (batch.length) yield batch;
 }
