@@ -209,10 +209,6 @@ export function* readJsonReport(file: string, chunkSize = 1 << 20): Generator<Re
               break;
             }
             reading = Reading.Member;
-            start = i;
-            depth = 0;
-            inString = false;
-            valueLine = line;
             break;
           case At.AfterMember:
             if (b === COMMA) at = At.Key;
@@ -228,10 +224,6 @@ export function* readJsonReport(file: string, chunkSize = 1 << 20): Generator<Re
               break;
             }
             reading = Reading.Document;
-            start = i;
-            depth = 0;
-            inString = false;
-            valueLine = line;
             break;
           case At.AfterDocument:
             if (b === COMMA) at = At.Document;
@@ -242,6 +234,13 @@ export function* readJsonReport(file: string, chunkSize = 1 << 20): Generator<Re
             break;
           case At.End:
             fail('unexpected text after the report');
+        }
+        if (reading === Reading.Member || reading === Reading.Document) {
+          // A member's value or a document starts at this byte: read on (above) until it ends.
+          start = i;
+          depth = 0;
+          inString = false;
+          valueLine = line;
         }
       }
       // A value that goes on into the next chunk: keep a copy of its bytes so far (the buffer is reused).
