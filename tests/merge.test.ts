@@ -179,8 +179,10 @@ describe('manba merge', () => {
     for (let i = 0; i < 30; i++) writeFileSync(join(dir, 'a', `${String(i).padStart(3, '0')}.txt`), i % 4 === 0 ? reference().replace('ماده ۷۴', 'ماده ۷۵') : reference());
     const whole = await cli(['check', 'a', '--format', 'json'], { cwd: dir });
     for (let i = 1; i <= 3; i++) await cli(['check', 'a', '--shard', `${i}/3`, '--format', `json:s${i}.json`], { cwd: dir });
-    const m = await cli(['merge', 's3.json', 's1.json', 's2.json', '--format', 'json', '--format', 'stylish:merged.txt'], { cwd: dir });
+    const m = await cli(['merge', 's3.json', 's1.json', 's2.json', '--format', 'json', '--format', 'stylish:merged.txt', '--progress'], { cwd: dir });
     expect(m.code).toBe(1);
+    // The progress line, last drawn when the 30th document is merged; 8 of them have errors.
+    expect(m.stderr).toMatch(/\r█{24} 30\/30 documents {2}\d+\/s {2}[\d.]+s {2}ETA 0\.0s {2}8 with errors\u001b\[K\n$/);
     const [got, want] = [JSON.parse(m.stdout), JSON.parse(whole.stdout)];
     expect(got.documents).toEqual(want.documents);
     expect(got.summary).toEqual({ documents: 30, errors: 8, warnings: 0 });

@@ -8,8 +8,9 @@ import { openReportStream, writeReportFile, writeReportFileInChunks, type Report
 import type { Report } from '../report/index.js';
 import { batchedOutput, EXIT, UsageError, type CliIO } from './io.js';
 import { outputsOf } from './outputs.js';
+import { Progress } from './progress.js';
 
-export async function mergeCommand(files: string[], opts: { format: string[]; failOn?: string }, io: CliIO): Promise<number> {
+export async function mergeCommand(files: string[], opts: { format: string[]; failOn?: string; progress?: boolean }, io: CliIO): Promise<number> {
   if (files.length === 0) throw new UsageError('name the JSON reports to merge (from manba check --format json)');
   if (opts.failOn && opts.failOn !== 'error' && opts.failOn !== 'warning') throw new UsageError(`--fail-on takes error or warning, not "${opts.failOn}"`);
   const outputs = outputsOf(opts.format, io.cwd, 'json');
@@ -29,6 +30,9 @@ export async function mergeCommand(files: string[], opts: { format: string[]; fa
   const options = { color: false, showPassing: true };
   const sinks: { o: (typeof outputs)[number]; file?: ReportStream | undefined }[] = streaming ? outputs.map((o) => ({ o, file: o.file ? openReportStream(o.file) : undefined })) : [];
   const tally = { documents: 0, errors: 0, warnings: 0 };
+  // Merging the shards of a large archive takes minutes: the same progress line as manba check's.
+  const progress = opts.progress === true || (opts.progress === undefined && io.stderrIsTTY) ? new Progress(io) : undefined;
+  progress?.start(merged.total);
   try {
     const tool = merged.tool;
     for (const { o, file } of sinks) (file?.write ?? stdout.write)(o.reporter.stream!.head(tool, options));
@@ -36,10 +40,12 @@ export async function mergeCommand(files: string[], opts: { format: string[]; fa
       const { errors, warnings } = summarize([d]);
       for (const { o, file } of sinks) (file?.write ?? stdout.write)(o.reporter.stream!.document(d, tally.documents, options));
       if (!streaming) store.add(d);
+      progress?.tick(d);
       tally.documents++;
       tally.errors += errors;
       tally.warnings += warnings;
     }
+    progress?.done();
     const run = merged.run;
     for (const { o, file } of sinks) (file?.write ?? stdout.write)(o.reporter.stream!.tail({ tool, summary: tally, ...(run ? { run } : {}), documents: tally.documents }, options));
     for (const sink of sinks) {

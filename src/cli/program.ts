@@ -146,7 +146,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .argument('<reports...>', 'JSON reports from manba check --format json')
     .option('-f, --format <name[:file]>', 'output format (repeatable; name:file writes to a file); default json', collect, [])
     .option('--fail-on <severity>', 'exit 1 on findings of this severity or worse: error (default) or warning')
-    .action(async (files: string[], opts: { format: string[]; failOn?: string }) => {
+    .option('--progress', 'show the progress line on standard error even when it is not a terminal')
+    .option('--no-progress', 'no progress line on standard error (default when it is not a terminal)')
+    .action(async (files: string[], opts: { format: string[]; failOn?: string; progress?: boolean }) => {
       exitCode = await (await import('./merge.js')).mergeCommand(files, opts, io);
     });
 

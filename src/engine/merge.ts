@@ -36,6 +36,8 @@ export interface MergeOptions {
 export interface MergedReports {
   tool: Report['tool'];
   run?: RunEvidence;
+  /** The documents in all the reports, before a second copy of a path is dropped (for a progress line). */
+  total: number;
   /** The merged documents, read once from the reports as they are asked for. */
   documents(): Generator<DocumentResult>;
   /** Remove the temporary reports. */
@@ -46,7 +48,8 @@ export interface MergedReports {
 interface Scanned {
   tool?: Report['tool'];
   run?: RunEvidence;
-  hasDocuments: boolean;
+  /** How many documents, once its `documents` array is read. */
+  documents?: number;
   inOrder: boolean;
 }
 
@@ -107,6 +110,7 @@ export function mergeReports(reports: readonly { file: string; name: string }[],
   return {
     tool: scanned[0]!.tool!,
     ...(run ? { run } : {}),
+    total: scanned.reduce((n, s) => n + s.documents!, 0),
     documents: function* () {
       // Every source is in path order: the reports that are, and the sorted chunks of those that are not.
       let sources: string[] = [];
@@ -148,7 +152,7 @@ export function mergeReports(reports: readonly { file: string; name: string }[],
 
 /** First pass over a report: is it a manba JSON report, its tool and run, and are its documents in path order. */
 function scan(file: string, name: string): Scanned {
-  const out: Scanned = { hasDocuments: false, inOrder: true };
+  const out: Scanned = { inOrder: true };
   let last: string | undefined;
   try {
     for (const piece of readJsonReport(file)) {
@@ -159,7 +163,7 @@ function scan(file: string, name: string): Scanned {
         if (last !== undefined && f < last) out.inOrder = false;
         last = f;
       } else if (piece.key === 'documents') {
-        out.hasDocuments = true;
+        out.documents = piece.value as number;
       } else if (piece.key === 'tool') {
         out.tool = piece.value as Report['tool'];
       } else if (piece.key === 'run') {
@@ -171,7 +175,7 @@ function scan(file: string, name: string): Scanned {
     const why = err instanceof ReportSyntaxError ? err.message : (err as Error).message;
     throw new MergeInputError(`${name}: not a readable JSON report (${why})`);
   }
-  if (out.tool?.name !== 'manba' || !out.hasDocuments) throw new MergeInputError(`${name}: not a manba JSON report (manba check --format json)`);
+  if (out.tool?.name !== 'manba' || out.documents === undefined) throw new MergeInputError(`${name}: not a manba JSON report (manba check --format json)`);
   return out;
 }
 
