@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mergeReports, type ReportDocument } from '../src/engine/merge.js';
 import { readJsonReport, ReportSyntaxError, type ReportPiece } from '../src/report/read-json-report.js';
@@ -44,6 +45,30 @@ describe('reading a JSON report piece by piece', () => {
     const indented = pieces(pretty, 5);
     expect(indented.map((p) => ('document' in p ? p.document : p.value))).toEqual(expected.map((p) => ('document' in p ? p.document : p.value)));
     expect(indented.map((p) => p.line)).toEqual([lineOf('"tool"'), lineOf('"path": "a/1.txt"') - 1, lineOf('"path": "a/2.txt"') - 1, lineOf('"path": "a/3.txt') - 1, lineOf('"summary"') - 1, lineOf('"summary"'), lineOf('"run"')]);
+  });
+
+  it('reads any JSON object, in any indentation and across any chunk size, as JSON.parse reads it (property)', () => {
+    const dir = tmp();
+    // Strings of every kind the scanner must step over: quotes, backslashes, brackets, commas, Persian, astral.
+    const text = fc.string({ unit: fc.oneof(fc.constantFrom('"', '\\', '{', '}', '[', ']', ',', ':', ' ', '\n', 'ی', 'ك', '۷', '😀'), fc.string({ minLength: 1, maxLength: 1, unit: 'binary' })) });
+    const value = fc.letrec((tie) => ({
+      any: fc.oneof({ depthSize: 'small' }, text, fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null), fc.array(tie('any'), { maxLength: 4 }), fc.dictionary(text, tie('any'), { maxKeys: 4 })),
+    })).any;
+    fc.assert(
+      fc.property(fc.dictionary(text.filter((k) => k !== 'documents'), value, { maxKeys: 4 }), fc.array(fc.dictionary(text, value, { maxKeys: 4 }), { maxLength: 5 }), fc.constantFrom(undefined, 0, 1, '\t', '  \r'), fc.integer({ min: 1, max: 40 }), (members, documents, indent, chunkSize) => {
+        const report = { ...members, documents };
+        const file = write(dir, 'p.json', JSON.stringify(report, null, indent as string | number | undefined));
+        const got: Record<string, unknown> = {};
+        const docs: unknown[] = [];
+        for (const p of readJsonReport(file, chunkSize)) {
+          if ('document' in p) docs.push(p.document);
+          else got[p.key] = p.value;
+        }
+        expect(docs).toEqual(JSON.parse(JSON.stringify(documents)));
+        expect(got).toEqual({ ...JSON.parse(JSON.stringify(members)), documents: documents.length });
+      }),
+      { numRuns: 300, seed: 1203 },
+    );
   });
 
   it('an empty documents array, and members in another order', () => {
