@@ -108,9 +108,9 @@ const doc = (path: string, errors = 0): ReportDocument => ({
   path,
   findings: Array.from({ length: errors }, () => ({ ruleId: 'notice/missing', severity: 'error' as const, message: 'm', line: 1, column: 1, endLine: 1, endColumn: 1 })),
 });
-const reportOf = (dir: string, name: string, documents: ReportDocument[], run: { ruleSet?: string; day?: number } = {}) => {
+const reportOf = (dir: string, name: string, documents: ReportDocument[], run: { ruleSet?: string; day?: number; interrupted?: boolean } = {}) => {
   const day = run.day ?? 1;
-  const evidence = { startedAt: `2026-12-0${day}T10:00:00Z`, finishedAt: `2026-12-0${day}T11:00:00Z`, ruleSetSha256: run.ruleSet ?? 'r1', settings: { lang: 'en', shard: '1/2', interrupted: false } };
+  const evidence = { startedAt: `2026-12-0${day}T10:00:00Z`, finishedAt: `2026-12-0${day}T11:00:00Z`, ruleSetSha256: run.ruleSet ?? 'r1', settings: { lang: 'en', shard: '1/2', interrupted: run.interrupted ?? false } };
   return write(dir, name, JSON.stringify({ tool: { name: 'manba', version: '0.1.0' }, documents, summary: {}, run: evidence }, null, 2));
 };
 
@@ -148,6 +148,10 @@ describe('merging reports', () => {
     expect(m.run).toEqual({ startedAt: '2026-12-01T10:00:00Z', finishedAt: '2026-12-02T11:00:00Z', ruleSetSha256: 'r1', settings: { lang: 'en', merged: 2, interrupted: false } });
     // A JSON report's one message, in both languages.
     expect(m.results[0]!.findings[0]!.messages).toEqual({ fa: 'm', en: 'm' });
+    // A shard stopped short (Ctrl-C) makes the merge incomplete: said, and marked in the merged run.
+    const short = merged([reportOf(dir, 'one.json', one), reportOf(dir, 'short.json', two, { interrupted: true })]);
+    expect(short.warnings).toEqual(['short.json: its run was interrupted; the documents it did not reach are not in the merged report']);
+    expect(short.run?.settings.interrupted).toBe(true);
   });
 
   it('reports out of order, duplicates and many sources: the stable sort by file of all the reports, the first of each path kept', () => {

@@ -67,6 +67,10 @@ export function mergeReports(reports: readonly { file: string; name: string }[],
   const scanned = reports.map((r) => scan(r.file, r.name));
   const ruleSets = new Set(scanned.map((s) => s.run?.ruleSetSha256).filter(Boolean));
   if (ruleSets.size > 1) options.onWarning?.(`the reports were made with ${ruleSets.size} different rule sets; the merged report mixes them`);
+  // An audit merged from a shard stopped short is incomplete: said, not only marked in the merged run's settings.
+  scanned.forEach((s, k) => {
+    if (s.run?.settings.interrupted === true) options.onWarning?.(`${reports[k]!.name}: its run was interrupted; the documents it did not reach are not in the merged report`);
+  });
   const runs = scanned.map((s) => s.run).filter((r): r is RunEvidence => !!r);
   const run: RunEvidence | undefined = runs.length
     ? {
