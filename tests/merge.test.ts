@@ -108,9 +108,9 @@ const doc = (path: string, errors = 0): ReportDocument => ({
   path,
   findings: Array.from({ length: errors }, () => ({ ruleId: 'notice/missing', severity: 'error' as const, message: 'm', line: 1, column: 1, endLine: 1, endColumn: 1 })),
 });
-const reportOf = (dir: string, name: string, documents: ReportDocument[], run: { ruleSet?: string; day?: number; interrupted?: boolean } = {}) => {
+const reportOf = (dir: string, name: string, documents: ReportDocument[], run: { ruleSet?: string; day?: number; interrupted?: boolean; shard?: string } = {}) => {
   const day = run.day ?? 1;
-  const evidence = { startedAt: `2026-12-0${day}T10:00:00Z`, finishedAt: `2026-12-0${day}T11:00:00Z`, ruleSetSha256: run.ruleSet ?? 'r1', settings: { lang: 'en', shard: '1/2', interrupted: run.interrupted ?? false } };
+  const evidence = { startedAt: `2026-12-0${day}T10:00:00Z`, finishedAt: `2026-12-0${day}T11:00:00Z`, ruleSetSha256: run.ruleSet ?? 'r1', settings: { lang: 'en', ...(run.shard ? { shard: run.shard } : {}), interrupted: run.interrupted ?? false } };
   return write(dir, name, JSON.stringify({ tool: { name: 'manba', version: '0.1.0' }, documents, summary: {}, run: evidence }, null, 2));
 };
 
@@ -141,7 +141,7 @@ describe('merging reports', () => {
     const dir = tmp();
     const one = [doc('a/b.jsonl#1'), doc('a/b.jsonl#2', 1), doc('a/d.txt')];
     const two = [doc('a/a.txt', 2), doc('a/c.txt'), doc('a/e.txt', 1)];
-    const m = merged([reportOf(dir, 'one.json', one, { day: 2 }), reportOf(dir, 'two.json', two, { day: 1 })]);
+    const m = merged([reportOf(dir, 'one.json', one, { day: 2, shard: '2/2' }), reportOf(dir, 'two.json', two, { day: 1, shard: '1/2' })]);
     expect(m.documents).toEqual(['a/a.txt:2', 'a/b.jsonl#1:0', 'a/b.jsonl#2:1', 'a/c.txt:0', 'a/d.txt:0', 'a/e.txt:1']);
     expect(m.warnings).toEqual([]);
     // The run: earliest start, latest end, no shard of its own, the number of reports merged.
@@ -149,9 +149,15 @@ describe('merging reports', () => {
     // A JSON report's one message, in both languages.
     expect(m.results[0]!.findings[0]!.messages).toEqual({ fa: 'm', en: 'm' });
     // A shard stopped short (Ctrl-C) makes the merge incomplete: said, and marked in the merged run.
-    const short = merged([reportOf(dir, 'one.json', one), reportOf(dir, 'short.json', two, { interrupted: true })]);
+    const short = merged([reportOf(dir, 'one.json', one, { shard: '2/2' }), reportOf(dir, 'short.json', two, { interrupted: true, shard: '1/2' })]);
     expect(short.warnings).toEqual(['short.json: its run was interrupted; the documents it did not reach are not in the merged report']);
     expect(short.run?.settings.interrupted).toBe(true);
+    // So does a shard left out, or shards of two partitions.
+    const third = (i: number, n = 3) => reportOf(dir, `s${i}-${n}.json`, [doc(`x${i}-${n}.txt`)], { shard: `${i}/${n}` });
+    expect(merged([third(1), third(3)]).warnings).toEqual(['shard 2/3 is not among the reports: the merged report covers 2 of 3 shards']);
+    expect(merged([third(1, 5), third(4, 5)]).warnings).toEqual(['shards 2/5, 3/5, 5/5 are not among the reports: the merged report covers 2 of 5 shards']);
+    expect(merged([third(1), third(2), third(3), third(1, 2)]).warnings).toEqual(['the reports are shards of 2 different partitions (…/3, …/2); the merged report is not one audit']);
+    expect(merged([third(1), third(2), third(3)]).warnings).toEqual([]);
   });
 
   it('reports out of order, duplicates and many sources: the stable sort by file of all the reports, the first of each path kept', () => {
@@ -217,6 +223,9 @@ describe('manba merge', () => {
     expect(got.summary).toEqual({ documents: 30, errors: 8, warnings: 0 });
     expect(got.summary).toEqual(want.summary);
     expect(readFileSync(join(dir, 'merged.txt'), 'utf8')).toContain('\n✖ 8 problems (8 errors, 0 warnings) — 30 documents checked, 22 passed\n');
+    expect(m.stderr).not.toContain('warning');
+    const two = await cli(['merge', 's1.json', 's3.json', '--format', 'json:two.json'], { cwd: dir });
+    expect([two.code, two.stderr]).toEqual([1, 'manba: warning: shard 2/3 is not among the reports: the merged report covers 2 of 3 shards\n']);
     const bad = await cli(['merge', 's1.json', '--fail-on', 'info'], { cwd: dir });
     expect([bad.code, bad.stderr]).toEqual([2, 'manba: --fail-on takes error or warning, not "info"\n']);
   });

@@ -67,10 +67,13 @@ export function mergeReports(reports: readonly { file: string; name: string }[],
   const scanned = reports.map((r) => scan(r.file, r.name));
   const ruleSets = new Set(scanned.map((s) => s.run?.ruleSetSha256).filter(Boolean));
   if (ruleSets.size > 1) options.onWarning?.(`the reports were made with ${ruleSets.size} different rule sets; the merged report mixes them`);
-  // An audit merged from a shard stopped short is incomplete: said, not only marked in the merged run's settings.
+  // An audit merged from a shard stopped short, or without one of its shards, is incomplete: said, not left to the
+  // merged run's settings (which drop each shard's own position).
   scanned.forEach((s, k) => {
     if (s.run?.settings.interrupted === true) options.onWarning?.(`${reports[k]!.name}: its run was interrupted; the documents it did not reach are not in the merged report`);
   });
+  const missing = missingShards(scanned.map((s) => s.run?.settings.shard));
+  if (missing) options.onWarning?.(missing);
   const runs = scanned.map((s) => s.run).filter((r): r is RunEvidence => !!r);
   const run: RunEvidence | undefined = runs.length
     ? {
@@ -185,6 +188,23 @@ function scan(file: string, name: string): Scanned {
 
 /** Bytes read at a time from all the reports merged at once: 64 reports are read 256 KB at a time, one 1 MB. */
 const READ_BUDGET = 16 << 20;
+
+/**
+ * What is wrong with the shards the reports say they are (`settings.shard`, "i/n"), if anything: shards of
+ * different partitions, or not all n of one. Reports of whole runs (no shard) say nothing either way.
+ */
+export function missingShards(shards: readonly unknown[]): string | undefined {
+  const given = shards.filter((s): s is string => typeof s === 'string' && /^\d+\/\d+$/.test(s));
+  if (given.length === 0) return undefined;
+  const counts = [...new Set(given.map((s) => s.split('/')[1]!))];
+  if (counts.length > 1) return `the reports are shards of ${counts.length} different partitions (${counts.map((n) => `…/${n}`).join(', ')}); the merged report is not one audit`;
+  const n = Number(counts[0]);
+  const have = new Set(given.map((s) => Number(s.split('/')[0])));
+  const absent = Array.from({ length: n }, (_x, k) => k + 1).filter((i) => !have.has(i));
+  if (absent.length === 0) return undefined;
+  const named = absent.length <= 10 ? absent.map((i) => `${i}/${n}`).join(', ') : `${absent.slice(0, 10).map((i) => `${i}/${n}`).join(', ')} and ${absent.length - 10} more`;
+  return `shard${absent.length === 1 ? '' : 's'} ${named} ${absent.length === 1 ? 'is' : 'are'} not among the reports: the merged report covers ${n - absent.length} of ${n} shards`;
+}
 
 /** A report's documents, in its order; `together`, how many reports are read at the same time. */
 function* documentsOf(file: string, together = 1): Generator<ReportDocument> {
