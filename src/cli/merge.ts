@@ -45,7 +45,6 @@ export async function mergeCommand(files: string[], opts: { format: string[]; fa
       tally.errors += errors;
       tally.warnings += warnings;
     }
-    progress?.done();
     const run = merged.run;
     for (const { o, file } of sinks) (file?.write ?? stdout.write)(o.reporter.stream!.tail({ tool, summary: tally, ...(run ? { run } : {}), documents: tally.documents }, options));
     for (const sink of sinks) {
@@ -65,10 +64,11 @@ export async function mergeCommand(files: string[], opts: { format: string[]; fa
   } catch (err) {
     // Nothing half-written is put in place of a report file.
     for (const { file } of sinks) file?.discard();
-    // A report read whole before the merge began and changed since.
+    // A report checked before the merge began and changed since.
     if (err instanceof ReportSyntaxError) throw new UsageError(`a report changed while it was merged: ${err.message}`);
     throw err;
   } finally {
+    progress?.done(); // the line ends before a message that follows it, also an error's
     stdout.flush();
     merged.close();
     store.close();
