@@ -71,6 +71,32 @@ describe('streaming formats', () => {
   });
 });
 
+describe('stylish', () => {
+  it('groups findings by document, passing ones marked, then the totals; written a line at a time', () => {
+    const report = sample();
+    const expected = [
+      '✓ clean.txt',
+      PERSIAN_PATH,
+      `  23:11   error    ${E1}  attribution/mismatch`,
+      `  24:103  warning  ${W1}  byline/date-future`,
+      '',
+      'data/file.json#42',
+      `  3:5  error    ${E2}  notice/missing`,
+      '',
+      'data/file.json#43',
+      `  9:1  warning  ${W2}  attribution/unknown-source`,
+      '',
+      ODD_PATH,
+      `  1:1  warning  ${W3}  notice/site`,
+      '',
+      '✖ 5 problems (2 errors, 3 warnings) — 5 documents checked, 1 passed',
+    ];
+    expect(format('stylish', report)).toBe(expected.map((l) => `${l}\n`).join(''));
+    // The same bytes in pieces, a line each (W1's message has a line break of its own): a large report is never one string.
+    expect([...reporterNamed('stylish')!.chunks!(report, OPTIONS)]).toEqual(expected.map((l) => `${l}\n`));
+  });
+});
+
 describe('compact', () => {
   it('prints one line per finding, located in the file, and nothing for clean documents', () => {
     expect(format('compact')).toBe(
