@@ -56,6 +56,20 @@ describe('registry', () => {
   });
 });
 
+describe('reports in pieces', () => {
+  it('every format is written in pieces (streamed, or in chunks), the same bytes as whole: none is one string of a whole audit', () => {
+    for (const r of reporters) {
+      expect(r.stream !== undefined || r.chunks !== undefined, r.name).toBe(true);
+      if (r.chunks) expect([...r.chunks(sample(), OPTIONS)].join(''), r.name).toBe(r.format(sample(), OPTIONS));
+    }
+    // A piece a document or a finding, not the report: junit's and checkstyle's pieces for sample()'s five documents.
+    expect([...reporterNamed('junit')!.chunks!(sample(), OPTIONS)]).toHaveLength(7);
+    expect([...reporterNamed('checkstyle')!.chunks!(sample(), OPTIONS)]).toHaveLength(7);
+    expect([...reporterNamed('sarif')!.chunks!(sample(), OPTIONS)]).toHaveLength(7);
+    expect([...reporterNamed('github')!.chunks!(sample(), OPTIONS)]).toHaveLength(5);
+  });
+});
+
 describe('streaming formats', () => {
   it("a document's piece at any place is the separator, then the piece written first: workers write pieces as first", () => {
     const streaming = reporters.filter((r) => r.stream);

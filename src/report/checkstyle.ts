@@ -10,20 +10,31 @@ import type { Reporter } from './types.js';
 export const checkstyleReporter: Reporter = {
   name: 'checkstyle',
   description: 'Checkstyle XML, for CI plugins that read it.',
-  format(report) {
-    const files = new Map<string, string>();
+  format(report, options) {
+    return [...this.chunks!(report, options)].join('');
+  },
+  /**
+   * A `<file>` at a time: the items of a file come one after another in a report (a run lists a file's items
+   * together, a merge sorts by file), so a file's element is closed when the next file begins.
+   */
+  *chunks(report) {
+    yield '<?xml version="1.0" encoding="utf-8"?><checkstyle version="4.3">';
+    let open: string | undefined;
     for (const doc of report.documents) {
       const file = filePart(doc.path);
-      let body = files.get(file) ?? '';
+      let out = '';
+      if (file !== open) {
+        if (open !== undefined) out += '</file>';
+        out += `<file name="${escapeXml(file, true)}">`;
+        open = file;
+      }
       for (const f of active(doc.findings)) {
-        body +=
+        out +=
           `<error line="${f.line}" column="${f.column}" severity="${f.severity}" ` +
           `message="${escapeXml(f.message, true)}" source="${escapeXml(`manba.${f.ruleId}`, true)}"/>`;
       }
-      files.set(file, body);
+      yield out;
     }
-    let out = '<?xml version="1.0" encoding="utf-8"?><checkstyle version="4.3">';
-    for (const [file, body] of files) out += `<file name="${escapeXml(file, true)}">${body}</file>`;
-    return out + '</checkstyle>\n';
+    yield `${open !== undefined ? '</file>' : ''}</checkstyle>\n`;
   },
 };

@@ -14,15 +14,17 @@ const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace
 export const githubReporter: Reporter = {
   name: 'github',
   description: 'GitHub Actions annotations (::error and ::warning workflow commands).',
-  format(report) {
-    let out = '';
+  format(report, options) {
+    return [...this.chunks!(report, options)].join('');
+  },
+  /** A command a finding. */
+  *chunks(report) {
     for (const doc of report.documents) {
       const file = escapeProperty(filePart(doc.path));
       for (const f of active(doc.findings)) {
         const props = `file=${file},line=${f.line},col=${f.column},endLine=${f.endLine},endColumn=${f.endColumn},title=${escapeProperty(f.ruleId)}`;
-        out += `::${f.severity} ${props}::${escapeData(f.message)}\n`;
+        yield `::${f.severity} ${props}::${escapeData(f.message)}\n`;
       }
     }
-    return out;
   },
 };

@@ -10,17 +10,22 @@ import type { Reporter } from './types.js';
 export const junitReporter: Reporter = {
   name: 'junit',
   description: 'JUnit XML: a test case per document, a failure per error.',
-  format(report) {
-    const cases: string[] = [];
+  format(report, options) {
+    return [...this.chunks!(report, options)].join('');
+  },
+  /** The totals first (one pass to count the failing cases), then a test case at a time. */
+  *chunks(report) {
     let failing = 0;
+    for (const doc of report.documents) if (active(doc.findings).some((f) => f.severity === 'error')) failing++;
+    const tests = report.documents.length;
+    yield `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="manba" tests="${tests}" failures="${failing}" errors="0">\n  <testsuite name="manba" tests="${tests}" failures="${failing}" errors="0">\n`;
     for (const doc of report.documents) {
       const name = escapeXml(doc.path, true);
       const findings = active(doc.findings);
       const errors = findings.filter((f) => f.severity === 'error');
       const warnings = findings.filter((f) => f.severity === 'warning');
-      if (errors.length > 0) failing++;
       if (findings.length === 0) {
-        cases.push(`    <testcase classname="manba" name="${name}"/>`);
+        yield `    <testcase classname="manba" name="${name}"/>\n`;
         continue;
       }
       const lines = [`    <testcase classname="manba" name="${name}">`];
@@ -38,17 +43,8 @@ export const junitReporter: Reporter = {
         lines.push(`      <system-out>${escapeXml(text)}</system-out>`);
       }
       lines.push('    </testcase>');
-      cases.push(lines.join('\n'));
+      yield `${lines.join('\n')}\n`;
     }
-    const tests = report.documents.length;
-    return [
-      '<?xml version="1.0" encoding="UTF-8"?>',
-      `<testsuites name="manba" tests="${tests}" failures="${failing}" errors="0">`,
-      `  <testsuite name="manba" tests="${tests}" failures="${failing}" errors="0">`,
-      ...cases,
-      '  </testsuite>',
-      '</testsuites>',
-      '',
-    ].join('\n');
+    yield '  </testsuite>\n</testsuites>\n';
   },
 };

@@ -5,6 +5,10 @@ import type { Severity } from '../rules/types.js';
 import { filePart, itemPart } from './text.js';
 import type { Reporter } from './types.js';
 
+/** Where the results go in the log, and how far in they sit. */
+const RESULTS = '\u0000results\u0000';
+const RESULT_INDENT = ' '.repeat(8);
+
 /**
  * SARIF 2.1.0, for code-scanning services: one run, a rule descriptor for each rule that has results (sorted
  * by id, so indexes depend only on which rules occur), a result per finding located in its file.
@@ -12,19 +16,21 @@ import type { Reporter } from './types.js';
 export const sarifReporter: Reporter = {
   name: 'sarif',
   description: 'SARIF 2.1.0 (static analysis results), for code scanning.',
-  format(report) {
+  format(report, options) {
+    return [...this.chunks!(report, options)].join('');
+  },
+  /**
+   * The rules first (one pass over the documents for the rules that occur), then a result at a time, laid out as
+   * `JSON.stringify(log, null, 2)` lays out the whole log: the same bytes, never the whole log in memory.
+   */
+  *chunks(report) {
     const levels = new Map<string, Severity>();
     for (const d of report.documents) {
       for (const f of d.findings) if (levels.get(f.ruleId) !== 'error') levels.set(f.ruleId, f.severity);
     }
     const ruleIds = [...levels.keys()].sort();
     const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
-    const results: object[] = [];
-    for (const d of report.documents) {
-      const seen = new Map<string, number>();
-      for (const f of d.findings) results.push(result(d.path, f, ruleIndex.get(f.ruleId)!, seen));
-    }
-    const log = {
+    const log = (results: unknown[]) => ({
       $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
       version: '2.1.0',
       runs: [
@@ -41,8 +47,22 @@ export const sarifReporter: Reporter = {
           results,
         },
       ],
-    };
-    return JSON.stringify(log, null, 2) + '\n';
+    });
+    // No rule occurs, so no result: an empty array, as JSON.stringify writes it.
+    if (ruleIds.length === 0) return yield `${JSON.stringify(log([]), null, 2)}\n`;
+    // The log around one placeholder result, cut where the results go; results sit three levels in (8 spaces).
+    const whole = JSON.stringify(log([RESULTS]), null, 2);
+    const at = whole.indexOf(JSON.stringify(RESULTS));
+    yield whole.slice(0, at);
+    let first = true;
+    for (const d of report.documents) {
+      const seen = new Map<string, number>();
+      for (const f of d.findings) {
+        yield `${first ? '' : `,\n${RESULT_INDENT}`}${JSON.stringify(result(d.path, f, ruleIndex.get(f.ruleId)!, seen), null, 2).replace(/\n/g, `\n${RESULT_INDENT}`)}`;
+        first = false;
+      }
+    }
+    yield `${whole.slice(at + JSON.stringify(RESULTS).length)}\n`;
   },
 };
 
