@@ -21,7 +21,7 @@ import { youngGenerationMayGrow } from '../engine/heap.js';
 import { defaultJobs } from '../engine/cpus.js';
 import { ruleSetDigests, runEvidence } from '../engine/evidence.js';
 import { Progress } from './progress.js';
-import { openReportStream, writeReportFile, writeReportFileInChunks } from '../report/report-file.js';
+import { openReportStream, writeReportFileInChunks } from '../report/report-file.js';
 
 /** Below this many files a run stays in one thread: starting workers costs more than it saves. */
 const WORKERS_FROM = 64;
@@ -388,14 +388,8 @@ async function runDocuments(opts: CheckOptions, io: CliIO, abort: AbortControlle
     for (const o of outputs) {
       const color = opts.color ?? (io.isTTY && !o.file && !io.env.NO_COLOR);
       const ropts = { color, showPassing: !opts.quiet, ...(kind.retrieval ? { retrieval: true } : {}) };
-      if (o.reporter.chunks) {
-        if (o.file) await writeReportFileInChunks(o.file, o.reporter.chunks(whole, ropts));
-        else for (const c of o.reporter.chunks(whole, ropts)) io.stdout(c);
-        continue;
-      }
-      const text = o.reporter.format(whole, ropts);
-      if (o.file) await writeReportFile(o.file, text);
-      else io.stdout(text);
+      if (o.file) await writeReportFileInChunks(o.file, o.reporter.chunks(whole, ropts));
+      else for (const c of o.reporter.chunks(whole, ropts)) io.stdout(c);
     }
   }
 

@@ -4,7 +4,7 @@ import { summarize } from '../engine/finding.js';
 import { mergeReports, MergeInputError, type MergedReports } from '../engine/merge.js';
 import { ResultStore } from '../engine/result-store.js';
 import { ReportSyntaxError } from '../report/read-json-report.js';
-import { openReportStream, writeReportFile, writeReportFileInChunks, type ReportStream } from '../report/report-file.js';
+import { openReportStream, writeReportFileInChunks, type ReportStream } from '../report/report-file.js';
 import type { Report } from '../report/index.js';
 import { batchedOutput, EXIT, UsageError, type CliIO } from './io.js';
 import { outputsOf } from './outputs.js';
@@ -54,11 +54,8 @@ export async function mergeCommand(files: string[], opts: { format: string[]; fa
     if (!streaming) {
       const whole: Report = { tool, documents: store.documents() as Report['documents'], summary: tally, ...(run ? { run } : {}) };
       for (const o of outputs) {
-        if (o.reporter.chunks) {
-          if (o.file) await writeReportFileInChunks(o.file, o.reporter.chunks(whole, options));
-          else for (const c of o.reporter.chunks(whole, options)) stdout.write(c);
-        } else if (o.file) await writeReportFile(o.file, o.reporter.format(whole, options));
-        else stdout.write(o.reporter.format(whole, options));
+        if (o.file) await writeReportFileInChunks(o.file, o.reporter.chunks(whole, options));
+        else for (const c of o.reporter.chunks(whole, options)) stdout.write(c);
       }
     }
   } catch (err) {

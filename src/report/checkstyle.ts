@@ -1,18 +1,15 @@
 import { active } from '../engine/finding.js';
 import { escapeXml, filePart } from './text.js';
-import type { Reporter } from './types.js';
+import { defineReporter } from './types.js';
 
 /**
  * Checkstyle XML, as ESLint writes it: one `<file>` per file (items of one file, `file.json#1` and `file.json#2`,
  * share their file's element, since their positions are positions in that file), clean files included.
  * Findings suppressed in their documents are left out.
  */
-export const checkstyleReporter: Reporter = {
+export const checkstyleReporter = defineReporter({
   name: 'checkstyle',
   description: 'Checkstyle XML, for CI plugins that read it.',
-  format(report, options) {
-    return [...this.chunks!(report, options)].join('');
-  },
   /**
    * A `<file>` at a time: the items of a file come one after another in a report (a run lists a file's items
    * together, a merge sorts by file), so a file's element is closed when the next file begins.
@@ -37,4 +34,4 @@ export const checkstyleReporter: Reporter = {
     }
     yield `${open !== undefined ? '</file>' : ''}</checkstyle>\n`;
   },
-};
+});

@@ -1,18 +1,15 @@
 import { active } from '../engine/finding.js';
 import { filePart, oneLine } from './text.js';
-import { streamChunks, type Reporter } from './types.js';
+import { defineReporter } from './types.js';
 
 /**
  * `file:line:column: severity ruleId message`, one line per finding and nothing else (GCC style, for editors'
  * error parsers and grep). An item inside a file (`file.json#42`) is located in its file, so the location names
  * the file only. Clean documents, and findings suppressed in their documents, print nothing.
  */
-export const compactReporter: Reporter = {
+export const compactReporter = defineReporter({
   name: 'compact',
   description: 'One line per finding: path:line:column: severity ruleId message.',
-  format(report, options) {
-    return [...streamChunks(this.stream!, report, options)].join('');
-  },
   stream: {
     head: () => '',
     document: (doc) => {
@@ -21,4 +18,4 @@ export const compactReporter: Reporter = {
     },
     tail: () => '',
   },
-};
+});

@@ -1,5 +1,5 @@
 import type { Finding } from '../engine/finding.js';
-import { streamChunks, type Reporter } from './types.js';
+import { defineReporter } from './types.js';
 
 /** RFC 4180 field: quoted when it holds a comma, quote or line break; a leading =+-@ is defused for spreadsheets. */
 function field(v: string | number | undefined): string {
@@ -20,15 +20,9 @@ function waiverText(f: Finding): string | undefined {
  * One row per finding, for spreadsheets: UTF-8 with a byte-order mark, so Excel and LibreOffice open Persian
  * correctly. The outlet is the registry id of the attribution's source, else of the declared origin.
  */
-export const csvReporter: Reporter = {
+export const csvReporter = defineReporter({
   name: 'csv',
   description: 'One row per finding (document, outlet, rule, severity, line, column, message, evidence, waiver), UTF-8 with BOM.',
-  format(report, options) {
-    return [...streamChunks(this.stream!, report, options)].join('');
-  },
-  chunks(report, options) {
-    return streamChunks(this.stream!, report, options);
-  },
   stream: {
     // Pages from the web (manba crawl) add where and when they were fetched.
     head: (_tool, options) =>
@@ -45,4 +39,4 @@ export const csvReporter: Reporter = {
     },
     tail: () => '',
   },
-};
+});

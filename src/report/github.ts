@@ -1,6 +1,6 @@
 import { active } from '../engine/finding.js';
 import { filePart } from './text.js';
-import type { Reporter } from './types.js';
+import { defineReporter } from './types.js';
 
 /** Escaping of a workflow command's message (the data after `::`). */
 const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -11,12 +11,9 @@ const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace
  * GitHub Actions workflow commands (`::error file=…::message`), which become annotations on the changed files.
  * Findings suppressed in their documents are left out.
  */
-export const githubReporter: Reporter = {
+export const githubReporter = defineReporter({
   name: 'github',
   description: 'GitHub Actions annotations (::error and ::warning workflow commands).',
-  format(report, options) {
-    return [...this.chunks!(report, options)].join('');
-  },
   /** A command a finding. */
   *chunks(report) {
     for (const doc of report.documents) {
@@ -27,4 +24,4 @@ export const githubReporter: Reporter = {
       }
     }
   },
-};
+});

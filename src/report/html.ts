@@ -2,7 +2,7 @@ import { skeletonOf } from '../text/fold.js';
 import { createHash } from 'node:crypto';
 import type { Lang } from '../rules/types.js';
 import type { DocumentResult, Suppression } from '../engine/finding.js';
-import type { Report, Reporter, ReporterOptions, SinceLast } from './types.js';
+import { defineReporter, type Report, type ReporterOptions, type SinceLast } from './types.js';
 
 /**
  * A self-contained HTML report for people auditing an archive: summary, findings by rule, outlet and site (tables and
@@ -546,14 +546,11 @@ export const HTML_CLIENT_SCRIPT = CLIENT;
 
 type Tally = [index: number, documents: number, failing: number, errors: number, warnings: number];
 
-export const htmlReporter: Reporter = {
+export const htmlReporter = defineReporter({
   name: 'html',
   description: 'One self-contained HTML page for audits: charts, a filterable table of documents, evidence (Persian, with English).',
-  format(report: Report, options: ReporterOptions): string {
-    return [...htmlChunks(report, options)].join('');
-  },
   chunks: htmlChunks,
-};
+});
 
 /**
  * The page in pieces. Two passes over the documents (which a large run reads back from its result store): the

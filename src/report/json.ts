@@ -1,5 +1,5 @@
 import type { DocumentResult, Finding } from '../engine/finding.js';
-import { streamChunks, type Reporter } from './types.js';
+import { defineReporter } from './types.js';
 
 /** A finding as the JSON formats write it: these fields, in this order. */
 export function findingJson(f: Finding) {
@@ -35,15 +35,9 @@ const indent = (json: string, pad: string) => json.replace(/\n/g, `\n${pad}`);
  * The stable JSON format (documented in the README): tool, documents, summary, and the run's evidence. Written
  * piece by piece, indented as JSON.stringify(…, null, 2) would: the same bytes, never one huge string.
  */
-export const jsonReporter: Reporter = {
+export const jsonReporter = defineReporter({
   name: 'json',
   description: 'One JSON object: tool, documents with findings, summary, run.',
-  format(report, options) {
-    return [...streamChunks(this.stream!, report, options)].join('');
-  },
-  chunks(report, options) {
-    return streamChunks(this.stream!, report, options);
-  },
   stream: {
     head: (tool) => `{\n  "tool": ${indent(JSON.stringify(tool, null, 2), '  ')},\n  "documents": [`,
     // Stringified two arrays deep, the document comes out indented for its place; the wrapper is cut off. The
@@ -56,4 +50,4 @@ export const jsonReporter: Reporter = {
     tail: ({ summary, run, documents }) =>
       `${documents ? '\n  ' : ''}],\n  "summary": ${indent(JSON.stringify(summary, null, 2), '  ')}${run ? `,\n  "run": ${indent(JSON.stringify(run, null, 2), '  ')}` : ''}\n}\n`,
   },
-};
+});

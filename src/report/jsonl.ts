@@ -1,6 +1,6 @@
 import type { DocumentResult } from '../engine/finding.js';
 import { documentJson } from './json.js';
-import { streamChunks, type Reporter } from './types.js';
+import { defineReporter } from './types.js';
 
 /** One document as a JSON Lines line (also written as results finish, in streaming mode). */
 export function jsonlLine(d: DocumentResult): string {
@@ -8,18 +8,12 @@ export function jsonlLine(d: DocumentResult): string {
 }
 
 /** JSON Lines: one object per document (`path`, `sha256`, `findings`, `facts`), then `{summary, tool, run}`. */
-export const jsonlReporter: Reporter = {
+export const jsonlReporter = defineReporter({
   name: 'jsonl',
   description: 'JSON Lines: one object per document, then a summary line.',
-  format(report, options) {
-    return [...streamChunks(this.stream!, report, options)].join('');
-  },
-  chunks(report, options) {
-    return streamChunks(this.stream!, report, options);
-  },
   stream: {
     head: () => '',
     document: (d) => jsonlLine(d) + '\n',
     tail: ({ summary, tool, run }) => JSON.stringify({ summary, tool, ...(run ? { run } : {}) }) + '\n',
   },
-};
+});

@@ -1,18 +1,15 @@
 import { active } from '../engine/finding.js';
 import { escapeXml } from './text.js';
-import type { Reporter } from './types.js';
+import { defineReporter } from './types.js';
 
 /**
  * JUnit XML: each document is a test case, each error a `<failure>` (several in one case: GitLab and Jenkins read
  * them all, though strict JUnit allows one), warnings in the case's `<system-out>`. `failures` counts failing cases.
  * Findings suppressed in their documents are left out (they do not count).
  */
-export const junitReporter: Reporter = {
+export const junitReporter = defineReporter({
   name: 'junit',
   description: 'JUnit XML: a test case per document, a failure per error.',
-  format(report, options) {
-    return [...this.chunks!(report, options)].join('');
-  },
   /** The totals first (one pass to count the failing cases), then a test case at a time. */
   *chunks(report) {
     let failing = 0;
@@ -47,4 +44,4 @@ export const junitReporter: Reporter = {
     }
     yield '  </testsuite>\n</testsuites>\n';
   },
-};
+});

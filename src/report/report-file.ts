@@ -6,7 +6,6 @@
  * another run may be writing it right now.
  */
 import { closeSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** Where this process writes `file` before renaming it into place. */
@@ -51,14 +50,6 @@ export function removeStaleTemporaries(file: string): string[] {
     }
   }
   return removed;
-}
-
-/** Write the whole report text, then rename it into place. */
-export async function writeReportFile(file: string, text: string): Promise<void> {
-  const tmp = temporaryOf(file);
-  await writeFile(tmp, text);
-  await rename(tmp, file);
-  removeStaleTemporaries(file);
 }
 
 /**

@@ -3,7 +3,7 @@ import { sep } from 'node:path';
 import type { Finding } from '../engine/finding.js';
 import type { Severity } from '../rules/types.js';
 import { filePart, itemPart } from './text.js';
-import type { Reporter } from './types.js';
+import { defineReporter } from './types.js';
 
 /** Where the results go in the log, and how far in they sit. */
 const RESULTS = '\u0000results\u0000';
@@ -13,12 +13,9 @@ const RESULT_INDENT = ' '.repeat(8);
  * SARIF 2.1.0, for code-scanning services: one run, a rule descriptor for each rule that has results (sorted
  * by id, so indexes depend only on which rules occur), a result per finding located in its file.
  */
-export const sarifReporter: Reporter = {
+export const sarifReporter = defineReporter({
   name: 'sarif',
   description: 'SARIF 2.1.0 (static analysis results), for code scanning.',
-  format(report, options) {
-    return [...this.chunks!(report, options)].join('');
-  },
   /**
    * The rules first (one pass over the documents for the rules that occur), then a result at a time, laid out as
    * `JSON.stringify(log, null, 2)` lays out the whole log: the same bytes, never the whole log in memory.
@@ -64,7 +61,7 @@ export const sarifReporter: Reporter = {
     }
     yield `${whole.slice(at + JSON.stringify(RESULTS).length)}\n`;
   },
-};
+});
 
 function result(path: string, f: Finding, ruleIndex: number, seen: Map<string, number>): object {
   const item = itemPart(path);

@@ -1,14 +1,11 @@
-import type { Reporter } from './types.js';
+import { defineReporter } from './types.js';
 
 const paint = (on: boolean, code: string) => (s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
 
 /** A report per document for people at a terminal, in the manner of ESLint's stylish format. */
-export const stylishReporter: Reporter = {
+export const stylishReporter = defineReporter({
   name: 'stylish',
   description: 'Human-readable, grouped by document (default).',
-  format(report, options) {
-    return [...this.chunks!(report, options)].join('');
-  },
   // Line by line, counting as it goes (the totals come last): a merged audit of millions of documents is never one
   // string, nor a list of the failing ones.
   *chunks(report, { color, showPassing }) {
@@ -52,4 +49,4 @@ export const stylishReporter: Reporter = {
       yield `${parts.join('; ')}\n`;
     }
   },
-};
+});

@@ -35,18 +35,32 @@ export interface ReporterOptions {
   retrieval?: boolean;
 }
 
-/** A reporter is one file in src/report/, registered in ./index.ts. */
+/** A reporter is one file in src/report/, registered in ./index.ts, made by defineReporter. */
 export interface Reporter {
   name: string;
   description: string;
+  /** The whole output: its chunks joined (for tests and small reports). */
   format(report: Report, options: ReporterOptions): string;
-  /** The same output in pieces, so a report of 100,000 documents is never one giant string in memory. */
-  chunks?(report: Report, options: ReporterOptions): Iterable<string>;
+  /** The output in pieces, so a report of millions of documents is never one string in memory. */
+  chunks(report: Report, options: ReporterOptions): Iterable<string>;
   /**
    * For formats that need no totals before the documents: the output as a head, one piece per document (written
    * as each is checked, so an archive's results need not be kept), and a tail with the totals.
    */
   stream?: ReportStream;
+}
+
+/** What a reporter's file declares: its output as a stream of documents, or as the chunks of a whole report. */
+export type ReporterDefinition = { name: string; description: string } & (
+  | { stream: ReportStream; chunks?: never }
+  | { stream?: never; chunks(report: Report, options: ReporterOptions): Iterable<string> }
+);
+
+/** A reporter from its definition: the chunks of a stream are its head, documents and tail; `format` joins them. */
+export function defineReporter(definition: ReporterDefinition): Reporter {
+  const { stream } = definition;
+  const chunks = stream ? (report: Report, options: ReporterOptions) => streamChunks(stream, report, options) : definition.chunks!.bind(definition);
+  return { ...definition, chunks, format: (report, options) => [...chunks(report, options)].join('') };
 }
 
 export interface ReportStream {
