@@ -51,7 +51,7 @@ export { fixBytes, MAX_PASSES, type FixSelection, type FixedFile } from './fix/f
 export { applyFixes } from './fix/apply.js';
 export { fixFiles, unifiedDiff, type FileFix, type FixRun } from './fix/files.js';
 
-export { reporters, reporterNamed, type Report, type Reporter } from './report/index.js';
+export { reporters, reporterNamed, defineReporter, type Report, type Reporter, type ReporterDefinition } from './report/index.js';
 export { readJsonReport, ReportSyntaxError, type ReportPiece } from './report/read-json-report.js';
 export { mergeReports, MergeInputError, type MergedReports, type MergeOptions, type ReportDocument } from './engine/merge.js';
 export { runCli } from './cli/program.js';

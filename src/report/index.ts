@@ -28,4 +28,5 @@ export function reporterNamed(name: string): Reporter | undefined {
   return reporters.find((r) => r.name === name);
 }
 
-export type { Report, Reporter, ReporterOptions } from './types.js';
+export type { Report, Reporter, ReporterDefinition, ReporterOptions } from './types.js';
+export { defineReporter } from './types.js';
