@@ -224,6 +224,9 @@ describe('manba merge', () => {
     expect(got.summary).toEqual(want.summary);
     expect(readFileSync(join(dir, 'merged.txt'), 'utf8')).toContain('\n✖ 8 problems (8 errors, 0 warnings) — 30 documents checked, 22 passed\n');
     expect(m.stderr).not.toContain('warning');
+    // With the progress line, a warning clears it first: the two never share a line.
+    const again = await cli(['merge', 's1.json', 's1.json', '--format', 'json:again.json', '--progress'], { cwd: dir });
+    expect(again.stderr).toContain(`\r\u001b[Kmanba: warning: ${JSON.parse(readFileSync(join(dir, 's1.json'), 'utf8')).documents[0].path} is in more than one report; keeping the first\n`);
     const two = await cli(['merge', 's1.json', 's3.json', '--format', 'json:two.json'], { cwd: dir });
     expect([two.code, two.stderr]).toEqual([1, 'manba: warning: shard 2/3 is not among the reports: the merged report covers 2 of 3 shards\n']);
     const bad = await cli(['merge', 's1.json', '--fail-on', 'info'], { cwd: dir });

@@ -14,7 +14,10 @@ export async function mergeCommand(files: string[], opts: { format: string[]; fa
   if (files.length === 0) throw new UsageError('name the JSON reports to merge (from manba check --format json)');
   if (opts.failOn && opts.failOn !== 'error' && opts.failOn !== 'warning') throw new UsageError(`--fail-on takes error or warning, not "${opts.failOn}"`);
   const outputs = outputsOf(opts.format, io.cwd, 'json');
-  const warn = (message: string) => io.stderr(`manba: warning: ${message}\n`);
+  // Merging the shards of a large archive takes minutes: the same progress line as manba check's. A warning clears
+  // it first (it is drawn again at the next document), so the two never share a line.
+  const progress = opts.progress === true || (opts.progress === undefined && io.stderrIsTTY) ? new Progress(io) : undefined;
+  const warn = (message: string) => io.stderr(`${progress ? '\r\u001b[K' : ''}manba: warning: ${message}\n`);
   let merged: MergedReports;
   try {
     merged = mergeReports(files.map((f) => ({ file: resolve(io.cwd, f), name: f })), { onWarning: warn });
@@ -30,8 +33,6 @@ export async function mergeCommand(files: string[], opts: { format: string[]; fa
   const options = { color: false, showPassing: true };
   const sinks: { o: (typeof outputs)[number]; file?: ReportStream | undefined }[] = streaming ? outputs.map((o) => ({ o, file: o.file ? openReportStream(o.file) : undefined })) : [];
   const tally = { documents: 0, errors: 0, warnings: 0 };
-  // Merging the shards of a large archive takes minutes: the same progress line as manba check's.
-  const progress = opts.progress === true || (opts.progress === undefined && io.stderrIsTTY) ? new Progress(io) : undefined;
   progress?.start(merged.total);
   try {
     const tool = merged.tool;
