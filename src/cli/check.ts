@@ -27,7 +27,7 @@ import { openReportStream, writeReportFileInChunks } from '../report/report-file
 const WORKERS_FROM = 64;
 import type { Lang } from '../rules/types.js';
 import { VERSION } from '../version.js';
-import { batchedOutput, EXIT, interruptible, UsageError, type CliIO } from './io.js';
+import { batchedOutput, EXIT, interruptible, showsProgress, UsageError, type CliIO } from './io.js';
 import { outputsOf } from './outputs.js';
 import { fixSelection, runFixes, type FixOptions } from './fixing.js';
 
@@ -157,7 +157,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
       }, { files, ...(timeoutSeconds ? { timeoutMs: timeoutSeconds * 1000 } : {}) });
       return pool.checker;
     };
-    const progress = opts.progress === true || (opts.progress === undefined && io.stderrIsTTY) ? new Progress(io) : undefined;
+    const progress = showsProgress(opts.progress, io) ? new Progress(io) : undefined;
     let outcome: RunOutcome;
     try {
       outcome = await checkInputs(engine, paths, {

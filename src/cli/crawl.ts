@@ -18,7 +18,7 @@ import { sha256 } from '../engine/cache.js';
 import { VERSION } from '../version.js';
 import { checkDocuments, type CheckOptions } from './check.js';
 import { CrawlProgress } from './crawl-progress.js';
-import { interruptible, UsageError, type CliIO } from './io.js';
+import { interruptible, showsProgress, UsageError, type CliIO } from './io.js';
 
 export interface CrawlOptions extends Pick<CheckOptions, 'config' | 'format' | 'output' | 'quiet' | 'maxWarnings' | 'failOn' | 'lang' | 'site' | 'color' | 'reportUnusedSuppressions' | 'baseline' | 'encoding' | 'progress' | 'record' | 'reportUnusedWaivers'> {
   urls?: string;
@@ -91,7 +91,7 @@ async function crawlCommand(args: string[], opts: CrawlOptions, io: CliIO, abort
 
   const settings = { crawl: { userAgent, rate, concurrency, timeout, maxBody, ...(opts.warc ? { warc: opts.warc } : {}), ...(opts.since ? { since: opts.since } : {}), ...(limit ? { limit } : {}) } };
   return checkDocuments(opts as CheckOptions, io, abort, { command: 'crawl', settings, retrieval: true }, async ({ engine, byPath, readOptions, onResult }) => {
-    const progress = opts.progress === true || (opts.progress === undefined && io.stderrIsTTY) ? new CrawlProgress(io) : undefined;
+    const progress = showsProgress(opts.progress, io) ? new CrawlProgress(io) : undefined;
     /** A page's results, checked as soon as it is read: what waits for its turn is the result, not the page. */
     const check = (read: Parameters<typeof checkRead>[1], retrieval: DocumentResult['retrieval']): DocumentResult[] =>
       read.map((r) => {

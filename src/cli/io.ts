@@ -48,6 +48,11 @@ export function batchedOutput(write: (s: string) => void, size = 32 * 1024): { w
   };
 }
 
+/** Whether a command shows its progress line: when asked (--progress), or by default when standard error is a terminal. */
+export function showsProgress(wanted: boolean | undefined, io: CliIO): boolean {
+  return wanted === true || (wanted === undefined && !!io.stderrIsTTY);
+}
+
 /** 130 after Ctrl-C, as shells report a run ended by SIGINT. */
 export const EXIT = { clean: 0, findings: 1, usage: 2, interrupted: 130 } as const;
 

@@ -6,7 +6,7 @@ import { ResultStore } from '../engine/result-store.js';
 import { ReportSyntaxError } from '../report/read-json-report.js';
 import { openReportStream, writeReportFileInChunks, type ReportStream } from '../report/report-file.js';
 import type { Report } from '../report/index.js';
-import { batchedOutput, EXIT, UsageError, type CliIO } from './io.js';
+import { batchedOutput, EXIT, showsProgress, UsageError, type CliIO } from './io.js';
 import { outputsOf } from './outputs.js';
 import { Progress } from './progress.js';
 
@@ -16,7 +16,7 @@ export async function mergeCommand(files: string[], opts: { format: string[]; fa
   const outputs = outputsOf(opts.format, io.cwd, 'json');
   // Merging the shards of a large archive takes minutes: the same progress line as manba check's. A warning clears
   // it first (it is drawn again at the next document), so the two never share a line.
-  const progress = opts.progress === true || (opts.progress === undefined && io.stderrIsTTY) ? new Progress(io) : undefined;
+  const progress = showsProgress(opts.progress, io) ? new Progress(io) : undefined;
   const warn = (message: string) => io.stderr(`${progress ? '\r\u001b[K' : ''}manba: warning: ${message}\n`);
   let merged: MergedReports;
   try {
@@ -31,15 +31,20 @@ export async function mergeCommand(files: string[], opts: { format: string[]; fa
   const store = new ResultStore();
   const stdout = batchedOutput(io.stdout);
   const options = { color: false, showPassing: true };
-  const sinks: { o: (typeof outputs)[number]; file?: ReportStream | undefined }[] = streaming ? outputs.map((o) => ({ o, file: o.file ? openReportStream(o.file) : undefined })) : [];
+  const sinks: { o: (typeof outputs)[number]; file?: ReportStream | undefined; write: (text: string) => void }[] = streaming
+    ? outputs.map((o) => {
+        const file = o.file ? openReportStream(o.file) : undefined;
+        return { o, file, write: file ? file.write : stdout.write };
+      })
+    : [];
   const tally = { documents: 0, errors: 0, warnings: 0 };
   progress?.start(merged.total);
   try {
     const tool = merged.tool;
-    for (const { o, file } of sinks) (file?.write ?? stdout.write)(o.reporter.stream!.head(tool, options));
+    for (const { o, write } of sinks) write(o.reporter.stream!.head(tool, options));
     for (const d of merged.documents()) {
       const { errors, warnings } = summarize([d]);
-      for (const { o, file } of sinks) (file?.write ?? stdout.write)(o.reporter.stream!.document(d, tally.documents, options));
+      for (const { o, write } of sinks) write(o.reporter.stream!.document(d, tally.documents, options));
       if (!streaming) store.add(d);
       progress?.tick(d);
       tally.documents++;
@@ -47,7 +52,7 @@ export async function mergeCommand(files: string[], opts: { format: string[]; fa
       tally.warnings += warnings;
     }
     const run = merged.run;
-    for (const { o, file } of sinks) (file?.write ?? stdout.write)(o.reporter.stream!.tail({ tool, summary: tally, ...(run ? { run } : {}), documents: tally.documents }, options));
+    for (const { o, write } of sinks) write(o.reporter.stream!.tail({ tool, summary: tally, ...(run ? { run } : {}), documents: tally.documents }, options));
     for (const sink of sinks) {
       sink.file?.commit();
       sink.file = undefined;

@@ -12,8 +12,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readJsonReport, ReportSyntaxError } from '../report/read-json-report.js';
+import { readJsonReport } from '../report/read-json-report.js';
 import { openReportStream } from '../report/report-file.js';
+import { filePart } from '../report/text.js';
 import type { Report } from '../report/types.js';
 import type { RunEvidence } from './evidence.js';
 import type { DocumentResult, Finding, Suppression, WaiverRef } from './finding.js';
@@ -53,8 +54,6 @@ interface Scanned {
   inOrder: boolean;
 }
 
-/** The file a document belongs to: a JSON export's or a feed's documents are `file#id`. */
-const fileOf = (path: string) => path.split('#')[0]!;
 
 /**
  * Merge `reports` (paths to read, with the names to show in messages). Every report is read once here, to check it
@@ -137,7 +136,7 @@ export function mergeReports(reports: readonly { file: string; name: string }[],
       let file: string | undefined;
       const seen = new Set<string>();
       for (const d of mergeSorted(sources.map((f) => documentsOf(f, sources.length)))) {
-        const f = fileOf(d.path);
+        const f = filePart(d.path);
         if (f !== file) {
           file = f;
           seen.clear();
@@ -166,7 +165,7 @@ function scan(file: string, name: string): Scanned {
       if ('document' in piece) {
         const path = (piece.document as Partial<ReportDocument> | null)?.path;
         if (typeof path !== 'string') throw new MergeInputError(`${name}:${piece.line}: a document without a path; not a manba JSON report (manba check --format json)`);
-        const f = fileOf(path);
+        const f = filePart(path);
         if (last !== undefined && f < last) out.inOrder = false;
         last = f;
       } else if (piece.key === 'documents') {
@@ -179,8 +178,7 @@ function scan(file: string, name: string): Scanned {
     }
   } catch (err) {
     if (err instanceof MergeInputError) throw err;
-    const why = err instanceof ReportSyntaxError ? err.message : (err as Error).message;
-    throw new MergeInputError(`${name}: not a readable JSON report (${why})`);
+    throw new MergeInputError(`${name}: not a readable JSON report (${(err as Error).message})`);
   }
   if (out.tool?.name !== 'manba' || out.documents === undefined) throw new MergeInputError(`${name}: not a manba JSON report (manba check --format json)`);
   return out;
@@ -193,7 +191,7 @@ const READ_BUDGET = 16 << 20;
  * What is wrong with the shards the reports say they are (`settings.shard`, "i/n"), if anything: shards of
  * different partitions, or not all n of one. Reports of whole runs (no shard) say nothing either way.
  */
-export function missingShards(shards: readonly unknown[]): string | undefined {
+function missingShards(shards: readonly unknown[]): string | undefined {
   const given = shards.filter((s): s is string => typeof s === 'string' && /^\d+\/\d+$/.test(s));
   if (given.length === 0) return undefined;
   const counts = [...new Set(given.map((s) => s.split('/')[1]!))];
@@ -227,8 +225,8 @@ function* chunksOf<T>(items: Iterable<T>, size: number): Generator<T[]> {
 
 /** Order by file; Array.prototype.sort is stable, so a file's documents keep their order. */
 const byFile = (a: ReportDocument, b: ReportDocument) => {
-  const fa = fileOf(a.path);
-  const fb = fileOf(b.path);
+  const fa = filePart(a.path);
+  const fb = filePart(b.path);
   return fa < fb ? -1 : fa > fb ? 1 : 0;
 };
 
@@ -269,7 +267,7 @@ function* mergeSorted(sources: Iterator<ReportDocument>[]): Generator<ReportDocu
   };
   const next = (source: number) => {
     const n = sources[source]!.next();
-    if (!n.done) push({ file: fileOf(n.value.path), source, document: n.value });
+    if (!n.done) push({ file: filePart(n.value.path), source, document: n.value });
   };
   sources.forEach((_s, k) => next(k));
   while (heap.length) {
