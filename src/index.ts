@@ -4,7 +4,7 @@ export { LineIndex, type Position } from './documents/lines.js';
 export { readPath, readBytes } from './documents/read.js';
 export { readPlainText } from './documents/readers/text.js';
 export { readers, readerForPath, type Reader } from './documents/readers/index.js';
-export { discover, type Input } from './documents/discover.js';
+export { discover, listInputs, type Input } from './documents/discover.js';
 export { decode } from './documents/decode.js';
 export { readHttpPage, type HttpPage, type Retrieval } from './documents/http-page.js';
 export { warcPages } from './documents/readers/warc.js';

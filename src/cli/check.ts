@@ -139,7 +139,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
     // them, a cache keeps them): the main thread, which every worker waits on, then only writes.
     const rendering = render && !fixing && !cache ? render : undefined;
     let pool: ReturnType<typeof workerPool> | undefined;
-    const checkerFor = (files: number) => {
+    const checkerFor = (files: number, complete: boolean) => {
       // Workers pay off on archives, not on a handful of files, unless --jobs asks for them.
       if (jobs < 2 || (jobsWanted === undefined && files < WORKERS_FROM)) {
         youngGenerationMayGrow(true);
@@ -154,7 +154,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
         ...(opts.site ? { forceSite: opts.site } : {}),
         prepared: prepareRuleSet(ruleSet),
         ...(rendering ? { render: { formats: rendering.formats, options: rendering.options } } : {}),
-      }, { files, ...(timeoutSeconds ? { timeoutMs: timeoutSeconds * 1000 } : {}) });
+      }, { ...(complete ? { files } : {}), ...(timeoutSeconds ? { timeoutMs: timeoutSeconds * 1000 } : {}) });
       return pool.checker;
     };
     const progress = showsProgress(opts.progress, io) ? new Progress(io) : undefined;
@@ -167,7 +167,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
         checkPath: (p, abs) => pool!.checkPath(p, abs),
         window: jobs > 1 ? documentsInFlight(jobs) : 16,
         signal: abort.signal,
-        onTotal: (n) => progress?.start(n),
+        ...(progress ? { onTotal: (n: number) => progress.setTotal(n) } : {}),
         onResult: (r) => {
           progress?.tick(r);
           onResult(fixing ? fixing.annotate(r) : r);

@@ -16,6 +16,11 @@ export class Progress {
     this.started = Date.now();
   }
 
+  /** The total, once known: a run's listing ends while its first documents are being checked. */
+  setTotal(total: number): void {
+    this.total = total;
+  }
+
   tick(r: CheckedDocument): void {
     this.done_++;
     if (isRendered(r) ? r.errors > 0 : isFailing(r)) this.errors++;

@@ -1,4 +1,4 @@
-import { lstat, readdir, stat } from 'node:fs/promises';
+import { lstatSync, readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { lazyRequire } from '../lazy.js';
 
@@ -79,32 +79,42 @@ const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
 export type KeepFile = (absolute: string, shown: string) => boolean;
 
 /**
- * Expand paths, folders (recursively) and globs into inputs, in a stable order. A folder contributes only files
- * a reader understands; a file named outright is always read (as plain text when its extension is unknown).
- * `keep` leaves files out as they are found: one list built, and a folder's files are not resolved one by one.
+ * Expand paths, folders (recursively) and globs into inputs, in a stable order, collected into one list. A run
+ * takes them as they are listed instead (listInputs).
  */
 export async function discover(args: readonly string[], cwd = process.cwd(), onSkipped?: (path: string) => void, keep?: KeepFile): Promise<InputList> {
   const out = new InputList();
+  for (const input of listInputs(args, cwd, onSkipped, keep)) out.push(input);
+  return out;
+}
+
+/**
+ * The inputs the user's arguments name, one at a time, listed as they are asked for: a run checks the first folder's
+ * files while the rest of the archive is still unlisted, and holds the few hundred inputs between its checks and its
+ * reads, never the whole listing (see Listing). A folder contributes only files a reader understands; a file named
+ * outright is always read (as plain text when its extension is unknown). `keep` leaves files out as they are found,
+ * and a folder's files are not resolved one by one. Listed synchronously, as the files are read: a folder's entries
+ * through the libuv pool would cost the run a round trip between threads each, for nothing it could do meanwhile.
+ */
+export function* listInputs(args: readonly string[], cwd = process.cwd(), onSkipped?: (path: string) => void, keep?: KeepFile): Generator<Input> {
   // Only a second argument can name a file again; a folder's listing has no duplicates. A run over one folder of
   // 100,000 files then keeps no second copy of every path while it lists them.
   const seen = args.length > 1 ? new Set<string>() : undefined;
-  const add = (path: string, absolute?: string) => {
-    if (seen || keep) {
-      absolute ??= resolve(cwd, path);
-      if (seen?.has(absolute)) return;
-      seen?.add(absolute);
-      if (keep && !keep(absolute, path)) return;
-    }
-    out.push({ kind: 'file', path });
+  const kept = (path: string, absolute?: string): boolean => {
+    if (!seen && !keep) return true;
+    absolute ??= resolve(cwd, path);
+    if (seen?.has(absolute)) return false;
+    seen?.add(absolute);
+    return !keep || keep(absolute, path);
   };
   for (const arg of args) {
     if (arg === '-') {
-      out.push({ kind: 'stdin', path: '<stdin>' });
+      yield { kind: 'stdin', path: '<stdin>' };
       continue;
     }
-    const info = await stat(resolve(cwd, arg)).catch(() => undefined);
+    const info = statOf(resolve(cwd, arg));
     if (info?.isFile()) {
-      add(arg);
+      if (kept(arg)) yield { kind: 'file', path: arg };
     } else if (info?.isDirectory()) {
       // Paths as shown: the folder as typed (normalized, '/' separators) joined with the file's place in it.
       const prefix = join(arg, '_').slice(0, -1).split(sep).join('/');
@@ -116,26 +126,23 @@ export async function discover(args: readonly string[], cwd = process.cwd(), onS
       // Files come in path order, each kept or left out as it comes: a shard of an archive of millions of files
       // holds its own paths only, never the whole listing.
       let documents = 0;
-      for await (const batch of walk(folder, prefix)) {
-        for (const found of batch) {
-          if (typeof found !== 'string') out.push({ kind: 'unreadable', path: displayPath(arg, folder, found.dir), message: found.message });
-          else if (!readerForPath(found)) onSkipped?.(found);
-          else {
-            documents++;
-            add(found, byPrefix ? under + found.slice(prefix.length) : undefined);
-          }
+      for (const found of walk(folder, prefix)) {
+        if (typeof found !== 'string') yield { kind: 'unreadable', path: displayPath(arg, folder, found.dir), message: found.message };
+        else if (!readerForPath(found)) onSkipped?.(found);
+        else {
+          documents++;
+          if (kept(found, byPrefix ? under + found.slice(prefix.length) : undefined)) yield { kind: 'file', path: found };
         }
       }
-      if (documents === 0) out.push({ kind: 'missing', path: arg, message: `no documents in folder ${arg} (looked for ${knownExtensions()})` });
+      if (documents === 0) yield { kind: 'missing', path: arg, message: `no documents in folder ${arg} (looked for ${knownExtensions()})` };
     } else if (globs().isDynamicPattern(arg)) {
-      const files = (await globs().glob(arg, { cwd, onlyFiles: true, ignore: ['**/node_modules/**', '**/.git/**'] })).sort();
-      if (files.length === 0) out.push({ kind: 'missing', path: arg, message: `no files match the pattern ${arg}` });
-      for (const f of files) add(f);
+      const files = globs().globSync(arg, { cwd, onlyFiles: true, ignore: ['**/node_modules/**', '**/.git/**'] }).sort();
+      if (files.length === 0) yield { kind: 'missing', path: arg, message: `no files match the pattern ${arg}` };
+      for (const f of files) if (kept(f)) yield { kind: 'file', path: f };
     } else {
-      out.push({ kind: 'missing', path: arg, message: `no such file or folder: ${arg}` });
+      yield { kind: 'missing', path: arg, message: `no such file or folder: ${arg}` };
     }
   }
-  return out;
 }
 
 function knownExtensions(): string {
@@ -156,42 +163,64 @@ interface Unreadable {
 /**
  * Recursive listing, as paths shown to the user (`shown` is the folder's, ending in '/' unless empty), in the order
  * of their paths: each folder's entries are sorted, a folder's as its name and '/' («b/» after «b.txt», as
- * «b/c.txt» sorts after «b.txt»), so that going down folder by folder gives the sorted list of the whole tree. It
- * comes in batches, a folder's files between two of its subfolders: one await a batch, not one a file. Symlinked
- * files are followed; symlinked folders are not, so a link loop cannot hang the run. Dot-files and dot-folders
- * (.git, .manba-baseline.json, .manba-cache) are tools' files, not articles. A folder that cannot be read is
- * reported where it is, never silently left out.
+ * «b/c.txt» sorts after «b.txt»), so that going down folder by folder gives the sorted list of the whole tree.
+ * Symlinked files are followed; symlinked folders are not, so a link loop cannot hang the run. Dot-files and
+ * dot-folders (.git, .manba-baseline.json, .manba-cache) are tools' files, not articles. A folder that cannot be
+ * read is reported where it is, never silently left out.
  */
-async function* walk(dir: string, shown: string): AsyncGenerator<(string | Unreadable)[]> {
-  let entries: import('node:fs').Dirent[];
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    yield [{ dir, message: `cannot read folder ${dir}: ${e.code === 'EACCES' ? 'permission denied' : e.message}` }];
+function* walk(dir: string, shown: string): Generator<string | Unreadable> {
+  const listed = folderEntries(dir);
+  if (!('keys' in listed)) {
+    yield listed;
     return;
   }
-  // Sorted by key with the engine's own string sort; the key gives its entry back.
-  const byKey = new Map<string, import('node:fs').Dirent>();
-  for (const e of entries) if (!e.name.startsWith('.')) byKey.set(e.isDirectory() ? `${e.name}/` : e.name, e);
-  let batch: (string | Unreadable)[] = [];
-  for (const key of [...byKey.keys()].sort()) {
-    const e = byKey.get(key)!;
+  for (const key of listed.keys) {
+    const isFolder = key.endsWith('/');
+    const name = isFolder ? key.slice(0, -1) : key;
     // A name that is not UTF-8 (an archive copied from an older system, in Windows-1256) comes back with U+FFFD in
     // place of its bad bytes, a name no file has: said as it is, not as a file gone.
-    if (e.name.includes('\uFFFD') && !(await lstat(join(dir, e.name)).catch(() => undefined))) {
-      batch.push({ dir: join(dir, e.name), message: `cannot read ${shown}${e.name}: its name is not valid UTF-8 (manba shows its bad bytes as �), so it cannot be opened by name; rename it in UTF-8 (for example with convmv -f cp1256 -t utf-8)` });
-    } else if (e.isDirectory()) {
-      if (SKIP_DIRS.has(e.name)) continue;
-      if (batch.length) yield batch;
-      batch = [];
-      yield* walk(join(dir, e.name), `${shown}${e.name}/`);
-    } else if (e.isFile()) {
-      batch.push(shown + e.name);
-    } else if (e.isSymbolicLink()) {
-      const target = await stat(join(dir, e.name)).catch(() => undefined);
-      if (target?.isFile()) batch.push(shown + e.name);
+    if (name.includes('\uFFFD') && !statOf(join(dir, name), false)) {
+      yield { dir: join(dir, name), message: `cannot read ${shown}${name}: its name is not valid UTF-8 (manba shows its bad bytes as �), so it cannot be opened by name; rename it in UTF-8 (for example with convmv -f cp1256 -t utf-8)` };
+    } else if (isFolder) {
+      if (!SKIP_DIRS.has(name)) yield* walk(join(dir, name), `${shown}${name}/`);
+    } else if (!listed.links.has(name) || statOf(join(dir, name))?.isFile()) {
+      yield shown + name;
     }
   }
-  if (batch.length) yield batch;
+}
+
+/**
+ * A folder's files and folders, sorted with the engine's own string sort as their paths sort: a folder's name with
+ * '/'. Only names are kept, and which are links: the walk holds a folder's list while its files are checked, and
+ * its entries, kept that long, would each be copied by the collector before being let go of.
+ */
+function folderEntries(dir: string): { keys: string[]; links: Set<string> } | Unreadable {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    return { dir, message: `cannot read folder ${dir}: ${e.code === 'EACCES' ? 'permission denied' : e.message}` };
+  }
+  const keys: string[] = [];
+  const links = new Set<string>();
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    if (e.isDirectory()) keys.push(`${e.name}/`);
+    else if (e.isFile()) keys.push(e.name);
+    else if (e.isSymbolicLink()) {
+      keys.push(e.name);
+      links.add(e.name);
+    }
+  }
+  return { keys: keys.sort(), links };
+}
+
+/** A path's stat (a link's target's, unless `follow` is false); undefined when it cannot be had (gone, a dangling link, a loop, no permission). */
+function statOf(path: string, follow = true): Stats | undefined {
+  try {
+    return follow ? statSync(path) : lstatSync(path);
+  } catch {
+    return undefined;
+  }
 }

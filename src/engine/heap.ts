@@ -11,7 +11,6 @@
  * cost the next second of the run in unoptimized code and recompilation, about a fifth of the CPU time of a run.
  */
 import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 
 /**
  * How far past what was live after the last full collection the old generation may grow before the next one (V8's
@@ -50,30 +49,6 @@ export function heapFlagsSet(): string[] {
 /** Set again, in a thread just started, the flags heapFlagsSet gave. */
 export function setHeapFlags(flags: readonly string[]): void {
   for (const f of flags) setFlagsFromString(f);
-}
-
-let collect: (() => void) | undefined | null;
-
-/** V8's `gc`, without --expose-gc on the command line: the flag set at run time applies to new contexts. */
-function collector(): (() => void) | undefined {
-  if (collect === undefined) {
-    try {
-      setFlagsFromString('--expose-gc');
-      collect = runInNewContext('gc') as () => void;
-    } catch {
-      collect = null;
-    }
-  }
-  return collect ?? undefined;
-}
-
-/**
- * Collect now: after listing a large archive, whose garbage (folder entries, paths being built) would otherwise
- * still be there when the workers start and allocate their own heaps, making that moment the run's peak. Forced
- * once, before any document is checked, it throws away no optimized code of the checks: there is none yet.
- */
-export function collectGarbage(): void {
-  collector()?.();
 }
 
 /**

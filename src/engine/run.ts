@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { discover, type Input, type InputList, type KeepFile } from '../documents/discover.js';
+import { listInputs, type Input, type KeepFile } from '../documents/discover.js';
+import { FileCount, Listing } from '../documents/listing.js';
 import { ReadBuffer, readBytes, readDecoded, readFileSnapshotSync, readLines, readOneLine, type FileBytes, type ReadOptions } from '../documents/read.js';
 import { ReadAhead, type FileToRead, type ReadAheadFile } from '../documents/read-ahead.js';
 import { readerForPath } from '../documents/readers/index.js';
@@ -15,7 +16,6 @@ import type { Reader } from '../documents/readers/types.js';
 import { FoldedText } from '../text/fold.js';
 import type { ReadResult } from '../documents/model.js';
 import { sha256, type ResultCache } from './cache.js';
-import { collectGarbage } from './heap.js';
 import { usableCpus } from './cpus.js';
 import { problemResult, type DocumentSettings, type Engine } from './engine.js';
 import { isRendered, type CheckedDocument, type DocumentResult, type RenderedResult } from './finding.js';
@@ -30,7 +30,7 @@ export interface RunOptions {
   onResult?: (r: DocumentResult) => void;
   /** Called, in the same order, with each result a checker gave already written for the reports (WorkerSetup.render). */
   onRendered?: (r: RenderedResult) => void;
-  /** Called once the inputs are known, with how many files will be read (for progress). */
+  /** Called once the inputs are all listed, with how many files will be read (for progress): the checks start before. */
   onTotal?: (files: number) => void;
   /** Whether to check a file found on disk; a string says why not (ignored, unchanged since a git ref). */
   accept?: (absolutePath: string, named: boolean) => true | string;
@@ -47,8 +47,11 @@ export interface RunOptions {
   onSkippedExtension?: (path: string) => void;
   /** Check only shard `index` (1-based) of `count`: a stable partition by path. */
   shard?: { index: number; count: number };
-  /** Chooses where documents are checked once the number of files is known (worker threads; undefined: this thread). */
-  checkerFor?: (files: number) => DocumentChecker | undefined;
+  /**
+   * Chooses where documents are checked (worker threads; undefined: this thread), given the files listed so far:
+   * all of them when `complete`, else at least LISTED_FIRST.
+   */
+  checkerFor?: (files: number, complete: boolean) => DocumentChecker | undefined;
   /** With a checker elsewhere and no cache: hand over paths and let the checker read the files itself. */
   checkPath?: (path: string, absolute: string) => Promise<CheckedDocument[]>;
   /** Documents in flight at once (read ahead, or queued on workers). */
@@ -67,7 +70,7 @@ export interface RunOptions {
   readAheadFrom?: number;
   /**
    * The documents are checked in this thread whatever their number (checkerFor never gives workers): a folder's
-   * files will be read ahead, so the reading thread is started before the listing and is ready when it ends.
+   * files will be read ahead, so the reading thread is started before the listing and is ready for its first files.
    */
   inThread?: boolean;
 }
@@ -86,8 +89,11 @@ export interface RunOutcome {
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024;
-/** Past this many files, the listing's garbage is collected before checking starts (see collectGarbage). */
-const LARGE_LISTING = 5000;
+/**
+ * Files listed before the first is checked, or all of them if fewer: enough to choose, by the run's size, whether to
+ * read ahead (READ_AHEAD_FROM) or start workers, and to size the workers' tasks for up to four of them.
+ */
+export const LISTED_FIRST = 1024;
 /** From this many files, a run checking in this thread reads them ahead on a second thread (read-ahead.ts). */
 export const READ_AHEAD_FROM = 500;
 
@@ -120,19 +126,24 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   const readAheadFrom = options.bytesOf ? Infinity : (options.readAheadFrom ?? (usableCpus() < 2 ? Infinity : READ_AHEAD_FROM));
   const early = readAheadFrom < Infinity && options.inThread && args.some((a) => a !== '-' && isFolder(resolve(cwd, a))) ? new ReadAhead(maxSize, options.read?.encoding) : undefined;
   const skipped: RunOutcome['skipped'] = [];
-  let inputs: InputList;
+  // The total, told once: by the listing if it ends first, else by the count ahead of it.
+  let counted = false;
+  const tellTotal = (files: number) => {
+    if (!counted) options.onTotal?.(files);
+    counted = true;
+  };
+  // Listed as the run goes (Listing): the checks start at the first files, and the run never holds the archive's list.
+  const listing = new Listing(listInputs(args, cwd, options.onSkippedExtension, keepFiles(args, cwd, options, (path, reason) => skipped.push({ path, reason }))), tellTotal);
   let elsewhere: DocumentChecker | undefined;
-  let fileCount = 0;
   try {
-    inputs = await discover(args, cwd, options.onSkippedExtension, keepFiles(args, cwd, options, (path, reason) => skipped.push({ path, reason })));
-    fileCount = inputs.files;
-    if (fileCount > LARGE_LISTING) collectGarbage();
-    options.onTotal?.(fileCount);
-    elsewhere = options.checkerFor?.(fileCount);
+    listing.listFiles(Math.max(LISTED_FIRST, readAheadFrom < Infinity ? readAheadFrom : 0));
+    elsewhere = options.checkerFor?.(listing.files, listing.complete);
   } catch (err) {
     early?.close();
     throw err;
   }
+  // A total wanted before the listing ends (a progress line) is counted while the run goes, a fifth of its time.
+  const count = options.onTotal && !listing.complete ? new FileCount(listInputs(args, cwd, undefined, keepFiles(args, cwd, options)), tellTotal) : undefined;
   const keep = options.keepResults ?? true;
   const results: DocumentResult[] = [];
   const missing: string[] = [];
@@ -148,17 +159,18 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   const streamedBy = (reader: Reader | undefined, path: string) => !!(reader?.readLine || reader?.stream) && !options.bytesOf?.(resolve(cwd, path));
   const streamed = (input: Input) => streamedBy(input.kind === 'file' ? readerForPath(input.path) : undefined, input.path);
   // The files start() reads, in the order it reads them: what the read-ahead reads for it. A plain-text file's
-  // document is its text, so the thread folds that too (other formats extract their text here first).
+  // document is its text, so the thread folds that too (other formats extract their text here first). `readFrom`
+  // is the first input it has not passed: the listing keeps inputs from there and from the checks' place.
+  let readFrom = 0;
   function* filesToRead(): Generator<FileToRead> {
-    for (let k = 0; k < inputs.length; k++) {
-      const input = inputs.at(k);
+    for (let input: Input | undefined; (input = listing.at(readFrom)); readFrom++) {
       if (input.kind !== 'file') continue;
       const reader = readerForPath(input.path);
       if (streamedBy(reader, input.path)) continue;
       yield { absolute: resolve(cwd, input.path), shown: input.path, fold: (options.read?.reader ?? reader ?? textReader) === textReader };
     }
   }
-  const readAhead = !elsewhere && fileCount >= readAheadFrom ? (early ?? new ReadAhead(maxSize, options.read?.encoding)).read(filesToRead()) : undefined;
+  const readAhead = !elsewhere && listing.files >= readAheadFrom ? (early ?? new ReadAhead(maxSize, options.read?.encoding)).read(filesToRead()) : undefined;
   if (early && early !== readAhead) early.close();
 
   /** Start one input: read it, take it from the cache or check it. Streams and stdin are handled in order instead. */
@@ -213,8 +225,10 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   try {
     let yielded = performance.now();
     let ahead = 0;
-    for (let k = 0; k < inputs.length; k++) {
+    for (let k = 0, input: Input | undefined; (input = listing.at(k)); k++) {
+      listing.release(readAhead ? Math.min(k, readFrom) : k);
       if (performance.now() - yielded > 20) {
+        if (!counted) count?.advance(4);
         await new Promise<void>((r) => setImmediate(r));
         yielded = performance.now();
       }
@@ -225,12 +239,10 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
       // Start what has come into the window; each input is looked at once. Files read ahead are not started: the
       // thread reads ahead of them already.
       if (!readAhead) {
-        for (; ahead < Math.min(inputs.length, k + window); ahead++) {
-          const next = inputs.at(ahead);
+        for (let next: Input | undefined; ahead < k + window && (next = listing.at(ahead)); ahead++) {
           if (next.kind === 'file' && !streamed(next)) pending.set(ahead, start(next));
         }
       }
-      const input = inputs.at(k);
       if (readAhead && input.kind === 'file' && !streamed(input)) {
         // The read-ahead resolved the path already (filesToRead): taken by the path as given.
         for (const r of fromReadAhead(input.path, readAhead.takeReady(input.path) ?? (await readAhead.take(input.path)))) emit(r);
@@ -273,6 +285,8 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
       }
     }
     if (interrupted) await Promise.allSettled(pending.values()); // let work in flight settle before reporting
+    const failed = listing.failure();
+    if (failed) throw failed.thrown;
   } finally {
     readAhead?.close();
   }
