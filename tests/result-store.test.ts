@@ -81,6 +81,26 @@ describe('ResultStore', () => {
     expect(store.length).toBe(0);
   });
 
+  it('finds any result in any order, by the start of its block of 64, across results larger than its 1 MB read window', () => {
+    const store = new ResultStore({ inMemory: 0 });
+    // Every 50th result carries a message of 1.5 MB; the others are small.
+    const big = (i: number): DocumentResult => ({ path: `a${i}.txt`, findings: [{ ruleId: 'notice/altered', severity: 'error', message: `${i}:` + 'ب'.repeat(i % 50 === 7 ? 750_000 : i % 13), messages: { en: 'x', fa: 'ی' }, line: 1, column: 1, endLine: 1, endColumn: 2 }] });
+    const n = 400;
+    for (let i = 0; i < n; i++) store.add(big(i));
+    // A fixed shuffle (a multiplier prime to n), then in order, then backwards: each result exact.
+    for (let k = 0; k < n; k++) expect(store.get((k * 173) % n)).toStrictEqual(big((k * 173) % n));
+    for (let i = 0; i < n; i++) expect(store.get(i)).toStrictEqual(big(i));
+    for (let i = n - 1; i >= 0; i--) expect(store.get(i)).toStrictEqual(big(i));
+    expect(store.get(n)).toBeUndefined();
+    store.close();
+    // Empty after close, and usable again from the start.
+    expect(store.length).toBe(0);
+    for (let i = 0; i < 70; i++) store.add(big(i + 1000));
+    expect(store.get(69)).toStrictEqual(big(1069));
+    expect(store.get(0)).toStrictEqual(big(1000));
+    store.close();
+  });
+
   it('removes its file when the process exits without close (an error thrown past the caller)', () => {
     const dir = tmpRoot();
     const script = `import { ResultStore } from ${JSON.stringify(`${ROOT}dist/engine/result-store.js`)};
