@@ -3,6 +3,7 @@
  * add a paragraph, remove one); the reader of the format says how each is written in the file. Plain text and
  * Markdown are their own text, line by line; HTML and JSON map through (see their readers).
  */
+import type { LineIndex } from './lines.js';
 import type { CannotEdit, DocumentFile, FixOp, SourceEdit } from './model.js';
 
 /** The line ending a text uses: CRLF when its first line break is one, else LF. */
@@ -83,9 +84,12 @@ function breakBefore(text: string, offset: number): number {
   return offset >= 1 && (text[offset - 1] === '\n' || text[offset - 1] === '\r') ? 1 : 0;
 }
 
-/** A file that is the document's text itself, offset for offset (plain text, Markdown with its syntax blanked in place). */
-export function sameTextFile(text: string): DocumentFile {
-  return { source: text, edit: (op) => lineEdit(text, op) };
+/**
+ * A file that is the document's text itself, offset for offset (plain text, Markdown with its syntax blanked in
+ * place); `lines`, its line index, is the one the document locates with, built once for both.
+ */
+export function sameTextFile(text: string, lines?: () => LineIndex): DocumentFile {
+  return { source: text, edit: (op) => lineEdit(text, op), ...(lines ? { lines } : {}) };
 }
 
 /** True when an edit was made (not refused). */

@@ -1,6 +1,6 @@
 import type { Encoding } from './decode.js';
 import type { Directive } from './directives.js';
-import type { Position } from './lines.js';
+import type { LineIndex, Position } from './lines.js';
 
 /**
  * The document model every reader produces. Rules see `text`; `locate` turns an offset in `text` into a line
@@ -62,6 +62,8 @@ export interface DocumentFile {
   edit(op: FixOp): SourceEdit | CannotEdit;
   /** Set by readBytes: how the file is encoded, so inserted text is encoded as the rest of it. */
   encoding?: { name: Encoding; bom: boolean };
+  /** The lines of `source`, when its reader has them already (the document's own, where `source` is its text). */
+  lines?: () => LineIndex;
 }
 
 export type BlockKind = 'title' | 'byline' | 'paragraph' | 'heading' | 'footer';

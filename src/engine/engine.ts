@@ -169,8 +169,8 @@ function fileFix(file: DocumentFile, proposal: FixProposal | NoFix): FindingFix 
   const encoding = file.encoding?.name ?? 'utf-8';
   const fitted = fitToEncoding(text, encoding);
   if (fitted === null) return { none: NOT_ENCODABLE };
-  if (lastLines?.file !== file) lastLines = { file, lines: new LineIndex(file.source) };
-  const { lines } = lastLines;
+  if (!file.lines && lastLines?.file !== file) lastLines = { file, lines: new LineIndex(file.source) };
+  const lines = file.lines?.() ?? lastLines!.lines;
   const bom = file.encoding?.bom ? bomLength(encoding) : 0;
   const point = (offset: number): FixPoint => {
     const p = lines.position(offset);

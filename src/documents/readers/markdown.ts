@@ -22,6 +22,7 @@ export const markdownReader: Reader = {
   read(path, source) {
     const { text, metadata } = blankMarkdown(source);
     let lines: LineIndex | undefined;
+    const lineIndex = () => (lines ??= new LineIndex(source));
     return [
       {
         ok: true,
@@ -31,9 +32,9 @@ export const markdownReader: Reader = {
           text,
           metadata,
           directives: findDirectives(source),
-          locate: (offset) => (lines ??= new LineIndex(source)).position(offset),
+          locate: (offset) => lineIndex().position(offset),
           // Syntax is blanked in place: the text's offsets are the file's, and a fix is written as plain lines.
-          file: sameTextFile(source),
+          file: sameTextFile(source, lineIndex),
         }),
       },
     ];

@@ -23,7 +23,8 @@ export const textReader: Reader = {
 
 export function readPlainText(path: string, text: string): Document {
   let lines: LineIndex | undefined; // built on the first finding: a passing document never needs it
-  return structureDocument({ path, format: 'text', text, directives: findDirectives(text), locate: (offset) => (lines ??= new LineIndex(text)).position(offset), file: sameTextFile(text) });
+  const lineIndex = () => (lines ??= new LineIndex(text));
+  return structureDocument({ path, format: 'text', text, directives: findDirectives(text), locate: (offset) => lineIndex().position(offset), file: sameTextFile(text, lineIndex) });
 }
 
 export interface DocumentParts {
