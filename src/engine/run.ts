@@ -91,7 +91,7 @@ export interface RunOutcome {
 export const DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024;
 /**
  * Files listed before the first is checked, or all of them if fewer: enough to choose, by the run's size, whether to
- * read ahead (READ_AHEAD_FROM) or start workers, and to size the workers' tasks for up to four of them.
+ * read ahead (READ_AHEAD_FROM) or start workers. A run found larger than this gets workers' tasks of full size.
  */
 export const LISTED_FIRST = 1024;
 /** From this many files, a run checking in this thread reads them ahead on a second thread (read-ahead.ts). */
