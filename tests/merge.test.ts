@@ -116,10 +116,13 @@ const reportOf = (dir: string, name: string, documents: ReportDocument[], run: {
 
 describe('merging reports', () => {
   /** What the merge promises, written out plainly: all documents one report after another, the first of each path kept, stably sorted by file. */
+  // The rule, written out: each file's documents from the first report that has the file, all of them; then a
+  // stable sort by file.
   const expectedOrder = (reports: ReportDocument[][]) => {
-    const seen = new Set<string>();
-    const kept = reports.flat().filter((d) => !seen.has(d.path) && seen.add(d.path));
     const file = (d: ReportDocument) => d.path.split('#')[0]!;
+    const owner = new Map<string, number>();
+    reports.forEach((docs, k) => docs.forEach((d) => owner.has(file(d)) || owner.set(file(d), k)));
+    const kept = reports.flatMap((docs, k) => docs.filter((d) => owner.get(file(d)) === k));
     return kept.sort((a, b) => (file(a) < file(b) ? -1 : file(a) > file(b) ? 1 : 0)).map((d) => `${d.path}:${d.findings.length}`);
   };
   const merged = (files: string[], options: Parameters<typeof mergeReports>[1] = {}) => {
@@ -160,7 +163,7 @@ describe('merging reports', () => {
     expect(merged([third(1), third(2), third(3)]).warnings).toEqual([]);
   });
 
-  it('reports out of order, duplicates and many sources: the stable sort by file of all the reports, the first of each path kept', () => {
+  it('reports out of order, duplicates and many sources: the stable sort by file of all the reports, each file from the first report that has it', () => {
     const dir = tmp();
     // Listed as `manba check z a` lists them: a report out of path order, which is sorted a chunk at a time.
     const names = ['z/1.txt', 'z/2.txt', 'a/9.txt', 'a/1.txt', 'm/x.json#2', 'm/x.json#1', 'b/1.txt', 'a/5.txt'];
@@ -178,13 +181,18 @@ describe('merging reports', () => {
       expect(m.documents).toEqual(expected);
       expect(m.warnings).toEqual([
         'the reports were made with 2 different rule sets; the merged report mixes them',
-        'a/1.txt is in more than one report; keeping the first',
-        'm/x.json#1 is in more than one report; keeping the first',
-        'z/1.txt is in more than one report; keeping the first',
+        's0.json: 1 file also in u.json, named before it, taken from there (a/1.txt)',
+        's1.json: 1 file also in u.json, named before it, taken from there (m/x.json)',
+        's2.json: 1 file also in u.json, named before it, taken from there (z/1.txt)',
       ]);
     }
-    // The first of each path kept: a/1.txt from the report out of order (no finding), not the shard's (two).
+    // Each file from the first report that has it: a/1.txt from the report out of order (no finding), not the
+    // shard's (two); m/x.json's two articles from it too, and not the shard's third.
     expect(expected).toContain('a/1.txt:0');
+    expect(expected.filter((d) => d.startsWith('m/x.json'))).toEqual(['m/x.json#2:1', 'm/x.json#1:2']);
+    // Two articles with one id in one export are two documents, as manba check reported them: both kept.
+    const twice = merged([reportOf(dir, 'ids.json', [doc('e.jsonl#42'), doc('e.jsonl#42', 1), doc('e.jsonl#43')])]);
+    expect([twice.documents, twice.warnings]).toEqual([['e.jsonl#42:0', 'e.jsonl#42:1', 'e.jsonl#43:0'], []]);
     expect(temporaries()).toEqual(before);
   });
 
@@ -224,9 +232,18 @@ describe('manba merge', () => {
     expect(got.summary).toEqual(want.summary);
     expect(readFileSync(join(dir, 'merged.txt'), 'utf8')).toContain('\n✖ 8 problems (8 errors, 0 warnings) — 30 documents checked, 22 passed\n');
     expect(m.stderr).not.toContain('warning');
-    // With the progress line, a warning clears it first: the two never share a line.
-    const again = await cli(['merge', 's1.json', 's1.json', '--format', 'json:again.json', '--progress'], { cwd: dir });
-    expect(again.stderr).toContain(`\r\u001b[Kmanba: warning: ${JSON.parse(readFileSync(join(dir, 's1.json'), 'utf8')).documents[0].path} is in more than one report; keeping the first\n`);
+    // A report named twice is read once.
+    const s1 = JSON.parse(readFileSync(join(dir, 's1.json'), 'utf8')).documents as { path: string }[];
+    const again = await cli(['merge', 's1.json', './s1.json', '--format', 'json'], { cwd: dir });
+    expect(again.stderr).toBe('manba: warning: ./s1.json is named twice (as s1.json before); it is read once\nmanba: warning: shards 2/3, 3/3 are not among the reports: the merged report covers 1 of 3 shards\n');
+    expect(JSON.parse(again.stdout).documents).toEqual(JSON.parse(readFileSync(join(dir, 's1.json'), 'utf8')).documents);
+    // A copy of it overlaps it file for file: said once, after the progress line is cleared (the two never share
+    // a line).
+    writeFileSync(join(dir, 'copy.json'), readFileSync(join(dir, 's1.json')));
+    const copy = await cli(['merge', 's1.json', 'copy.json', '--format', 'json:copy-merged.json', '--progress'], { cwd: dir });
+    const firstThree = s1.slice(0, 3).map((d) => d.path).join(', ');
+    expect(copy.stderr).toContain(`\r\u001b[Kmanba: warning: copy.json: ${s1.length} files also in s1.json, named before it, taken from there (${firstThree}, …)\n`);
+    expect(JSON.parse(readFileSync(join(dir, 'copy-merged.json'), 'utf8')).documents).toEqual(JSON.parse(readFileSync(join(dir, 's1.json'), 'utf8')).documents);
     const two = await cli(['merge', 's1.json', 's3.json', '--format', 'json:two.json'], { cwd: dir });
     expect([two.code, two.stderr]).toEqual([1, 'manba: warning: shard 2/3 is not among the reports: the merged report covers 2 of 3 shards\n']);
     const bad = await cli(['merge', 's1.json', '--fail-on', 'info'], { cwd: dir });

@@ -4,14 +4,16 @@
  * documents are never all in memory, nor any one of them.
  *
  * The merged documents are in path order, each file's documents in the file's order, as `manba check` lists a
- * folder: a stable sort by file of all the reports' documents, in the order the reports are given, the first of
- * two documents with the same path kept. A shard is already in that order (one folder, listed in path order), so
- * it is merged as it stands; a report that is not (several folders named out of order) is sorted first, a chunk
- * at a time, into temporary reports. Many sources are merged in rounds, so that only so many files are open.
+ * folder: a stable sort by file of all the reports' documents, in the order the reports are given. A file in more
+ * than one report (a report given twice, shards that overlap) is taken from the first report that has it, all its
+ * documents, those with the same path too: a JSON export may hold two articles with one id, which `manba check`
+ * reports both. A shard is already in that order (one folder, listed in path order), so it is merged as it stands;
+ * a report that is not (several folders named out of order) is sorted first, a chunk at a time, into temporary
+ * reports. Many sources are merged in rounds, so that only so many files are open.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { readJsonReport } from '../report/read-json-report.js';
 import { openReportStream } from '../report/report-file.js';
 import { filePart } from '../report/text.js';
@@ -30,14 +32,14 @@ export interface MergeOptions {
   chunkSize?: number;
   /** Most reports read at once; more are merged in rounds through temporary reports (default 64). */
   maxOpen?: number;
-  /** Told of what the merge goes on past: reports of different rule sets, a document in two reports. */
+  /** Told of what the merge goes on past: reports of different rule sets, a file in two reports. */
   onWarning?: (message: string) => void;
 }
 
 export interface MergedReports {
   tool: Report['tool'];
   run?: RunEvidence;
-  /** The documents in all the reports, before a second copy of a path is dropped (for a progress line). */
+  /** The documents in all the reports, before a file's second copy is dropped (for a progress line). */
   total: number;
   /** The merged documents, read once from the reports as they are asked for. */
   documents(): Generator<DocumentResult>;
@@ -60,9 +62,15 @@ interface Scanned {
  * and learn its order; nothing is written until `documents()` is read. Throws MergeInputError for a report that
  * cannot be read or is not a manba JSON report.
  */
-export function mergeReports(reports: readonly { file: string; name: string }[], options: MergeOptions = {}): MergedReports {
+export function mergeReports(given: readonly { file: string; name: string }[], options: MergeOptions = {}): MergedReports {
   const chunkSize = Math.max(1, options.chunkSize ?? 20_000);
   const maxOpen = Math.max(2, options.maxOpen ?? 64);
+  // A report named twice is read once: its second copy would only repeat every one of its files.
+  const reports = given.filter((r, k) => {
+    const first = given.findIndex((o) => resolve(o.file) === resolve(r.file));
+    if (first !== k) options.onWarning?.(`${r.name} is named twice (as ${given[first]!.name} before); it is read once`);
+    return first === k;
+  });
   const scanned = reports.map((r) => scan(r.file, r.name));
   const ruleSets = new Set(scanned.map((s) => s.run?.ruleSetSha256).filter(Boolean));
   if (ruleSets.size > 1) options.onWarning?.(`the reports were made with ${ruleSets.size} different rule sets; the merged report mixes them`);
@@ -98,19 +106,19 @@ export function mergeReports(reports: readonly { file: string; name: string }[],
     }
     return join(temporary, `run-${++made}.json`);
   };
-  /** Write documents as a temporary report (one that read-json-report reads back). */
-  const writeTemporary = (documents: Iterable<ReportDocument>): string => {
+  /** Write documents as a temporary report (one that read-json-report reads back), each with its report's index. */
+  const writeTemporary = (documents: Iterable<FromReport>): Source => {
     const file = newTemporary();
     const out = openReportStream(file);
     out.write('{"documents":[');
     let first = true;
     for (const d of documents) {
-      out.write(`${first ? '' : ','}\n${JSON.stringify(d)}`);
+      out.write(`${first ? '' : ','}\n[${d.report},${JSON.stringify(d.document)}]`);
       first = false;
     }
     out.write('\n]}\n');
     out.commit();
-    return file;
+    return { file };
   };
 
   return {
@@ -119,34 +127,46 @@ export function mergeReports(reports: readonly { file: string; name: string }[],
     total: scanned.reduce((n, s) => n + s.documents!, 0),
     documents: function* () {
       // Every source is in path order: the reports that are, and the sorted chunks of those that are not.
-      let sources: string[] = [];
+      let sources: Source[] = [];
       reports.forEach((r, k) => {
-        if (scanned[k]!.inOrder) sources.push(r.file);
-        else for (const chunk of chunksOf(documentsOf(r.file), chunkSize)) sources.push(writeTemporary(chunk.sort(byFile)));
+        if (scanned[k]!.inOrder) sources.push({ file: r.file, report: k });
+        else for (const chunk of chunksOf(fromReport(r.file, k), chunkSize)) sources.push(writeTemporary(chunk.sort(byFile)));
       });
       while (sources.length > maxOpen) {
-        const rounds: string[] = [];
+        const rounds: Source[] = [];
         for (let k = 0; k < sources.length; k += maxOpen) {
           const group = sources.slice(k, k + maxOpen);
-          rounds.push(group.length === 1 ? group[0]! : writeTemporary(mergeSorted(group.map((f) => documentsOf(f, group.length)))));
+          rounds.push(group.length === 1 ? group[0]! : writeTemporary(mergeSorted(group.map((s) => opened(s, group.length)))));
         }
         sources = rounds;
       }
-      // Duplicates have the same file, so they meet within one file's run of documents.
+      // A file's documents come together, the first report's first: those of any other report are dropped. Only
+      // the file and its report are remembered, whatever the number of its documents; what was dropped is said
+      // once for each two reports that overlap, at the end.
       let file: string | undefined;
-      const seen = new Set<string>();
-      for (const d of mergeSorted(sources.map((f) => documentsOf(f, sources.length)))) {
-        const f = filePart(d.path);
+      let owner = -1;
+      let dropped = -1;
+      const overlaps = new Map<string, { owner: number; dropped: number; files: number; named: string[] }>();
+      for (const { report, document } of mergeSorted(sources.map((s) => opened(s, sources.length)))) {
+        const f = filePart(document.path);
         if (f !== file) {
           file = f;
-          seen.clear();
-        }
-        if (seen.has(d.path)) {
-          options.onWarning?.(`${d.path} is in more than one report; keeping the first`);
+          owner = report;
+          dropped = -1;
+        } else if (report !== owner) {
+          if (report !== dropped) {
+            const key = `${owner} ${report}`;
+            const overlap = overlaps.get(key) ?? overlaps.set(key, { owner, dropped: report, files: 0, named: [] }).get(key)!;
+            if (overlap.files++ < 3) overlap.named.push(f);
+          }
+          dropped = report;
           continue;
         }
-        seen.add(d.path);
-        yield resultOf(d);
+        yield resultOf(document);
+      }
+      for (const o of overlaps.values()) {
+        const files = o.files === 1 ? '1 file' : `${o.files} files`;
+        options.onWarning?.(`${reports[o.dropped]!.name}: ${files} also in ${reports[o.owner]!.name}, named before it, taken from there (${o.named.join(', ')}${o.files > 3 ? ', …' : ''})`);
       }
     },
     close: () => {
@@ -204,8 +224,33 @@ function missingShards(shards: readonly unknown[]): string | undefined {
   return `shard${absent.length === 1 ? '' : 's'} ${named} ${absent.length === 1 ? 'is' : 'are'} not among the reports: the merged report covers ${n - absent.length} of ${n} shards`;
 }
 
-/** A report's documents, in its order; `together`, how many reports are read at the same time. */
-function* documentsOf(file: string, together = 1): Generator<ReportDocument> {
+/** A document, and the report it comes from (its place among the reports given). */
+interface FromReport {
+  report: number;
+  document: ReportDocument;
+}
+
+/** A report given (`report`, its place), or a temporary report, whose documents each carry their report's place. */
+interface Source {
+  file: string;
+  report?: number;
+}
+
+/** A source's documents, in its order; `together`, how many sources are read at the same time. */
+function* opened(source: Source, together = 1): Generator<FromReport> {
+  if (source.report !== undefined) return yield* fromReport(source.file, source.report, together);
+  for (const document of documentsOf(source.file, together)) {
+    const [report, d] = document as unknown as [number, ReportDocument];
+    yield { report, document: d };
+  }
+}
+
+function* fromReport(file: string, report: number, together = 1): Generator<FromReport> {
+  for (const document of documentsOf(file, together)) yield { report, document };
+}
+
+/** A report's documents, in its order. */
+function* documentsOf(file: string, together: number): Generator<ReportDocument> {
   const chunk = Math.max(64 << 10, Math.min(1 << 20, Math.floor(READ_BUDGET / together)));
   for (const piece of readJsonReport(file, chunk)) if ('document' in piece) yield piece.document as ReportDocument;
 }
@@ -224,9 +269,9 @@ function* chunksOf<T>(items: Iterable<T>, size: number): Generator<T[]> {
 }
 
 /** Order by file; Array.prototype.sort is stable, so a file's documents keep their order. */
-const byFile = (a: ReportDocument, b: ReportDocument) => {
-  const fa = filePart(a.path);
-  const fb = filePart(b.path);
+const byFile = (a: FromReport, b: FromReport) => {
+  const fa = filePart(a.document.path);
+  const fb = filePart(b.document.path);
   return fa < fb ? -1 : fa > fb ? 1 : 0;
 };
 
@@ -234,8 +279,8 @@ const byFile = (a: ReportDocument, b: ReportDocument) => {
  * Sources each in path order, merged into one: by file, and for the same file the earlier source first (so the
  * merge is the stable sort of the sources one after another). A binary heap of the sources' next documents.
  */
-function* mergeSorted(sources: Iterator<ReportDocument>[]): Generator<ReportDocument> {
-  type Head = { file: string; source: number; document: ReportDocument };
+function* mergeSorted(sources: Iterator<FromReport>[]): Generator<FromReport> {
+  type Head = { file: string; source: number; item: FromReport };
   const heap: Head[] = [];
   const before = (a: Head, b: Head) => (a.file !== b.file ? a.file < b.file : a.source < b.source);
   const push = (h: Head) => {
@@ -267,12 +312,12 @@ function* mergeSorted(sources: Iterator<ReportDocument>[]): Generator<ReportDocu
   };
   const next = (source: number) => {
     const n = sources[source]!.next();
-    if (!n.done) push({ file: filePart(n.value.path), source, document: n.value });
+    if (!n.done) push({ file: filePart(n.value.document.path), source, item: n.value });
   };
   sources.forEach((_s, k) => next(k));
   while (heap.length) {
     const top = popTop();
-    yield top.document;
+    yield top.item;
     next(top.source);
   }
 }
