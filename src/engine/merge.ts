@@ -66,10 +66,12 @@ export function mergeReports(given: readonly { file: string; name: string }[], o
   const chunkSize = Math.max(1, options.chunkSize ?? 20_000);
   const maxOpen = Math.max(2, options.maxOpen ?? 64);
   // A report named twice is read once: its second copy would only repeat every one of its files.
-  const reports = given.filter((r, k) => {
-    const first = given.findIndex((o) => resolve(o.file) === resolve(r.file));
-    if (first !== k) options.onWarning?.(`${r.name} is named twice (as ${given[first]!.name} before); it is read once`);
-    return first === k;
+  const named = new Map<string, string>();
+  const reports = given.filter((r) => {
+    const before = named.get(resolve(r.file));
+    if (before !== undefined) options.onWarning?.(`${r.name} is named twice (as ${before} before); it is read once`);
+    else named.set(resolve(r.file), r.name);
+    return before === undefined;
   });
   const scanned = reports.map((r) => scan(r.file, r.name));
   const ruleSets = new Set(scanned.map((s) => s.run?.ruleSetSha256).filter(Boolean));
