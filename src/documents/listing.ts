@@ -4,7 +4,8 @@ import type { Input } from './discover.js';
  * A run's inputs as they are listed (listInputs): asked for by their place in the run, listed only as far as asked,
  * and let go of once passed. Two readers share it, the checks and the reads ahead of them, so it holds what lies
  * between the first input not yet let go of and the furthest one asked for: a few hundred inputs, however large the
- * archive. An archive of ten million files listed first held some 300 MB of paths (31 bytes each) before its first check.
+ * archive. An archive of ten million files listed first held some 300 MB of paths (31 bytes each) before its first
+ * check.
  */
 export class Listing {
   /** Inputs `from` onwards, as far as listed. */
