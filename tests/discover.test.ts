@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { discover, listInputs, type Input } from '../src/documents/discover.js';
+import { discover, listInputs, overlaps, type Input } from '../src/documents/discover.js';
 import { FileCount, Listing } from '../src/documents/listing.js';
 import { buildRuleSet } from '../src/config/load.js';
 import { Engine } from '../src/engine/engine.js';
@@ -38,6 +38,29 @@ describe('discover: the list of a run', () => {
     symlinkSync(join(dir, 'r', 'gone.txt'), join(dir, 'r', 'dangling.txt'));
     const list = await discover(['r'], dir);
     expect([...list].map((i) => i.path)).toEqual(['r/a.txt', 'r/b.txt', 'r/sub/c.txt']);
+  });
+
+  it('lists a file named twice once, where it is first named, and remembers only files a later argument can name again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'manba-discover-'));
+    dirs.push(dir);
+    for (const f of ['r/a.txt', 'r/b/c.txt', 'r/b/d.txt', 'r/e/f.txt', 's/g.txt']) {
+      mkdirSync(join(dir, f, '..'), { recursive: true });
+      writeFileSync(join(dir, f), 'x');
+    }
+    const paths = async (args: string[]) => [...(await discover(args, dir))].map((i) => i.path);
+    expect(await paths(['r', 'r/b', 'r/b/c.txt', 's'])).toEqual(['r/a.txt', 'r/b/c.txt', 'r/b/d.txt', 'r/e/f.txt', 's/g.txt']);
+    expect(await paths(['r/b/c.txt', 'r/b', 'r'])).toEqual(['r/b/c.txt', 'r/b/d.txt', 'r/a.txt', 'r/e/f.txt']);
+    expect(await paths(['r/*/c.txt', './r/'])).toEqual(['r/b/c.txt', 'r/a.txt', 'r/b/d.txt', 'r/e/f.txt']);
+    expect(await paths(['s', 'r', 's/g.txt'])).toEqual(['s/g.txt', 'r/a.txt', 'r/b/c.txt', 'r/b/d.txt', 'r/e/f.txt']);
+    // What each argument remembers: nothing for folders apart; under r, only what r/b will list again.
+    const remembered = (args: string[]) => {
+      const found = overlaps(args, args.map((a) => statSync(join(dir, a), { throwIfNoEntry: false })), dir);
+      return found.map((r) => (r ? ['r/a.txt', 'r/b/c.txt', 'r/b/d.txt', 's/g.txt'].filter((f) => r(join(dir, f))) : undefined));
+    };
+    expect(remembered(['r', 's'])).toEqual([undefined, undefined]);
+    expect(remembered(['r', 'r/b'])).toEqual([['r/b/c.txt', 'r/b/d.txt'], undefined]);
+    expect(remembered(['r/b', 'r'])).toEqual([['r/a.txt', 'r/b/c.txt', 'r/b/d.txt'], undefined]);
+    expect(remembered(['s', 'r/b/c.txt', 'r'])).toEqual([undefined, ['r/a.txt', 'r/b/c.txt', 'r/b/d.txt'], undefined]);
   });
 
   it('keeps 2,500 files across its chunks of 1,024 in order, and counts files apart from other inputs', async () => {

@@ -97,24 +97,27 @@ export async function discover(args: readonly string[], cwd = process.cwd(), onS
  * through the libuv pool would cost the run a round trip between threads each, for nothing it could do meanwhile.
  */
 export function* listInputs(args: readonly string[], cwd = process.cwd(), onSkipped?: (path: string) => void, keep?: KeepFile): Generator<Input> {
-  // Only a second argument can name a file again; a folder's listing has no duplicates. A run over one folder of
-  // 100,000 files then keeps no second copy of every path while it lists them.
-  const seen = args.length > 1 ? new Set<string>() : undefined;
-  const kept = (path: string, absolute?: string): boolean => {
+  const infos = args.map((arg) => (arg === '-' ? undefined : statOf(resolve(cwd, arg))));
+  // A file listed twice is checked once. A folder's listing has no duplicates, so only a later argument can name a
+  // file again, and only a file under it: those are the files remembered, not every file of a run over several
+  // folders (ten million paths would be a gigabyte).
+  const remembers = overlaps(args, infos, cwd);
+  const seen = remembers.some((r) => r !== undefined) ? new Set<string>() : undefined;
+  const kept = (k: number, path: string, absolute?: string): boolean => {
     if (!seen && !keep) return true;
     absolute ??= resolve(cwd, path);
     if (seen?.has(absolute)) return false;
-    seen?.add(absolute);
+    if (remembers[k]?.(absolute)) seen!.add(absolute);
     return !keep || keep(absolute, path);
   };
-  for (const arg of args) {
+  for (const [k, arg] of args.entries()) {
     if (arg === '-') {
       yield { kind: 'stdin', path: '<stdin>' };
       continue;
     }
-    const info = statOf(resolve(cwd, arg));
+    const info = infos[k];
     if (info?.isFile()) {
-      if (kept(arg)) yield { kind: 'file', path: arg };
+      if (kept(k, arg)) yield { kind: 'file', path: arg };
     } else if (info?.isDirectory()) {
       // Paths as shown: the folder as typed (normalized, '/' separators) joined with the file's place in it.
       const prefix = join(arg, '_').slice(0, -1).split(sep).join('/');
@@ -131,18 +134,49 @@ export function* listInputs(args: readonly string[], cwd = process.cwd(), onSkip
         else if (!readerForPath(found)) onSkipped?.(found);
         else {
           documents++;
-          if (kept(found, byPrefix ? under + found.slice(prefix.length) : undefined)) yield { kind: 'file', path: found };
+          if (kept(k, found, byPrefix ? under + found.slice(prefix.length) : undefined)) yield { kind: 'file', path: found };
         }
       }
       if (documents === 0) yield { kind: 'missing', path: arg, message: `no documents in folder ${arg} (looked for ${knownExtensions()})` };
     } else if (globs().isDynamicPattern(arg)) {
       const files = globs().globSync(arg, { cwd, onlyFiles: true, ignore: ['**/node_modules/**', '**/.git/**'] }).sort();
       if (files.length === 0) yield { kind: 'missing', path: arg, message: `no files match the pattern ${arg}` };
-      for (const f of files) if (kept(f)) yield { kind: 'file', path: f };
+      for (const f of files) if (kept(k, f)) yield { kind: 'file', path: f };
     } else {
       yield { kind: 'missing', path: arg, message: `no such file or folder: ${arg}` };
     }
   }
+}
+
+/**
+ * For each argument, which of its files a later argument may name again (undefined: none): a file under a later
+ * folder, or a later file itself; with a later glob, any. Arguments that do not overlap remember nothing.
+ */
+export function overlaps(args: readonly string[], infos: readonly (Stats | undefined)[], cwd: string): (((absolute: string) => boolean) | undefined)[] {
+  type Root = { folder: string } | { file: string } | { glob: true };
+  const roots = args.map((arg, k): Root | undefined => {
+    if (arg === '-') return undefined;
+    const absolute = resolve(cwd, arg);
+    if (infos[k]?.isDirectory()) return { folder: absolute.endsWith(sep) ? absolute : absolute + sep };
+    if (infos[k]?.isFile()) return { file: absolute };
+    return globs().isDynamicPattern(arg) ? { glob: true } : undefined;
+  });
+  return roots.map((root, k) => {
+    const later = roots.slice(k + 1).filter((r): r is Root => r !== undefined);
+    if (!root || later.length === 0) return undefined;
+    if (later.some((r) => 'glob' in r)) return () => true;
+    const own = 'folder' in root ? root.folder : 'file' in root ? root.file : undefined;
+    // Only later roots inside this argument's own, or holding it, can meet its files.
+    const meets = (r: string) => own === undefined || r.startsWith(own) || own.startsWith(r);
+    const folders = new Set(later.flatMap((r) => ('folder' in r && meets(r.folder) ? [r.folder] : [])));
+    const files = new Set(later.flatMap((r) => ('file' in r && meets(r.file) ? [r.file] : [])));
+    if (folders.size === 0 && files.size === 0) return undefined;
+    return (absolute) => {
+      if (files.has(absolute)) return true;
+      for (let i = absolute.indexOf(sep); i !== -1; i = absolute.indexOf(sep, i + 1)) if (folders.has(absolute.slice(0, i + 1))) return true;
+      return false;
+    };
+  });
 }
 
 function knownExtensions(): string {
