@@ -97,11 +97,11 @@ export async function discover(args: readonly string[], cwd = process.cwd(), onS
  * through the libuv pool would cost the run a round trip between threads each, for nothing it could do meanwhile.
  */
 export function* listInputs(args: readonly string[], cwd = process.cwd(), onSkipped?: (path: string) => void, keep?: KeepFile): Generator<Input> {
-  const infos = args.map((arg) => (arg === '-' ? undefined : statOf(resolve(cwd, arg))));
+  const roots = argumentRoots(args, cwd);
   // A file listed twice is checked once. A folder's listing has no duplicates, so only a later argument can name a
   // file again, and only a file under it: those are the files remembered, not every file of a run over several
   // folders (ten million paths would be a gigabyte).
-  const remembers = overlaps(args, infos, cwd);
+  const remembers = overlaps(roots);
   const seen = remembers.some((r) => r !== undefined) ? new Set<string>() : undefined;
   const kept = (k: number, path: string, absolute?: string): boolean => {
     if (!seen && !keep) return true;
@@ -115,16 +115,15 @@ export function* listInputs(args: readonly string[], cwd = process.cwd(), onSkip
       yield { kind: 'stdin', path: '<stdin>' };
       continue;
     }
-    const info = infos[k];
-    if (info?.isFile()) {
-      if (kept(k, arg)) yield { kind: 'file', path: arg };
-    } else if (info?.isDirectory()) {
+    const root = roots[k];
+    if (root && 'file' in root) {
+      if (kept(k, arg, root.file)) yield { kind: 'file', path: arg };
+    } else if (root && 'folder' in root) {
       // Paths as shown: the folder as typed (normalized, '/' separators) joined with the file's place in it.
       const prefix = join(arg, '_').slice(0, -1).split(sep).join('/');
-      const folder = resolve(cwd, arg);
+      const { folder, under } = root;
       // A file's absolute path is the folder's joined with its place in it: what path.resolve gives, without
       // normalizing each of an archive's paths again (on POSIX; elsewhere separators differ from the shown ones).
-      const under = folder.endsWith(sep) ? folder : folder + sep;
       const byPrefix = sep === '/' && (seen || keep);
       // Files come in path order, each kept or left out as it comes: a shard of an archive of millions of files
       // holds its own paths only, never the whole listing.
@@ -138,7 +137,7 @@ export function* listInputs(args: readonly string[], cwd = process.cwd(), onSkip
         }
       }
       if (documents === 0) yield { kind: 'missing', path: arg, message: `no documents in folder ${arg} (looked for ${knownExtensions()})` };
-    } else if (globs().isDynamicPattern(arg)) {
+    } else if (root) {
       const files = globs().globSync(arg, { cwd, onlyFiles: true, ignore: ['**/node_modules/**', '**/.git/**'] }).sort();
       if (files.length === 0) yield { kind: 'missing', path: arg, message: `no files match the pattern ${arg}` };
       for (const f of files) if (kept(k, f)) yield { kind: 'file', path: f };
@@ -149,26 +148,36 @@ export function* listInputs(args: readonly string[], cwd = process.cwd(), onSkip
 }
 
 /**
+ * What an argument names: a folder (`under`: its absolute path ending in the separator), a file, or a glob;
+ * undefined for standard input and for a path that names nothing.
+ */
+export type ArgumentRoot = { folder: string; under: string } | { file: string } | { glob: true };
+
+/** Each argument's root, its path resolved and looked at once. */
+export function argumentRoots(args: readonly string[], cwd: string): (ArgumentRoot | undefined)[] {
+  return args.map((arg) => {
+    if (arg === '-') return undefined;
+    const absolute = resolve(cwd, arg);
+    const info = statOf(absolute);
+    if (info?.isDirectory()) return { folder: absolute, under: absolute.endsWith(sep) ? absolute : absolute + sep };
+    if (info?.isFile()) return { file: absolute };
+    return globs().isDynamicPattern(arg) ? { glob: true } : undefined;
+  });
+}
+
+/**
  * For each argument, which of its files a later argument may name again (undefined: none): a file under a later
  * folder, or a later file itself; with a later glob, any. Arguments that do not overlap remember nothing.
  */
-export function overlaps(args: readonly string[], infos: readonly (Stats | undefined)[], cwd: string): (((absolute: string) => boolean) | undefined)[] {
-  type Root = { folder: string } | { file: string } | { glob: true };
-  const roots = args.map((arg, k): Root | undefined => {
-    if (arg === '-') return undefined;
-    const absolute = resolve(cwd, arg);
-    if (infos[k]?.isDirectory()) return { folder: absolute.endsWith(sep) ? absolute : absolute + sep };
-    if (infos[k]?.isFile()) return { file: absolute };
-    return globs().isDynamicPattern(arg) ? { glob: true } : undefined;
-  });
+export function overlaps(roots: readonly (ArgumentRoot | undefined)[]): (((absolute: string) => boolean) | undefined)[] {
   return roots.map((root, k) => {
-    const later = roots.slice(k + 1).filter((r): r is Root => r !== undefined);
+    const later = roots.slice(k + 1).filter((r): r is ArgumentRoot => r !== undefined);
     if (!root || later.length === 0) return undefined;
     if (later.some((r) => 'glob' in r)) return () => true;
-    const own = 'folder' in root ? root.folder : 'file' in root ? root.file : undefined;
+    const own = 'under' in root ? root.under : 'file' in root ? root.file : undefined;
     // Only later roots inside this argument's own, or holding it, can meet its files.
     const meets = (r: string) => own === undefined || r.startsWith(own) || own.startsWith(r);
-    const folders = new Set(later.flatMap((r) => ('folder' in r && meets(r.folder) ? [r.folder] : [])));
+    const folders = new Set(later.flatMap((r) => ('under' in r && meets(r.under) ? [r.under] : [])));
     const files = new Set(later.flatMap((r) => ('file' in r && meets(r.file) ? [r.file] : [])));
     if (folders.size === 0 && files.size === 0) return undefined;
     return (absolute) => {
