@@ -12,8 +12,6 @@ export class Listing {
   private readonly items: Input[] = [];
   private from = 0;
   private ended = false;
-  /** How many inputs have been listed so far. */
-  private listed = 0;
   /** How many of those are files. */
   private fileCount = 0;
   /** What stopped the listing, if it failed: the run ends there and throws it (see `failure`). */
@@ -27,8 +25,13 @@ export class Listing {
 
   /** Input `k`, listing as far as it needs to; undefined past the last. `k` must not have been let go of. */
   at(k: number): Input | undefined {
-    while (k >= this.listed && !this.ended) this.pull();
-    return k < this.listed ? this.items[k - this.from] : undefined;
+    while (k >= this.listed() && !this.ended) this.pull();
+    return k < this.listed() ? this.items[k - this.from] : undefined;
+  }
+
+  /** How many inputs have been listed so far. */
+  private listed(): number {
+    return this.from + this.items.length;
   }
 
   /** Lists until `files` files are known or the listing ends, for decisions made on a run's size. */
@@ -75,7 +78,6 @@ export class Listing {
       return;
     }
     this.items.push(next.value);
-    this.listed++;
     if (next.value.kind === 'file') this.fileCount++;
   }
 }
