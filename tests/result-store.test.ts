@@ -99,6 +99,14 @@ describe('ResultStore', () => {
     expect(store.get(69)).toStrictEqual(big(1069));
     expect(store.get(0)).toStrictEqual(big(1000));
     store.close();
+    // Closed with results not yet written out: none of them reach the next file.
+    store.add(big(2001));
+    store.add(big(2002));
+    store.close();
+    store.add(big(3001));
+    store.add(big(3002));
+    expect([store.get(0), store.get(1), store.get(2)]).toStrictEqual([big(3001), big(3002), undefined]);
+    store.close();
   });
 
   it('removes its file when the process exits without close (an error thrown past the caller)', () => {

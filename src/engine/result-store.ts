@@ -33,9 +33,8 @@ export class ResultStore {
   /** Byte offset in the file of every BLOCK's first result. */
   private blockStarts = new Float64Array(64);
   private count = 0;
-  /** Bytes written to the file, and bytes added (written or pending). */
+  /** Bytes written to the file; `pendingSize` more wait to be. */
   private written = 0;
-  private size = 0;
   /** The next result in order and where it starts: reading in order finds each without a search. */
   private nextIndex = -1;
   private nextStart = 0;
@@ -118,7 +117,8 @@ export class ResultStore {
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
     this.fd = this.dir = this.window = this.view = undefined;
     this.kept.length = 0;
-    this.count = this.written = this.size = 0;
+    this.count = this.written = this.pendingSize = 0;
+    this.pending = [];
     this.nextIndex = -1;
   }
 
@@ -140,10 +140,9 @@ export class ResultStore {
         grown.set(this.blockStarts);
         this.blockStarts = grown;
       }
-      this.blockStarts[block] = this.size;
+      this.blockStarts[block] = this.written + this.pendingSize;
     }
     const bytes = Buffer.byteLength(line) + 1;
-    this.size += bytes;
     this.count++;
     this.pending.push(line, '\n');
     this.pendingSize += bytes;
