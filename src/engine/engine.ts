@@ -148,6 +148,12 @@ const OVERLAPPING: Messages = { en: 'its changes overlap, or there are none', fa
  */
 let lastLines: { file: DocumentFile; lines: LineIndex } | undefined;
 
+/** The line index of a file whose reader keeps none (DocumentFile.lines), built once for its document's fixes. */
+function linesOf(file: DocumentFile): LineIndex {
+  if (lastLines?.file !== file) lastLines = { file, lines: new LineIndex(file.source) };
+  return lastLines.lines;
+}
+
 /**
  * A proposal written in the file's terms by the document's reader: its edits joined into one replacement (the text
  * between them kept as it is, as ESLint's fixes are one range), fitted to the file's encoding, located by line,
@@ -169,8 +175,7 @@ function fileFix(file: DocumentFile, proposal: FixProposal | NoFix): FindingFix 
   const encoding = file.encoding?.name ?? 'utf-8';
   const fitted = fitToEncoding(text, encoding);
   if (fitted === null) return { none: NOT_ENCODABLE };
-  if (!file.lines && lastLines?.file !== file) lastLines = { file, lines: new LineIndex(file.source) };
-  const lines = file.lines?.() ?? lastLines!.lines;
+  const lines = file.lines?.() ?? linesOf(file);
   const bom = file.encoding?.bom ? bomLength(encoding) : 0;
   const point = (offset: number): FixPoint => {
     const p = lines.position(offset);
