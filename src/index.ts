@@ -49,7 +49,7 @@ export type { FixOp, DocumentFile, SourceEdit } from './documents/model.js';
 export { fixText, type FixTextOptions, type FixTextResult } from './fix/text.js';
 export { fixBytes, MAX_PASSES, type FixSelection, type FixedFile } from './fix/file.js';
 export { applyFixes } from './fix/apply.js';
-export { fixFiles, unifiedDiff, type FileFix, type FixRun } from './fix/files.js';
+export { fixFile, fixFiles, unifiedDiff, type FileFix, type FileFixOptions, type FixedFileCheck, type FixRun } from './fix/files.js';
 
 export { reporters, reporterNamed, defineReporter, type Report, type Reporter, type ReporterDefinition } from './report/index.js';
 export { readJsonReport, ReportSyntaxError, type ReportPiece } from './report/read-json-report.js';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,8 +6,8 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { fixText } from '../src/index.js';
 import { writeFixed } from '../src/fix/files.js';
-import { shardOf } from '../src/engine/run.js';
-import { cli, FIXTURES, reference, ROOT } from './helpers.js';
+import { checkInputs, shardOf } from '../src/engine/run.js';
+import { builtinEngine, cli, FIXTURES, reference, ROOT } from './helpers.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'manba-fix-'));
 const NOTICE_LINE = /\nبا استناد[^\n]*/;
@@ -101,6 +102,57 @@ describe('manba check --fix-dry-run', () => {
     expect(applied.code).toBe(0);
     expect(readFileSync(join(dir, 'm.txt'), 'utf8')).toBe(readFileSync(`${ROOT}examples/pass-reference-titronline-irna.txt`, 'utf8'));
   });
+  it('each diff comes just before its own file in a report that streams to standard output', async () => {
+    const dir = tmp();
+    copyFileSync(`${ROOT}examples/fail-notice-missing.txt`, join(dir, 'a.txt'));
+    copyFileSync(`${ROOT}examples/fail-attribution-mismatch.txt`, join(dir, 'm.txt'));
+    copyFileSync(`${ROOT}examples/fail-notice-missing.txt`, join(dir, 'z.txt'));
+    const r = await cli(['check', 'a.txt', 'm.txt', 'z.txt', '--fix-dry-run', '--format', 'compact'], { cwd: dir });
+    expect(r.code).toBe(1);
+    // a.txt and z.txt are fixed whole; m.txt's suggestion is shown, and what is left in it (compact prints only
+    // findings) follows its diff, before z.txt's.
+    expect(r.stdout.split('\n').filter((l) => /^(--- a\/|# suggestion|\w\.txt:)/.test(l)).map((l) => l.replace(/ The attribution names.*/, ''))).toEqual([
+      '--- a/a.txt',
+      '# suggestion, not applied by --fix (a person decides; --fix-suggestions applies it):',
+      '--- a/m.txt',
+      'm.txt:23:11: error attribution/mismatch',
+      '--- a/z.txt',
+    ]);
+    expect(r.stderr).toBe('manba: --fix-dry-run: 2 problems in 2 files would be fixed; nothing was written\n');
+  });
+});
+
+describe('fixing at each file\'s turn (the run\'s fix hook)', () => {
+  it('is given each file once, in order, whole; the run reports what it returns, digested; a file too large to read whole streams past it', async () => {
+    const dir = tmp();
+    const line = readFileSync(`${ROOT}examples/json/articles.jsonl`, 'utf8').split('\n')[0]!;
+    writeFileSync(join(dir, 'a.txt'), 'one');
+    writeFileSync(join(dir, 'b.jsonl'), `${line}\n`);
+    writeFileSync(join(dir, 'c.jsonl'), `${line}\n${line}\n`);
+    writeFileSync(join(dir, 'd.txt'), 'four');
+    const size = statSync(join(dir, 'b.jsonl')).size;
+    const given: string[] = [];
+    const engine = await builtinEngine();
+    const { results } = await checkInputs(engine, ['a.txt', 'b.jsonl', 'c.jsonl', 'd.txt'], {
+      cwd: dir,
+      maxFileSize: size, // c.jsonl, twice b.jsonl, is too large to read whole: streamed and checked, never fixed
+      fix: (path, absolute, bytes) => {
+        given.push(`${path} ${absolute === join(dir, path)} ${Buffer.from(bytes).toString('utf8').length}`);
+        return { bytes: Buffer.from(`fixed ${path}`), results: [{ path: `${path}#as-fixed`, findings: [] }] };
+      },
+    });
+    expect(given).toEqual(['a.txt true 3', `b.jsonl true ${line.length + 1}`, 'd.txt true 4']);
+    const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+    expect(results.map((r) => `${r.path} ${r.sha256}`)).toEqual([
+      `a.txt#as-fixed ${sha('fixed a.txt')}`,
+      `b.jsonl#as-fixed ${sha('fixed b.jsonl')}`,
+      // Streamed: one document a line, each digested from its own text.
+      ...results.slice(2, 4).map((r) => `${r.path} ${r.sha256}`),
+      `d.txt#as-fixed ${sha('fixed d.txt')}`,
+    ]);
+    expect(results.slice(2, 4).map((r) => r.path.replace(/#.*/, ''))).toEqual(['c.jsonl', 'c.jsonl']);
+    expect(results).toHaveLength(5);
+  });
 });
 
 describe('manba check --fix', () => {
@@ -185,16 +237,16 @@ describe('manba check --fix', () => {
     const path = join(dir, 'a.txt');
     writeFileSync(path, 'before');
     chmodSync(path, 0o640);
-    expect(await writeFixed(path, Buffer.from('before'), Buffer.from('after'))).toBeUndefined();
+    expect(writeFixed(path, Buffer.from('before'), Buffer.from('after'))).toBeUndefined();
     expect(readFileSync(path, 'utf8')).toBe('after');
     expect(statSync(path).mode & 0o777).toBe(0o640);
     expect(readdirSync(dir)).toEqual(['a.txt']); // no temporary file left behind
     // Changed since it was read: not written, the newer bytes kept.
-    expect(await writeFixed(path, Buffer.from('before'), Buffer.from('fixed'))).toBe('the file changed on disk during the run');
+    expect(writeFixed(path, Buffer.from('before'), Buffer.from('fixed'))).toBe('the file changed on disk during the run');
     expect(readFileSync(path, 'utf8')).toBe('after');
     // A write that really fails (for root too): the temporary file's name is taken by a folder.
     mkdirSync(join(dir, `.a.txt.manba-fix-${process.pid}.tmp`));
-    expect(await writeFixed(path, Buffer.from('after'), Buffer.from('fixed'))).toBe('it could not be written (EEXIST)');
+    expect(writeFixed(path, Buffer.from('after'), Buffer.from('fixed'))).toBe('it could not be written (EEXIST)');
     expect(readFileSync(path, 'utf8')).toBe('after');
   });
 

@@ -29,7 +29,7 @@ import type { Lang } from '../rules/types.js';
 import { VERSION } from '../version.js';
 import { batchedOutput, EXIT, interruptible, showsProgress, UsageError, type CliIO } from './io.js';
 import { outputsOf } from './outputs.js';
-import { fixSelection, runFixes, type FixOptions } from './fixing.js';
+import { fixSelection, startFixing, type FixOptions } from './fixing.js';
 
 export interface CheckOptions extends FixOptions {
   config?: string;
@@ -105,7 +105,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   const retrieval = paths.some((p) => readerForPath(p)?.stream !== undefined);
   // --fix-dry-run prints diffs on standard output: only a report written to a file can share it.
   const stdoutFormat = outputsOf(opts.format, io.cwd, 'stylish', opts.output).find((o) => !o.file)?.reporter.name;
-  return checkDocuments(opts, io, abort, { command: 'check', ...(shard ? { settings: { shard: `${shard.index}/${shard.count}` } } : {}), ...(retrieval ? { retrieval } : {}) }, async ({ config, configFile, ruleSet, engine, lang, site, byPath, readOptions, onResult, render }) => {
+  return checkDocuments(opts, io, abort, { command: 'check', ...(shard ? { settings: { shard: `${shard.index}/${shard.count}` } } : {}), ...(retrieval ? { retrieval } : {}) }, async ({ config, configFile, ruleSet, engine, lang, site, byPath, readOptions, onResult, render, stdout }) => {
     const fixTypes = fixSelection(opts, ruleSet, stdoutFormat);
     let changed: Set<string> | undefined;
     if (opts.changedSince) {
@@ -124,12 +124,9 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
             return true;
           }
         : undefined;
-    // --fix / --fix-dry-run: the files are fixed (or diffed) first; the check then reads the fixed bytes and
-    // reports what is left, each result saying what the fixing did to its document.
-    const fixing =
-      opts.fix || opts.fixDryRun
-        ? await runFixes(engine, paths, opts, { cwd: io.cwd, read: readOptions, ...(accept ? { accept } : {}), settingsFor: (p) => byPath.settingsFor(p), ...((maxFileSize ?? config.maxFileSize) ? { maxFileSize: maxFileSize ?? config.maxFileSize } : {}), ...(fixTypes ? { types: fixTypes } : {}), ...(shard ? { shard } : {}), signal: abort.signal, lang }, io)
-        : undefined;
+    // --fix / --fix-dry-run: each file is fixed (or diffed) at its turn, and the check of what it now holds is what
+    // the run reports, each result saying what the fixing did to its document.
+    const fixing = opts.fix || opts.fixDryRun ? await startFixing(engine, paths, opts, { read: readOptions, settingsFor: (p) => byPath.settingsFor(p), ...(fixTypes ? { types: fixTypes } : {}), lang }, stdout, io) : undefined;
     const cache = opts.cache ? new ResultCache(resolve(io.cwd, opts.cacheLocation ?? '.manba-cache'), cacheKey(config, ruleSet, lang, site, opts.reportUnusedSuppressions ?? false)) : undefined;
     if (cache?.warning) io.stderr(`manba: warning: ${cache.warning}\n`);
 
@@ -140,8 +137,9 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
     const rendering = render && !fixing && !cache ? render : undefined;
     let pool: ReturnType<typeof workerPool> | undefined;
     const checkerFor = (files: number, complete: boolean) => {
-      // Workers pay off on archives, not on a handful of files, unless --jobs asks for them.
-      if (jobs < 2 || (jobsWanted === undefined && files < WORKERS_FROM)) {
+      // Workers pay off on archives, not on a handful of files, unless --jobs asks for them. A run that fixes checks
+      // each file here, as the last pass of fixing it.
+      if (fixing || jobs < 2 || (jobsWanted === undefined && files < WORKERS_FROM)) {
         youngGenerationMayGrow(true);
         return undefined;
       }
@@ -186,7 +184,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
       readStdin: io.readStdin,
       settingsFor: (p) => byPath.settingsFor(p),
       ...(accept ? { accept } : {}),
-      ...(fixing ? { bytesOf: fixing.bytesOf } : {}),
+      ...(fixing ? { fix: fixing.fix } : {}),
         ...(cache ? { cache } : {}),
         read: readOptions,
         ...((maxFileSize ?? config.maxFileSize) ? { maxFileSize: maxFileSize ?? config.maxFileSize } : {}),
@@ -227,6 +225,8 @@ export interface SourceContext {
    * (WorkerSetup.render) and hand it to `onRendered`, in the same order as `onResult`'s.
    */
   render?: { formats: string[]; options: ReporterOptions[]; onRendered: (r: RenderedResult) => void };
+  /** Standard output as the reports write to it: what a source prints there (a dry run's diffs) keeps its place. */
+  stdout: (s: string) => void;
 }
 
 /**
@@ -350,6 +350,7 @@ async function runDocuments(opts: CheckOptions, io: CliIO, abort: AbortControlle
     ...(site ? { site } : {}),
     byPath,
     readOptions,
+    stdout: io.stdout,
     ...(streaming && exemptions.changesNothing && !recording && !opts.quiet
       ? { render: { formats: sinks.map((s) => s.o.reporter.name), options: sinks.map((s) => s.ropts), onRendered: reportRendered } }
       : {}),

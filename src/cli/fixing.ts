@@ -1,9 +1,10 @@
 /** `manba check --fix / --fix-dry-run / --fix-type / --fix-suggestions`: options in, src/fix/ called, notes out. */
-import { resolve } from 'node:path';
 import type { RuleSet } from '../config/load.js';
-import type { Engine } from '../engine/engine.js';
+import type { ReadOptions } from '../documents/read.js';
+import type { DocumentSettings, Engine } from '../engine/engine.js';
 import type { DocumentResult } from '../engine/finding.js';
-import type { FixFilesOptions, FixRun } from '../fix/files.js';
+import type { RunOptions } from '../engine/run.js';
+import type { FileFix } from '../fix/files.js';
 import type { Lang } from '../rules/types.js';
 import { UsageError, type CliIO } from './io.js';
 
@@ -35,48 +36,70 @@ export function fixSelection(opts: FixOptions, ruleSet: RuleSet, stdoutFormat: s
 }
 
 export interface Fixing {
-  /** The fixed bytes of a file, so the check reports what is left (the file as written, or as it would be). */
-  bytesOf: (absolute: string) => Uint8Array | undefined;
-  /** A document's result with the fix run's own findings (a file not written). */
+  /** Fix a file at its turn in the check (RunOptions.fix). */
+  fix: NonNullable<RunOptions['fix']>;
+  /**
+   * A document's result, once what fixing did to its file is told: a dry run's diff printed just before the file's
+   * first result, a file not written given the finding that says so.
+   */
   annotate: (r: DocumentResult) => DocumentResult;
   /** Notes on standard error once the report is out. */
   notes: () => void;
 }
 
-/** Fix the inputs (or make the diffs), print the diffs of a dry run, and say how the check should read the files. */
-export async function runFixes(engine: Engine, paths: string[], opts: FixOptions, options: Omit<FixFilesOptions, 'write'> & { types?: Set<string>; lang: Lang }, io: CliIO): Promise<Fixing> {
+/**
+ * How the run fixes its files (or makes their diffs), each at its turn, and tells what it did. `stdout` is the one
+ * the reports write to, so that a diff and the report of its file keep their order.
+ */
+export async function startFixing(engine: Engine, paths: readonly string[], opts: FixOptions, options: { read: ReadOptions; settingsFor: (path: string) => DocumentSettings | undefined; types?: Set<string>; lang: Lang }, stdout: (s: string) => void, io: CliIO): Promise<Fixing> {
   const dryRun = opts.fixDryRun === true;
   // Loaded by a run that fixes, not at every start.
-  const { fixFiles, withFixFindings } = await import('../fix/files.js');
-  const run: FixRun = await fixFiles(engine, paths, {
-    ...options,
-    selection: { ...(options.types ? { types: options.types } : {}), suggestions: opts.fixSuggestions === true },
-    write: !dryRun,
-  });
-  if (dryRun) {
-    for (const f of run.files) {
-      if (f.diff) io.stdout(f.diff + '\n');
-      if (f.suggestionDiff) io.stdout(`# suggestion, not applied by --fix (a person decides; --fix-suggestions applies it):\n${f.suggestionDiff}\n`);
-    }
-  }
-  // Written files are read back as written; a file not written is checked as it is on disk.
-  const fixed = new Map(run.files.filter((f) => f.fixed && (dryRun || f.written)).map((f) => [f.absolute, f.fixed!]));
+  const { fixFile, notWrittenFinding } = await import('../fix/files.js');
+  const selection = { ...(options.types ? { types: options.types } : {}), suggestions: opts.fixSuggestions === true };
+  // A file with something to tell, until its first result: at most the files the run has started ahead of it.
+  const toTell = new Map<string, FileFix>();
+  let problems = 0;
+  let files = 0;
+  // What is said after the report, about the few files fixing stopped short on.
+  const said: string[] = [];
   return {
-    bytesOf: (absolute) => fixed.get(resolve(absolute)),
-    annotate: withFixFindings(run, options.cwd, options.lang),
+    fix: (path, absolute, bytes) => {
+      const settings = options.settingsFor(path);
+      const { file, bytes: now, results } = fixFile(engine, path, absolute, bytes, { read: options.read, ...(settings ? { settings } : {}), selection, write: !dryRun, diffs: dryRun });
+      if (file.findings.length && (dryRun || file.written)) {
+        problems += file.findings.length;
+        files++;
+      }
+      if (file.notWritten) said.push(`manba: ${path}: not fixed: ${file.notWritten}\n`);
+      if (file.stopped) said.push(`manba: ${path}: ${file.stopped}\n`);
+      if (file.notRewritten) said.push(`manba: ${path}: fixes are not applied to feed items (a feed is made from the articles: fix them where they are written)\n`);
+      if (file.diff || file.suggestionDiff || file.notWritten) toTell.set(path, file);
+      return { bytes: now, results };
+    },
+    annotate: (r) => {
+      const file = toTell.size ? fileOf(r.path, toTell) : undefined;
+      if (!file) return r;
+      toTell.delete(file.path);
+      if (file.diff) stdout(file.diff + '\n');
+      if (file.suggestionDiff) stdout(`# suggestion, not applied by --fix (a person decides; --fix-suggestions applies it):\n${file.suggestionDiff}\n`);
+      return file.notWritten ? { ...r, findings: [notWrittenFinding(file, options.lang), ...r.findings] } : r;
+    },
     notes: () => {
-      const done = run.files.filter((f) => f.findings.length && (dryRun || f.written));
-      const problems = done.reduce((n, f) => n + f.findings.length, 0);
       if (problems) {
-        const what = `${problems} problem${problems === 1 ? '' : 's'} in ${done.length} file${done.length === 1 ? '' : 's'}`;
+        const what = `${problems} problem${problems === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}`;
         io.stderr(dryRun ? `manba: --fix-dry-run: ${what} would be fixed; nothing was written\n` : `manba: fixed ${what}\n`);
       }
-      for (const f of run.files) {
-        if (f.notWritten) io.stderr(`manba: ${f.path}: not fixed: ${f.notWritten}\n`);
-        if (f.stopped) io.stderr(`manba: ${f.path}: ${f.stopped}\n`);
-        if (f.notRewritten) io.stderr(`manba: ${f.path}: fixes are not applied to feed items (a feed is made from the articles: fix them where they are written)\n`);
-      }
-      if (run.stdin) io.stderr('manba: standard input is checked, not fixed: name the file to fix it\n');
+      for (const line of said) io.stderr(line);
+      if (paths.includes('-')) io.stderr('manba: standard input is checked, not fixed: name the file to fix it\n');
     },
   };
+}
+
+/** The file a document's result belongs to: its path, or (an article of an export, `file#id`) the path before a `#`. */
+function fileOf<T>(path: string, files: Map<string, T>): T | undefined {
+  for (let cut = path.length; cut > 0; cut = path.lastIndexOf('#', cut - 1)) {
+    const file = files.get(path.slice(0, cut));
+    if (file) return file;
+  }
+  return undefined;
 }

@@ -60,8 +60,12 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Keep results in memory for the outcome (default true); a streaming run turns it off. */
   keepResults?: boolean;
-  /** The bytes to check instead of the file's (a file as --fix wrote it or --fix-dry-run would): undefined reads the file. */
-  bytesOf?: (absolutePath: string) => Uint8Array | undefined;
+  /**
+   * Fix each file at its turn (--fix, --fix-dry-run): given the bytes read, the bytes the file now holds (as written,
+   * or as a dry run would write them) and the check of them, which is what the run reports. Such a run checks in
+   * this thread, and reads whole every file that fits maxFileSize, as a fix rewrites the whole file.
+   */
+  fix?: (path: string, absolute: string, bytes: Uint8Array) => { bytes: Uint8Array; results: DocumentResult[] };
   /**
    * Checking in this thread, from how many files on a second thread reads the files ahead of the checks (default
    * READ_AHEAD_FROM, or never on a machine of one CPU, where that thread would only take turns with the checks;
@@ -123,7 +127,7 @@ export function keepFiles(args: readonly string[], cwd: string, options: Pick<Ru
 export async function checkInputs(engine: Engine, args: readonly string[], options: RunOptions = {}): Promise<RunOutcome> {
   const cwd = options.cwd ?? process.cwd();
   const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const readAheadFrom = options.bytesOf ? Infinity : (options.readAheadFrom ?? (usableCpus() < 2 ? Infinity : READ_AHEAD_FROM));
+  const readAheadFrom = options.fix ? Infinity : (options.readAheadFrom ?? (usableCpus() < 2 ? Infinity : READ_AHEAD_FROM));
   const early = readAheadFrom < Infinity && options.inThread && args.some((a) => a !== '-' && isFolder(resolve(cwd, a))) ? new ReadAhead(maxSize, options.read?.encoding) : undefined;
   const skipped: RunOutcome['skipped'] = [];
   // The total, told once: by the listing if it ends first, else by the count ahead of it.
@@ -155,8 +159,8 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   const readBuffer = new ReadBuffer();
   const inThread: DocumentChecker = async (path, bytes, settings) => checkRead(engine, readBytes(path, bytes, options.read), settings, sha256(bytes));
   const checker = elsewhere ?? inThread;
-  // A file --fix has rewritten is read from its fixed bytes, whole.
-  const streamedBy = (reader: Reader | undefined, path: string) => !!(reader?.readLine || reader?.stream) && !options.bytesOf?.(resolve(cwd, path));
+  // A file to fix is read whole, unless it is too large to be.
+  const streamedBy = (reader: Reader | undefined, path: string) => !!(reader?.readLine || reader?.stream) && !(options.fix && fitsWhole(resolve(cwd, path), maxSize));
   const streamed = (input: Input) => streamedBy(input.kind === 'file' ? readerForPath(input.path) : undefined, input.path);
   // The files start() reads, in the order it reads them: what the read-ahead reads for it. A plain-text file's
   // document is its text, so the thread folds that too (other formats extract their text here first). `readFrom`
@@ -175,15 +179,20 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
 
   /** Start one input: read it, take it from the cache or check it. Streams and stdin are handled in order instead. */
   // Elsewhere and without a cache (which needs the bytes here), the checker reads the files itself.
-  const byPath = elsewhere && !options.cache && !options.bytesOf ? options.checkPath : undefined;
+  const byPath = elsewhere && !options.cache && !options.fix ? options.checkPath : undefined;
   const start = async (input: Input & { kind: 'file' }): Promise<CheckedDocument[]> => {
     const abs = resolve(cwd, input.path);
     if (byPath) return byPath(input.path, abs);
-    const given = options.bytesOf?.(abs);
-    if (given) return fromBytes(input.path, given);
     // Read synchronously: tens of thousands of small files through the libuv pool cost more in round trips than
     // the reads. The file may have changed since it was listed (removed, replaced, growing): one result says so.
-    return fromRead(input.path, readFileSnapshotSync(abs, input.path, maxSize, readBuffer));
+    const read = readFileSnapshotSync(abs, input.path, maxSize, readBuffer);
+    return options.fix && read.ok ? fromFix(input.path, abs, read.bytes) : fromRead(input.path, read);
+  };
+  // Fixed at its turn (before anything else reads into the buffer), and reported from the fixing's own last check.
+  const fromFix = async (path: string, abs: string, bytes: Uint8Array): Promise<CheckedDocument[]> => {
+    const fixed = options.fix!(path, abs, bytes);
+    const digest = sha256(fixed.bytes);
+    return toCache(path, digest, fixed.results.map((r) => ({ ...r, sha256: digest })));
   };
   // Read, decoded, digested and (plain text) folded on the read-ahead's thread: the reader and the checks are left,
   // done at the file's turn, in order, with no promise unless the file is not read yet.
@@ -291,6 +300,14 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
     readAhead?.close();
   }
   return { results, missing, skipped, interrupted };
+}
+
+function fitsWhole(path: string, maxSize: number): boolean {
+  try {
+    return statSync(path).size <= maxSize;
+  } catch {
+    return false; // the stream says what is wrong with it
+  }
 }
 
 function isFolder(path: string): boolean {

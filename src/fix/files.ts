@@ -1,14 +1,16 @@
 /**
- * `manba check --fix` and `--fix-dry-run` over the user's inputs: every file is fixed in memory (see file.ts);
- * with --fix it is then written beside itself and renamed over the original, never when it changed on disk during
- * the run or is read-only; with --fix-dry-run a unified diff is made instead. The check that follows reports what
- * is left. Standard input is never fixed.
+ * `manba check --fix` and `--fix-dry-run`, one file at a time: the file is fixed in memory (see file.ts); with --fix
+ * it is then written beside itself and renamed over the original, never when it changed on disk during the run or
+ * is read-only; with --fix-dry-run a unified diff is made instead. The check of what the file now holds is what the
+ * run reports, so a file is fixed at its turn in the check and nothing of it is kept once its result is out.
+ * Standard input is never fixed.
  */
-import { readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { closeSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { decode } from '../documents/decode.js';
-import { discover } from '../documents/discover.js';
-import type { ReadOptions } from '../documents/read.js';
+import { listInputs } from '../documents/discover.js';
+import type { ReadResult } from '../documents/model.js';
+import { ReadBuffer, readBytes, readFileSnapshotSync, type ReadOptions } from '../documents/read.js';
 import type { DocumentSettings, Engine } from '../engine/engine.js';
 import type { DocumentResult, Finding } from '../engine/finding.js';
 import { checkRead, keepFiles } from '../engine/run.js';
@@ -62,40 +64,70 @@ export interface FixRun {
   stdin: boolean;
 }
 
+/** How to fix one file (fixFile). */
+export interface FileFixOptions {
+  read?: ReadOptions;
+  /** The file's settings (config overrides by path). */
+  settings?: DocumentSettings;
+  selection?: FixSelection;
+  /** Write the fixed file (--fix); otherwise only fix it in memory (--fix-dry-run). */
+  write: boolean;
+  /** Make the diffs a dry run prints: a diff of every file fixed is work a run that only writes need not do. */
+  diffs: boolean;
+}
+
+/** One file fixed, and the check of the bytes it now holds: as written, as a dry run would write them, or as read. */
+export interface FixedFileCheck {
+  file: FileFix;
+  bytes: Uint8Array;
+  results: DocumentResult[];
+}
+
+/**
+ * Fix one file's bytes, then write them (or diff them). The check is the last pass of the fixing, not one more: the
+ * results are those of the bytes returned. `bytes` may be a buffer the caller reuses: nothing returned points into
+ * it once the next file is read, as everything here is synchronous.
+ */
+export function fixFile(engine: Engine, path: string, absolute: string, bytes: Uint8Array, options: FileFixOptions): FixedFileCheck {
+  const check = (read: ReadResult[]) => checkRead(engine, read, options.settings);
+  const outcome = fixBytes(path, bytes, check, options.read ?? {}, options.selection);
+  const file: FileFix = { path, absolute, findings: outcome.fixed, written: false, notRewritten: outcome.notRewritten, ...(outcome.stopped ? { stopped: outcome.stopped } : {}) };
+  if (!options.write && options.diffs && !options.selection?.suggestions) {
+    // A dry run shows what suggestions would change too, apart: --fix never applies them.
+    const withSuggestions = fixBytes(path, outcome.bytes, check, options.read ?? {}, { ...options.selection, suggestions: true });
+    if (withSuggestions.bytes !== outcome.bytes) file.suggestionDiff = unifiedDiff(path, outcome.bytes, withSuggestions.bytes, options.read);
+  }
+  if (outcome.bytes === bytes) return { file, bytes, results: outcome.results };
+  file.fixed = outcome.bytes;
+  if (options.diffs) file.diff = unifiedDiff(path, bytes, outcome.bytes, options.read);
+  if (options.write) {
+    const why = writeFixed(absolute, bytes, outcome.bytes);
+    if (why) {
+      // Not written: the file is reported as it was read.
+      file.notWritten = why;
+      return { file, bytes, results: check(readBytes(path, bytes, options.read)) };
+    }
+    file.written = true;
+  }
+  return { file, bytes: outcome.bytes, results: outcome.results };
+}
+
+/** Fix the files the arguments name (the library's way; `manba check` fixes each file at its turn, fixFile). */
 export async function fixFiles(engine: Engine, args: readonly string[], options: FixFilesOptions): Promise<FixRun> {
   const { cwd } = options;
   const files: FileFix[] = [];
   let stdin = false;
-  for (const input of await discover(args, cwd, undefined, keepFiles(args, cwd, options))) {
+  const buffer = new ReadBuffer();
+  for (const input of listInputs(args, cwd, undefined, keepFiles(args, cwd, options))) {
     if (input.kind === 'stdin') stdin = true;
     if (input.kind !== 'file') continue;
     if (options.signal?.aborted) break;
     const absolute = resolve(cwd, input.path);
-    let bytes: Uint8Array;
-    try {
-      if ((await stat(absolute)).size > (options.maxFileSize ?? Infinity)) continue; // reported by the check
-      bytes = await readFile(absolute);
-    } catch {
-      continue; // unreadable: the check reports it
-    }
+    const read = readFileSnapshotSync(absolute, input.path, options.maxFileSize ?? Infinity, buffer);
+    if (!read.ok) continue; // unreadable or too large: the check reports it
     const settings = options.settingsFor?.(input.path);
-    const outcome = fixBytes(input.path, bytes, (read) => checkRead(engine, read, settings), options.read ?? {}, options.selection);
-    const file: FileFix = { path: input.path, absolute, findings: outcome.fixed, written: false, notRewritten: outcome.notRewritten, ...(outcome.stopped ? { stopped: outcome.stopped } : {}) };
-    if (!options.write && !options.selection?.suggestions) {
-      // A dry run shows what suggestions would change too, apart: --fix never applies them.
-      const withSuggestions = fixBytes(input.path, outcome.bytes, (read) => checkRead(engine, read, settings), options.read ?? {}, { ...options.selection, suggestions: true });
-      if (withSuggestions.bytes !== outcome.bytes) file.suggestionDiff = unifiedDiff(input.path, outcome.bytes, withSuggestions.bytes, options.read);
-    }
-    if (outcome.bytes !== bytes) {
-      file.fixed = outcome.bytes;
-      file.diff = unifiedDiff(input.path, bytes, outcome.bytes, options.read);
-      if (options.write) {
-        const why = await writeFixed(absolute, bytes, outcome.bytes);
-        if (why) file.notWritten = why;
-        else file.written = true;
-      }
-    }
-    files.push(file);
+    const fixed = fixFile(engine, input.path, absolute, read.bytes, { ...(options.read ? { read: options.read } : {}), ...(settings ? { settings } : {}), ...(options.selection ? { selection: options.selection } : {}), write: options.write, diffs: true });
+    files.push(fixed.file);
   }
   return { files, stdin };
 }
@@ -112,22 +144,27 @@ export function unifiedDiff(path: string, before: Uint8Array, after: Uint8Array,
 /**
  * Write the fixed bytes beside the file and rename them over it, so a reader never sees half a file. Refused when
  * the file is read-only (its mode grants nobody write: root could write it anyway, but the owner said no) or its
- * bytes are no longer those the fixes were made from. The reason is returned, never thrown.
+ * bytes are no longer those the fixes were made from. The reason is returned, never thrown. Synchronous, as the
+ * run's reads are: the file is written before the next one is read.
  */
-export async function writeFixed(absolute: string, before: Uint8Array, after: Uint8Array): Promise<string | undefined> {
-  let target = absolute;
+export function writeFixed(absolute: string, before: Uint8Array, after: Uint8Array): string | undefined {
   try {
-    target = await realpath(absolute); // a symlink keeps pointing at the fixed file
-    const info = await stat(target);
+    const target = realpathSync(absolute); // a symlink keeps pointing at the fixed file
+    const info = statSync(target);
     if ((info.mode & 0o222) === 0) return 'the file is read-only';
-    const now = await readFile(target);
-    if (!Buffer.from(now).equals(Buffer.from(before))) return 'the file changed on disk during the run';
+    if (!readFileSync(target).equals(before)) return 'the file changed on disk during the run';
     const tmp = join(dirname(target), `.${basename(target)}.manba-fix-${process.pid}.tmp`);
+    // Opened only if no such file is there ('wx'), and removed on failure only if this run made it.
+    const fd = openSync(tmp, 'wx', info.mode & 0o7777);
     try {
-      await writeFile(tmp, after, { mode: info.mode & 0o7777, flag: 'wx' });
-      await rename(tmp, target);
+      try {
+        writeFileSync(fd, after);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, target);
     } catch (err) {
-      await rm(tmp, { force: true }).catch(() => undefined);
+      rmSync(tmp, { force: true });
       throw err;
     }
     return undefined;
@@ -142,16 +179,4 @@ export function notWrittenFinding(file: FileFix, lang: 'en' | 'fa' = 'en'): Find
   const en = `${file.path} was not fixed: ${file.notWritten}. Nothing in it was changed; the findings below are still there.`;
   const fa = `${file.path} اصلاح نشد: ${file.notWritten}. چیزی در آن تغییر نکرد؛ ایرادهای زیر همچنان هست.`;
   return { ruleId: 'fix/not-written', severity: 'error', message: lang === 'fa' ? fa : en, messages: { en, fa }, line: 1, column: 1, endLine: 1, endColumn: 1 };
-}
-
-/** A document's result with the fix run's own finding added to the first document of a file not written. */
-export function withFixFindings(run: FixRun, cwd: string, lang: 'en' | 'fa' = 'en'): (r: DocumentResult) => DocumentResult {
-  const pending = new Map(run.files.filter((f) => f.notWritten).map((f) => [f.absolute, f]));
-  return (r) => {
-    const abs = resolve(cwd, r.path.split('#')[0]!);
-    const file = pending.get(abs);
-    if (!file) return r;
-    pending.delete(abs);
-    return { ...r, findings: [notWrittenFinding(file, lang), ...r.findings] };
-  };
 }
