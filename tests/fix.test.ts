@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
@@ -247,6 +247,13 @@ describe('manba check --fix', () => {
     // A write that really fails (for root too): the temporary file's name is taken by a folder.
     mkdirSync(join(dir, `.a.txt.manba-fix-${process.pid}.tmp`));
     expect(writeFixed(path, Buffer.from('after'), Buffer.from('fixed'))).toBe('it could not be written (EEXIST)');
+    expect(readFileSync(path, 'utf8')).toBe('after');
+    // What stood in the temporary file's place was not this run's: it is left where it was.
+    expect(statSync(join(dir, `.a.txt.manba-fix-${process.pid}.tmp`)).isDirectory()).toBe(true);
+    rmSync(join(dir, `.a.txt.manba-fix-${process.pid}.tmp`), { recursive: true });
+    writeFileSync(join(dir, `.a.txt.manba-fix-${process.pid}.tmp`), 'not ours');
+    expect(writeFixed(path, Buffer.from('after'), Buffer.from('fixed'))).toBe('it could not be written (EEXIST)');
+    expect(readFileSync(join(dir, `.a.txt.manba-fix-${process.pid}.tmp`), 'utf8')).toBe('not ours');
     expect(readFileSync(path, 'utf8')).toBe('after');
   });
 
