@@ -109,6 +109,29 @@ describe('discover: the list of a run', () => {
   });
 });
 
+describe('files a run leaves out', () => {
+  it('are told to onLeftOut as they are listed, with whether an argument named them, and not kept; without it, kept in `skipped`', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'manba-left-out-'));
+    dirs.push(dir);
+    mkdirSync(join(dir, 'a'));
+    for (const n of ['1.txt', '2.txt', '3.txt']) writeFileSync(join(dir, 'a', n), 'x');
+    const engine = new Engine(await buildRuleSet({ extends: [], builtins: true, rules: {} }));
+    // Every file but a/2.txt left out; a/3.txt named outright as well as inside the folder named first.
+    const accept = (absolute: string, named: boolean) => (absolute.endsWith('2.txt') ? true : named ? 'named, refused' : 'refused');
+    const told: string[] = [];
+    const outcome = await checkInputs(engine, ['a', 'a/3.txt', 'b.txt'], { cwd: dir, accept, onLeftOut: (path, reason, named) => told.push(`${path} ${reason} ${named}`) });
+    // a/3.txt is listed once, inside a (its first naming), where the named flag is true: the file was named.
+    expect(told).toEqual(['a/1.txt refused false', 'a/3.txt named, refused true']);
+    expect(outcome.skipped).toEqual([]);
+    expect(outcome.results.map((r) => r.path)).toEqual(['a/2.txt', 'b.txt']);
+    const kept = await checkInputs(engine, ['a', 'a/3.txt'], { cwd: dir, accept });
+    expect(kept.skipped).toEqual([
+      { path: 'a/1.txt', reason: 'refused' },
+      { path: 'a/3.txt', reason: 'named, refused' },
+    ]);
+  });
+});
+
 /** `count` inputs: a file, except every fifth, which is an argument that named nothing. */
 function* inputs(count: number, pulled: { n: number }, failAt = Infinity): Generator<Input> {
   for (let i = 0; i < count; i++) {

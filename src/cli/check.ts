@@ -156,6 +156,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
       return pool.checker;
     };
     const progress = showsProgress(opts.progress, io) ? new Progress(io) : undefined;
+    const leftOut: LeftOut = { named: [], others: 0, reasons: new Set() };
     let outcome: RunOutcome;
     try {
       outcome = await checkInputs(engine, paths, {
@@ -184,6 +185,11 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
       readStdin: io.readStdin,
       settingsFor: (p) => byPath.settingsFor(p),
       ...(accept ? { accept } : {}),
+      onLeftOut: (path, reason, named) => {
+        if (named) return void leftOut.named.push({ path, reason });
+        leftOut.others++;
+        leftOut.reasons.add(reason);
+      },
       ...(fixing ? { fix: fixing.fix } : {}),
         ...(cache ? { cache } : {}),
         read: readOptions,
@@ -198,6 +204,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
     await cache?.save();
     return {
       ...outcome,
+      leftOut,
       ...(fixing ? { tell: () => fixing.notes() } : {}),
       notes: cache?.hits ? [`${cache.hits} unchanged document${cache.hits === 1 ? '' : 's'} taken from the cache`] : [],
     };
@@ -233,7 +240,17 @@ export interface SourceContext {
  * A source of documents checks them and says how it went; `tell` prints its own account on standard error after the
  * report (what --fix did), `notes` are lines told after the run's (cache hits).
  */
-export type DocumentSource = (ctx: SourceContext) => Promise<Omit<RunOutcome, 'results'> & { notes?: string[]; tell?: () => void }>;
+export type DocumentSource = (ctx: SourceContext) => Promise<Omit<RunOutcome, 'results' | 'skipped'> & { leftOut?: LeftOut; notes?: string[]; tell?: () => void }>;
+
+/**
+ * Files a run left out (ignored, unchanged since a git ref), told at its end: each one an argument named, the
+ * others counted by reason. An archive's worth of paths is not kept for a count.
+ */
+export interface LeftOut {
+  named: { path: string; reason: string }[];
+  others: number;
+  reasons: Set<string>;
+}
 
 /** What kind of run this is: its command (recorded with --record), settings for the run evidence, web documents. */
 export interface RunKind {
@@ -365,7 +382,7 @@ async function runDocuments(opts: CheckOptions, io: CliIO, abort: AbortControlle
     recording?.close(); // the run stays unfinished in the database; history ignores it
     throw err;
   }
-  const { missing, skipped, interrupted } = outcome;
+  const { missing, leftOut, interrupted } = outcome;
   const run = runEvidence(ruleSet, config, startedAt, { ...settings, interrupted });
   recording?.finish(run, interrupted);
   if (recording?.error && recording.error !== openError) io.stderr(`manba: ${recording.error}\n`);
@@ -394,10 +411,8 @@ async function runDocuments(opts: CheckOptions, io: CliIO, abort: AbortControlle
     }
   }
 
-  const ignoredNamed = skipped.filter((s) => s.reason.includes('named on the command line'));
-  for (const s of ignoredNamed) io.stderr(`manba: ${s.path}: ${s.reason}\n`);
-  const unnamed = skipped.filter((s) => !ignoredNamed.includes(s));
-  if (unnamed.length) io.stderr(`manba: ${unnamed.length} file${unnamed.length === 1 ? '' : 's'} not checked (${[...new Set(unnamed.map((s) => s.reason))].join('; ')})\n`);
+  for (const s of leftOut?.named ?? []) io.stderr(`manba: ${s.path}: ${s.reason}\n`);
+  if (leftOut?.others) io.stderr(`manba: ${leftOut.others} file${leftOut.others === 1 ? '' : 's'} not checked (${[...leftOut.reasons].join('; ')})\n`);
   outcome.tell?.();
   if (exemptions.baselined) io.stderr(`manba: ${exemptions.baselined} finding${exemptions.baselined === 1 ? '' : 's'} already in the baseline not reported\n`);
   if (exemptions.waived) io.stderr(`manba: ${exemptions.waived} finding${exemptions.waived === 1 ? '' : 's'} waived (${relative(io.cwd, waivers!.file)})\n`);

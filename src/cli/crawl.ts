@@ -155,6 +155,6 @@ async function crawlCommand(args: string[], opts: CrawlOptions, io: CliIO, abort
     }
     notes.push(...outcome.notes);
     if (warc) notes.push(`${warc.records} WARC record${warc.records === 1 ? '' : 's'} written to ${opts.warc}`);
-    return { missing: [], skipped: [], interrupted: outcome.interrupted, notes };
+    return { missing: [], interrupted: outcome.interrupted, notes };
   });
 }

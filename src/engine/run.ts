@@ -34,6 +34,12 @@ export interface RunOptions {
   onTotal?: (files: number) => void;
   /** Whether to check a file found on disk; a string says why not (ignored, unchanged since a git ref). */
   accept?: (absolutePath: string, named: boolean) => true | string;
+  /**
+   * Told of each file `accept` refused, as it is listed, with its reason and whether an argument named it. Without
+   * it, those files are kept in the outcome's `skipped`: a run over an archive that leaves most of it out (say
+   * `--changed-since`) then holds a record of each.
+   */
+  onLeftOut?: (path: string, reason: string, named: boolean) => void;
   /** Settings for one document (config overrides by path). */
   settingsFor?: (path: string) => DocumentSettings | undefined;
   cache?: ResultCache;
@@ -86,7 +92,7 @@ export interface RunOutcome {
   results: DocumentResult[];
   /** Arguments that named nothing: a usage problem (exit 2), also reported as `input/not-found` results. */
   missing: string[];
-  /** Files not checked, and why (never silently). */
+  /** Files not checked, and why (never silently); empty when they are told to `onLeftOut` instead. */
   skipped: { path: string; reason: string }[];
   /** True when the run was stopped before the end. */
   interrupted: boolean;
@@ -111,15 +117,16 @@ export function shardOf(path: string, count: number): number {
  * Which files found a run keeps, asked as they are listed: those of its shard that `accept` accepts; one `accept`
  * refuses is told to `onLeftOut` with its reason. Undefined when nothing can leave a file out (no pass at all).
  */
-export function keepFiles(args: readonly string[], cwd: string, options: Pick<RunOptions, 'shard' | 'accept'>, onLeftOut?: (path: string, reason: string) => void): KeepFile | undefined {
+export function keepFiles(args: readonly string[], cwd: string, options: Pick<RunOptions, 'shard' | 'accept'>, onLeftOut?: RunOptions['onLeftOut']): KeepFile | undefined {
   const { shard, accept } = options;
   if (!shard && !accept) return undefined;
   const named = new Set(args.map((a) => resolve(cwd, a)));
   return (absolute, path) => {
     if (shard && shardOf(path, shard.count) !== shard.index - 1) return false;
     if (!accept) return true;
-    const verdict = accept(absolute, named.has(absolute));
-    if (verdict !== true) onLeftOut?.(path, verdict);
+    const isNamed = named.has(absolute);
+    const verdict = accept(absolute, isNamed);
+    if (verdict !== true) onLeftOut?.(path, verdict, isNamed);
     return verdict === true;
   };
 }
@@ -137,7 +144,7 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
     counted = true;
   };
   // Listed as the run goes (Listing): the checks start at the first files, and the run never holds the archive's list.
-  const listing = new Listing(listInputs(args, cwd, options.onSkippedExtension, keepFiles(args, cwd, options, (path, reason) => skipped.push({ path, reason }))), tellTotal);
+  const listing = new Listing(listInputs(args, cwd, options.onSkippedExtension, keepFiles(args, cwd, options, options.onLeftOut ?? ((path, reason) => skipped.push({ path, reason })))), tellTotal);
   let elsewhere: DocumentChecker | undefined;
   try {
     listing.listFiles(Math.max(LISTED_FIRST, readAheadFrom < Infinity ? readAheadFrom : 0));
