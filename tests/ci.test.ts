@@ -96,6 +96,27 @@ describe('cache', () => {
     expect(fourth.stderr).toContain('warning: cache');
     expect(findingsByPath(fourth.stdout)['a.txt']).toEqual(['notice/altered 24:19', 'house/missing 24:304']);
   });
+
+  it("an older manba's JSON cache is started anew; another program's SQLite file is left as it is", async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'a.txt'), altered());
+    const cache = join(dir, '.manba-cache');
+    writeFileSync(cache, JSON.stringify({ version: 1, key: 'k', entries: {} }));
+    const first = await cli(['check', 'a.txt', '--cache', '--format', 'json'], { cwd: dir });
+    expect(first.stderr).toBe(`manba: warning: cache ${cache} is from another version of manba or corrupt; checking everything, and starting it anew\n`);
+    expect(readFileSync(cache).subarray(0, 16).toString('latin1')).toBe('SQLite format 3\0');
+    const second = await cli(['check', 'a.txt', '--cache', '--format', 'json'], { cwd: dir });
+    expect(second.stderr).toBe('manba: 1 unchanged document taken from the cache\n');
+    expect(findingsByPath(second.stdout)).toEqual(findingsByPath(first.stdout));
+    // An audit database named as the cache by mistake: not touched, and the run checks everything.
+    expect((await cli(['check', 'a.txt', '--record', 'audit.db', '--format', 'json'], { cwd: dir })).code).toBe(1);
+    const audit = readFileSync(join(dir, 'audit.db'));
+    const third = await cli(['check', 'a.txt', '--cache', '--cache-location', 'audit.db', '--format', 'json'], { cwd: dir });
+    expect(third.stderr).toBe(`manba: warning: cache ${join(dir, 'audit.db')} cannot be used (a SQLite file that is not a manba cache; give another --cache-location); checking everything\n`);
+    expect(third.code).toBe(1);
+    expect(findingsByPath(third.stdout)['a.txt']).toEqual(['notice/altered 24:19']);
+    expect(readFileSync(join(dir, 'audit.db')).equals(audit)).toBe(true);
+  });
 });
 
 describe('config by path: overrides, ignorePatterns, .manbaignore', () => {

@@ -260,7 +260,7 @@ describe('a run in one thread, with and without the read-ahead', () => {
     const legacy = reference().replace(/ی/g, 'ي').replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0));
     for (let i = 0; i < 30; i++) writeFileSync(join(dir, `a${i}.txt`), iconv.encode(legacy, 'windows-1256'));
     const engine = new Engine(await buildRuleSet({ extends: [], builtins: true, rules: {} }), { now: new Date('2026-12-01T00:00:00Z') });
-    const cache = new ResultCache(join(dir, 'cache.json'), 'key');
+    const cache = new ResultCache(join(mkdtempSync(join(tmpdir(), 'manba-cache-')), 'cache'), 'key');
     const run = (readAheadFrom: number) => checkInputs(engine, ['.'], { cwd: dir, readAheadFrom, read: { encoding: 'windows-1256' }, cache });
     const withIt = await run(1);
     // The reference article passes when its bytes are read as Windows-1256 (as UTF-8 they are not text at all).

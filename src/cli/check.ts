@@ -206,7 +206,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
       ...outcome,
       leftOut,
       ...(fixing ? { tell: () => fixing.notes() } : {}),
-      notes: cache?.hits ? [`${cache.hits} unchanged document${cache.hits === 1 ? '' : 's'} taken from the cache`] : [],
+      notes: [...(cache?.hits ? [`${cache.hits} unchanged document${cache.hits === 1 ? '' : 's'} taken from the cache`] : []), ...(cache?.failure ? [`warning: ${cache.failure}`] : [])],
     };
   });
 }
