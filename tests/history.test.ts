@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { APPLICATION_ID, SCHEMA_VERSION } from '../src/ledger/database.js';
-import { startRecording } from '../src/ledger/index.js';
+import { diffRuns, listRuns, openLedger, startRecording } from '../src/ledger/index.js';
 import { historyFormats } from '../src/ledger/formats/index.js';
 import { HISTORY_FORMAT_NAMES } from '../src/cli/history.js';
 import { runEvidence } from '../src/engine/evidence.js';
@@ -65,6 +65,37 @@ async function twoAudits(extra: string[] = []) {
 describe('the formats of manba history', () => {
   it('are offered by the names the CLI knows before loading them', () => {
     expect(historyFormats.map((f) => f.name)).toEqual([...HISTORY_FORMAT_NAMES]);
+  });
+
+  it('a diff is read a document at a time, again at each reading, and its JSON is written in pieces as JSON.stringify writes it whole', async () => {
+    const { dir } = await twoAudits();
+    const db = openLedger(join(dir, 'audits.db'), { create: false });
+    try {
+      const [one, two] = listRuns(db);
+      const diff = diffRuns(db, one!, two!);
+      const documents = [...diff.documents];
+      expect(documents.map((d) => d.path)).toEqual(['archive/a.txt', 'archive/b.txt', 'archive/c.txt', 'archive/e.txt']);
+      // A second diff on the same connection (its own temporary tables) leaves the first one readable.
+      const back = diffRuns(db, two!, one!);
+      expect([...diff.documents]).toEqual(documents);
+      expect([...back.documents].map((d) => `${d.path} +${d.new.length} -${d.resolved.length} =${d.persisting.length}`)).toEqual([
+        'archive/a.txt +0 -1 =0',
+        'archive/b.txt +1 -0 =0',
+        'archive/c.txt +0 -0 =1',
+        // In the first run only: new, going backwards. e.txt, in the second only, was not checked by the first.
+        'archive/d.txt +1 -0 =0',
+      ]);
+      const tool = { name: 'manba', version: 'test' };
+      const json = historyFormats.find((f) => f.name === 'json')!;
+      const pieces = [...json.diff(diff, tool)];
+      expect(pieces.length).toBe(documents.length + 2);
+      expect(pieces.join('')).toBe(JSON.stringify({ tool, ...diff, documents }, null, 2) + '\n');
+      // No document at all: an empty array, as JSON.stringify writes it.
+      const none = { ...diff, documents: [] };
+      expect([...json.diff(none, tool)].join('')).toBe(JSON.stringify({ tool, ...none }, null, 2) + '\n');
+    } finally {
+      db.close();
+    }
   });
 });
 

@@ -1,11 +1,10 @@
 /** `manba history runs|diff|trend` (the audit database) and `manba waivers list` (the config's waiver file). */
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { buildRuleSet, findConfig, loadConfig, type Config } from '../config/load.js';
 import { daysBetween, tehranDay, waiversOf, type Waiver } from '../waivers/load.js';
 import { VERSION } from '../version.js';
-import { EXIT, UsageError, type CliIO } from './io.js';
+import { batchedOutput, EXIT, UsageError, type CliIO } from './io.js';
 
 interface HistoryOptions {
   db: string;
@@ -31,21 +30,28 @@ export const HISTORY_FORMAT_NAMES = ['stylish', 'json', 'csv', 'html'] as const;
 
 async function historyCommand(view: 'runs' | 'diff' | 'trend', opts: HistoryOptions, io: CliIO): Promise<number> {
   // The database and its formats are loaded by these commands only, not at every start of the CLI.
-  const [{ historyFormats }, { diffRuns, HistoryError, LedgerError, listRuns, openLedger, runsToCompare, trend }] = await Promise.all([import('../ledger/formats/index.js'), import('../ledger/index.js')]);
+  const [{ historyFormats }, { diffRuns, HistoryError, LedgerError, listRuns, openLedger, runsToCompare, trend }, { writeReportFileInChunks }] = await Promise.all([
+    import('../ledger/formats/index.js'),
+    import('../ledger/index.js'),
+    import('../report/report-file.js'),
+  ]);
   const format = historyFormats.find((f) => f.name === opts.format);
   if (!format) throw new UsageError(`unknown format "${opts.format}"; known: ${historyFormats.map((f) => f.name).join(', ')}`);
   const from = runId(opts.from, '--from');
   const to = runId(opts.to, '--to');
   const file = resolve(io.cwd, opts.db);
-  let text: string;
   try {
     const db = openLedger(file, { create: false });
     try {
-      if (view === 'runs') text = format.runs(listRuns(db), TOOL);
-      else if (view === 'trend') text = format.trend(trend(db), TOOL);
+      // A diff is written as it is read from the database, a document at a time: the file is put in place whole
+      // at the end (or not at all), standard output gets it in batches.
+      const runs = view === 'diff' ? runsToCompare(db, from, to) : undefined;
+      const chunks = runs ? format.diff(diffRuns(db, runs.from, runs.to), TOOL) : [view === 'runs' ? format.runs(listRuns(db), TOOL) : format.trend(trend(db), TOOL)];
+      if (opts.output) await writeReportFileInChunks(resolve(io.cwd, opts.output), chunks);
       else {
-        const runs = runsToCompare(db, from, to);
-        text = format.diff(diffRuns(db, runs.from, runs.to), TOOL);
+        const out = batchedOutput(io.stdout, 64 * 1024);
+        for (const c of chunks) out.write(c);
+        out.flush();
       }
     } finally {
       db.close();
@@ -54,8 +60,6 @@ async function historyCommand(view: 'runs' | 'diff' | 'trend', opts: HistoryOpti
     if (err instanceof LedgerError || err instanceof HistoryError) throw new UsageError(err.message);
     throw err;
   }
-  if (opts.output) await writeFile(resolve(io.cwd, opts.output), text);
-  else io.stdout(text);
   return EXIT.clean;
 }
 

@@ -126,93 +126,94 @@ export interface RunDiff {
   totals: ChangeTotals;
   /** Documents of `from` that `to` did not check: their findings are neither resolved nor persisting. */
   notChecked: number;
-  /** Documents with any change or any persisting finding, by path; findings by rule, then position. */
-  documents: DocumentChanges[];
+  /**
+   * Documents with any change or any persisting finding, by path; findings by rule, then position. Read from the
+   * database as it is iterated (again at each iteration), while the database is open.
+   */
+  documents: Iterable<DocumentChanges>;
   bySite: ({ site: string } & ChangeTotals)[];
   byOutlet: ({ outlet: string } & ChangeTotals)[];
 }
 
-type FindingRow = [path: string, url: string | null, outlet: string | null, site: string | null, rule: string, severity: number, line: number, col: number, en: number, fa: number, fingerprint: string, exemption: number];
+/** A finding in the diff's one pass, in path order: its document, which run it is from, and its change. */
+type ChangeRow = [path: string, url: string | null, outlet: string | null, site: string | null, fromRun: number, kind: Change, rule: string, severity: number, line: number, col: number, en: string, fa: string];
+type Change = 'new' | 'resolved' | 'persisting' | 'exempted';
 
-function findingsOf(db: Db, runId: number): FindingRow[] {
-  return db
-    .prepare(
-      `SELECT d.path, d.url, d.outlet, d.site, r.text, f.severity, f.line, f.col, f.message_en, f.message_fa, hex(f.fingerprint), f.exemption
-       FROM findings f JOIN documents d ON d.id = f.document_id JOIN texts r ON r.id = f.rule WHERE d.run_id = ?`,
-    )
-    .raw()
-    .all(runId) as FindingRow[];
-}
+/** Temporary tables of one diff: names of their own, so that two diffs on one connection do not meet. */
+let diffs = 0;
 
-const counts = (e: number) => e === EXEMPTION.none || e === EXEMPTION.baselined;
-
-/** What changed from one complete run to another. */
+/**
+ * What changed from one complete run to another. The totals are counted in a first pass; `documents` reads the
+ * changes again each time it is iterated, a document at a time, in path order, so that neither the diff nor its
+ * output is ever held whole (a national archive's two runs hold millions of findings). The database must stay open
+ * while `documents` is read.
+ */
 export function diffRuns(db: Db, from: RunInfo, to: RunInfo): RunDiff {
-  const textStmt = db.prepare('SELECT text FROM texts WHERE id = ?').pluck();
-  const textCache = new Map<number, string>();
-  const text = (id: number) => {
-    let t = textCache.get(id);
-    if (t === undefined) textCache.set(id, (t = textStmt.get(id) as string));
-    return t;
-  };
-  const key = (r: FindingRow) => r[10];
-  const before = new Map<string, FindingRow>();
-  for (const r of findingsOf(db, from.id)) if (counts(r[11])) before.set(key(r), r);
-  const checkedStmt = db.prepare('SELECT 1 FROM documents WHERE run_id = ? AND path = ?').pluck();
-  const checked = new Map<string, boolean>();
-  const checkedNow = (path: string) => {
-    let c = checked.get(path);
-    if (c === undefined) checked.set(path, (c = checkedStmt.get(to.id, path) !== undefined));
-    return c;
-  };
-  const docs = new Map<string, DocumentChanges>();
-  const docOf = (r: FindingRow, run: RunInfo) => {
-    let d = docs.get(r[0]);
-    if (!d) {
-      const site = r[3] ?? run.site;
-      docs.set(r[0], (d = { path: r[0], ...(r[1] ? { url: r[1] } : {}), ...(r[2] ? { outlet: r[2] } : {}), ...(site ? { site } : {}), new: [], resolved: [], persisting: [], exempted: [] }));
+  const counting = `f.exemption IN (${EXEMPTION.none}, ${EXEMPTION.baselined})`;
+  const n = ++diffs;
+  const before = `temp.diff_before_${n}`;
+  const after = `temp.diff_after_${n}`;
+  // The earlier run's findings that count, one row for each fingerprint; every fingerprint of the later run.
+  db.exec(`CREATE TABLE ${before} (fp BLOB PRIMARY KEY, finding INTEGER NOT NULL); CREATE TABLE ${after} (fp BLOB PRIMARY KEY)`);
+  db.prepare(`INSERT OR REPLACE INTO ${before} SELECT f.fingerprint, f.rowid FROM findings f JOIN documents d ON d.id = f.document_id WHERE d.run_id = ? AND ${counting} ORDER BY f.rowid`).run(from.id);
+  db.prepare(`INSERT OR IGNORE INTO ${after} SELECT f.fingerprint FROM findings f JOIN documents d ON d.id = f.document_id WHERE d.run_id = ?`).run(to.id);
+  // The later run's findings that count (new or persisting) or that counted before (now exempted); then the earlier
+  // run's that are gone from a document the later run checked (resolved). A document is described by its first row:
+  // the later run's when it has one.
+  const changes = db
+    .prepare(
+      `SELECT d.path, d.url, d.outlet, d.site, 0 AS from_run, CASE WHEN NOT ${counting} THEN 'exempted' WHEN b.fp IS NULL THEN 'new' ELSE 'persisting' END,
+              r.text, f.severity, f.line, f.col, en.text, fa.text, f.rowid AS k
+       FROM findings f JOIN documents d ON d.id = f.document_id LEFT JOIN ${before} b ON b.fp = f.fingerprint
+         JOIN texts r ON r.id = f.rule JOIN texts en ON en.id = f.message_en JOIN texts fa ON fa.id = f.message_fa
+       WHERE d.run_id = @to AND (${counting} OR b.fp IS NOT NULL)
+       UNION ALL
+       SELECT d.path, d.url, d.outlet, d.site, 1, 'resolved', r.text, f.severity, f.line, f.col, en.text, fa.text, f.rowid
+       FROM ${before} b JOIN findings f ON f.rowid = b.finding JOIN documents d ON d.id = f.document_id
+         JOIN texts r ON r.id = f.rule JOIN texts en ON en.id = f.message_en JOIN texts fa ON fa.id = f.message_fa
+       WHERE NOT EXISTS (SELECT 1 FROM ${after} a WHERE a.fp = b.fp) AND EXISTS (SELECT 1 FROM documents t WHERE t.run_id = @to AND t.path = d.path)
+       ORDER BY 1, 5, 7, 9, 10, 13`,
+    )
+    .raw();
+  function* documents(): Generator<DocumentChanges> {
+    let doc: DocumentChanges | undefined;
+    for (const row of changes.iterate({ to: to.id }) as IterableIterator<ChangeRow>) {
+      const [path, url, outlet, site, fromRun, kind, ruleId, severity, line, column, en, fa] = row;
+      if (doc?.path !== path) {
+        if (doc) yield doc;
+        const where = site ?? (fromRun ? from : to).site;
+        doc = { path, ...(url ? { url } : {}), ...(outlet ? { outlet } : {}), ...(where ? { site: where } : {}), new: [], resolved: [], persisting: [], exempted: [] };
+      }
+      doc[kind].push({ ruleId, severity: severity === 2 ? 'error' : 'warning', line, column, message: { en, fa } });
     }
-    return d;
-  };
-  const change = (r: FindingRow): ChangedFinding => ({ ruleId: r[4], severity: r[5] === 2 ? 'error' : 'warning', line: r[6], column: r[7], message: { en: text(r[8]), fa: text(r[9]) } });
-  const seen = new Set<string>();
-  for (const r of findingsOf(db, to.id)) {
-    const k = key(r);
-    const was = before.get(k);
-    if (counts(r[11])) docOf(r, to)[was ? 'persisting' : 'new'].push(change(r));
-    else if (was) docOf(r, to).exempted.push(change(r));
-    if (was) seen.add(k);
+    if (doc) yield doc;
   }
-  for (const [k, r] of before) if (!seen.has(k) && checkedNow(r[0])) docOf(r, from).resolved.push(change(r));
   const notChecked = (
     db.prepare('SELECT count(*) AS n FROM documents a WHERE a.run_id = ? AND NOT EXISTS (SELECT 1 FROM documents b WHERE b.run_id = ? AND b.path = a.path)').get(from.id, to.id) as { n: number }
   ).n;
 
-  const byRule = (a: ChangedFinding, b: ChangedFinding) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : a.line - b.line || a.column - b.column);
-  const documents = [...docs.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const totals: ChangeTotals = { new: 0, resolved: 0, persisting: 0, exempted: 0 };
   const sites = new Map<string, ChangeTotals>();
   const outlets = new Map<string, ChangeTotals>();
-  const add = (m: Map<string, ChangeTotals>, k: string, d: DocumentChanges) => {
-    let t = m.get(k);
-    if (!t) m.set(k, (t = { new: 0, resolved: 0, persisting: 0, exempted: 0 }));
+  const add = (t: ChangeTotals, d: DocumentChanges) => {
     t.new += d.new.length;
     t.resolved += d.resolved.length;
     t.persisting += d.persisting.length;
     t.exempted += d.exempted.length;
   };
-  for (const d of documents) {
-    for (const list of [d.new, d.resolved, d.persisting, d.exempted]) list.sort(byRule);
-    add(sites, d.site ?? '', d);
-    add(outlets, d.outlet ?? '', d);
-    totals.new += d.new.length;
-    totals.resolved += d.resolved.length;
-    totals.persisting += d.persisting.length;
-    totals.exempted += d.exempted.length;
+  const totalsOf = (m: Map<string, ChangeTotals>, k: string) => {
+    let t = m.get(k);
+    if (!t) m.set(k, (t = { new: 0, resolved: 0, persisting: 0, exempted: 0 }));
+    return t;
+  };
+  for (const d of documents()) {
+    add(totals, d);
+    add(totalsOf(sites, d.site ?? ''), d);
+    add(totalsOf(outlets, d.outlet ?? ''), d);
   }
   const ordered = <K extends string>(m: Map<string, ChangeTotals>, name: K) =>
     [...m.entries()].sort((a, b) => b[1].new - a[1].new || b[1].resolved - a[1].resolved || (a[0] < b[0] ? -1 : 1)).map(([k, t]) => ({ [name]: k, ...t }) as { [P in K]: string } & ChangeTotals);
-  return { from, to, totals, notChecked, documents, bySite: ordered(sites, 'site'), byOutlet: ordered(outlets, 'outlet') };
+  return { from, to, totals, notChecked, documents: { [Symbol.iterator]: documents }, bySite: ordered(sites, 'site'), byOutlet: ordered(outlets, 'outlet') };
 }
 
 export interface TrendPoint {

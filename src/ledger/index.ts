@@ -80,8 +80,12 @@ export function sinceLastRun(file: string, runId: number): SinceLast {
     const from = previousRun(db, to);
     if (!from) return { new: [], resolved: [] };
     const d = diffRuns(db, from, to);
-    const flat = (k: 'new' | 'resolved') => d.documents.flatMap((doc) => doc[k].map((f) => ({ path: doc.path, ...f })));
-    return { from: { id: from.id, startedAt: from.startedAt }, new: flat('new'), resolved: flat('resolved') };
+    const changes: SinceLast = { from: { id: from.id, startedAt: from.startedAt }, new: [], resolved: [] };
+    for (const doc of d.documents) {
+      for (const f of doc.new) changes.new.push({ path: doc.path, ...f });
+      for (const f of doc.resolved) changes.resolved.push({ path: doc.path, ...f });
+    }
+    return changes;
   } finally {
     db.close();
   }

@@ -809,16 +809,21 @@ function pageHead(lang: Lang, csp: string, tool: Report['tool'], title: string):
  * them); elements marked data-i18n="key" are switched by the toggle.
  */
 export function staticPage(o: { lang: Lang; tool: Report['tool']; strings: Record<string, { fa: string; en: string }>; body: string }): string {
+  return [...staticPageChunks(o, [o.body])].join('');
+}
+
+/** staticPage in pieces, its body given a piece at a time (a page too large to be one string). */
+export function* staticPageChunks(o: { lang: Lang; tool: Report['tool']; strings: Record<string, { fa: string; en: string }> }, body: Iterable<string>): Iterable<string> {
   const strings: Record<string, { fa: string; en: string }> = { toggle: HTML_STRINGS.toggle, toggleLabel: HTML_STRINGS.toggleLabel, ...o.strings };
   const s = (key: string) => escapeHtml(strings[key]?.[o.lang] ?? key);
   const generated = { fa: HTML_STRINGS.generatedBy.fa.replace('{tool}', o.tool.name).replace('{version}', o.tool.version), en: HTML_STRINGS.generatedBy.en.replace('{tool}', o.tool.name).replace('{version}', o.tool.version) };
-  return [
-    pageHead(o.lang, TOGGLE_CSP, o.tool, s('title')),
-    `<header><h1 data-i18n="title">${s('title')}</h1><p class="meta">${bilingual(generated, o.lang)}</p>`,
-    `<button type="button" id="lang-toggle" data-i18n="toggle" data-i18n-label="toggleLabel" aria-label="${s('toggleLabel')}">${s('toggle')}</button></header>\n`,
-    `<main>\n${o.body}</main>\n`,
-    `<script type="application/json" id="manba-i18n">${jsonForScript(strings)}</script>\n`,
-    `<script>${TOGGLE}</script>\n`,
-    '</body>\n</html>\n',
-  ].join('');
+  yield pageHead(o.lang, TOGGLE_CSP, o.tool, s('title'));
+  yield `<header><h1 data-i18n="title">${s('title')}</h1><p class="meta">${bilingual(generated, o.lang)}</p>`;
+  yield `<button type="button" id="lang-toggle" data-i18n="toggle" data-i18n-label="toggleLabel" aria-label="${s('toggleLabel')}">${s('toggle')}</button></header>\n`;
+  yield '<main>\n';
+  yield* body;
+  yield '</main>\n';
+  yield `<script type="application/json" id="manba-i18n">${jsonForScript(strings)}</script>\n`;
+  yield `<script>${TOGGLE}</script>\n`;
+  yield '</body>\n</html>\n';
 }

@@ -6,7 +6,8 @@ function field(v: string | number | undefined): string {
   if (/^[=+\-@]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
-const rows = (header: string[], body: (string | number | undefined)[][]) => '\uFEFF' + [header, ...body].map((r) => r.map(field).join(',') + '\r\n').join('');
+const row = (cells: (string | number | undefined)[]) => cells.map(field).join(',') + '\r\n';
+const rows = (header: string[], body: (string | number | undefined)[][]) => '\uFEFF' + [header, ...body].map(row).join('');
 
 /**
  * CSV for spreadsheets (UTF-8 with BOM): runs one row per run; diff one row per finding with its change (new,
@@ -19,13 +20,12 @@ export const historyCsv: HistoryFormat = {
       ['run', 'command', 'status', 'started', 'finished', 'manba', 'site', 'documents', 'errors', 'warnings', 'rule_set_sha256', 'registry_sha256'],
       runs.map((r) => [r.id, r.command, r.status, r.startedAt, r.finishedAt, r.manbaVersion, r.site, r.documents, r.errors, r.warnings, r.ruleSetSha256, r.registrySha256]),
     ),
-  diff: (diff) =>
-    rows(
-      ['change', 'document', 'url', 'outlet', 'site', 'rule', 'severity', 'line', 'column', 'message'],
-      diff.documents.flatMap((d) =>
-        (['new', 'resolved', 'persisting', 'exempted'] as const).flatMap((change) => d[change].map((f) => [change, d.path, d.url, d.outlet, d.site, f.ruleId, f.severity, f.line, f.column, f.message.en])),
-      ),
-    ),
+  *diff(diff) {
+    yield '\uFEFF' + row(['change', 'document', 'url', 'outlet', 'site', 'rule', 'severity', 'line', 'column', 'message']);
+    for (const d of diff.documents) {
+      yield (['new', 'resolved', 'persisting', 'exempted'] as const).flatMap((change) => d[change].map((f) => row([change, d.path, d.url, d.outlet, d.site, f.ruleId, f.severity, f.line, f.column, f.message.en]))).join('');
+    }
+  },
   trend: (points) =>
     rows(
       ['run', 'started', 'documents', 'compliant', 'compliant_share', 'group', 'key', 'documents_in_group', 'failing', 'findings'],

@@ -1,4 +1,4 @@
-import { bilingual, escapeHtml, staticPage } from '../../report/html.js';
+import { bilingual, escapeHtml, staticPage, staticPageChunks } from '../../report/html.js';
 import type { ChangedFinding, ChangeTotals, DocumentChanges } from '../history.js';
 import type { HistoryFormat } from './types.js';
 
@@ -43,7 +43,9 @@ const label = (k: Key) => `<span data-i18n="${k}">${escapeHtml(STRINGS[k].fa)}</
 const th = (k: Key, num = false) => `<th scope="col"${num ? ' class="num"' : ''} data-i18n="${k}">${escapeHtml(STRINGS[k].fa)}</th>`;
 const td = (v: string | number, num = false) => `<td${num ? ' class="num"' : ''}>${typeof v === 'number' ? v : `<bdi>${escapeHtml(v)}</bdi>`}</td>`;
 const unknownOr = (s: string | undefined) => (s ? `<td><bdi>${escapeHtml(s)}</bdi></td>` : `<td>${label('unknown')}</td>`);
-const table = (head: string, rows: string[]) => `<div class="tablewrap"><table><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+const tableHead = (head: string) => `<div class="tablewrap"><table><thead><tr>${head}</tr></thead><tbody>`;
+const TABLE_END = '</tbody></table></div>';
+const table = (head: string, rows: string[]) => tableHead(head) + rows.join('') + TABLE_END;
 const page = (title: Key, body: string, tool: { name: string; version: string }) => staticPage({ lang: 'fa', tool, strings: { ...STRINGS, title: STRINGS[title] }, body });
 
 function totalsTable(key: 'site' | 'outlet', rows: ({ name: string } & ChangeTotals)[]): string {
@@ -86,17 +88,22 @@ export const historyHtml: HistoryFormat = {
   },
   diff(d, tool) {
     const card = (k: 'new' | 'resolved' | 'persisting' | 'exempted', cls: string) => `<div class="card ${cls}"><div class="num">${d.totals[k]}</div><div class="lbl" data-i18n="${k}">${STRINGS[k].fa}</div></div>`;
-    const rows = d.documents.flatMap(changeRows);
-    const body = [
-      `<section id="summary"><h2><span data-i18n="run">${STRINGS.run.fa}</span> ${d.from.id} → ${d.to.id} <small>(${escapeHtml(d.from.startedAt.slice(0, 10))} → ${escapeHtml(d.to.startedAt.slice(0, 10))})</small></h2>`,
-      `<div class="cards">${card('new', 'bad')}${card('resolved', 'ok')}${card('persisting', 'warn')}${card('exempted', 'dim')}</div></section>\n`,
-      `<section id="by-site"><h2 data-i18n="bySite">${STRINGS.bySite.fa}</h2>${totalsTable('site', d.bySite.map((r) => ({ ...r, name: r.site })))}</section>\n`,
-      `<section id="by-outlet"><h2 data-i18n="byOutlet">${STRINGS.byOutlet.fa}</h2>${totalsTable('outlet', d.byOutlet.map((r) => ({ ...r, name: r.outlet })))}</section>\n`,
-      `<section id="changes"><h2 data-i18n="byDocument">${STRINGS.byDocument.fa}</h2>`,
-      rows.length ? table(th('documents') + th('change') + th('rule') + th('position', true) + th('message'), rows) : `<p class="empty" data-i18n="noChanges">${STRINGS.noChanges.fa}</p>`,
-      '</section>\n',
-    ].join('');
-    return page('diffTitle', body, tool);
+    // A document's rows are its new, resolved and exempted findings: the totals say whether there is any.
+    const changed = d.totals.new + d.totals.resolved + d.totals.exempted > 0;
+    function* body(): Iterable<string> {
+      yield `<section id="summary"><h2><span data-i18n="run">${STRINGS.run.fa}</span> ${d.from.id} → ${d.to.id} <small>(${escapeHtml(d.from.startedAt.slice(0, 10))} → ${escapeHtml(d.to.startedAt.slice(0, 10))})</small></h2>`;
+      yield `<div class="cards">${card('new', 'bad')}${card('resolved', 'ok')}${card('persisting', 'warn')}${card('exempted', 'dim')}</div></section>\n`;
+      yield `<section id="by-site"><h2 data-i18n="bySite">${STRINGS.bySite.fa}</h2>${totalsTable('site', d.bySite.map((r) => ({ ...r, name: r.site })))}</section>\n`;
+      yield `<section id="by-outlet"><h2 data-i18n="byOutlet">${STRINGS.byOutlet.fa}</h2>${totalsTable('outlet', d.byOutlet.map((r) => ({ ...r, name: r.outlet })))}</section>\n`;
+      yield `<section id="changes"><h2 data-i18n="byDocument">${STRINGS.byDocument.fa}</h2>`;
+      if (changed) {
+        yield tableHead(th('documents') + th('change') + th('rule') + th('position', true) + th('message'));
+        for (const doc of d.documents) yield changeRows(doc).join('');
+        yield TABLE_END;
+      } else yield `<p class="empty" data-i18n="noChanges">${STRINGS.noChanges.fa}</p>`;
+      yield '</section>\n';
+    }
+    return staticPageChunks({ lang: 'fa', tool, strings: { ...STRINGS, title: STRINGS.diffTitle } }, body());
   },
   trend(points, tool) {
     const families = [...new Set(points.flatMap((p) => Object.keys(p.byFamily)))].sort();

@@ -13,24 +13,25 @@ export const historyStylish: HistoryFormat = {
     const lines = runs.map((r) => row([String(r.id), r.startedAt.replace('T', ' ').slice(0, 19), r.status, r.command, String(r.documents), String(r.errors), String(r.warnings), r.manbaVersion, r.site ?? '']));
     return [row(['run', 'started (UTC)', 'status', 'command', 'documents', 'errors', 'warnings', 'manba', 'site']), ...lines].join('\n') + '\n';
   },
-  diff(d) {
-    const out: string[] = [`run ${d.from.id} (${d.from.startedAt.slice(0, 10)}) → run ${d.to.id} (${d.to.startedAt.slice(0, 10)})`, ''];
+  *diff(d) {
+    yield `run ${d.from.id} (${d.from.startedAt.slice(0, 10)}) → run ${d.to.id} (${d.to.startedAt.slice(0, 10)})\n\n`;
     const line = (mark: string, f: ChangedFinding) => `  ${mark} ${`${f.line}:${f.column}`.padEnd(7)} ${f.severity.padEnd(7)}  ${f.ruleId}  ${f.message.en}`;
     for (const doc of d.documents) {
       if (doc.new.length + doc.resolved.length + doc.exempted.length === 0) continue;
-      out.push(`${doc.path}${doc.outlet ? `  (${doc.outlet})` : ''}`);
+      const out = [`${doc.path}${doc.outlet ? `  (${doc.outlet})` : ''}`];
       for (const f of doc.new) out.push(line('+', f));
       for (const f of doc.resolved) out.push(line('-', f));
       for (const f of doc.exempted) out.push(line('~', f));
       if (doc.persisting.length) out.push(`    ${plural(doc.persisting.length, 'finding')} persisting`);
-      out.push('');
+      yield out.join('\n') + '\n\n';
     }
+    const out: string[] = [];
     const t = d.totals;
     const sum = (x: { new: number; resolved: number; persisting: number; exempted: number }) => `+${x.new}  -${x.resolved}  =${x.persisting}${x.exempted ? `  ~${x.exempted}` : ''}`;
     out.push(`${plural(t.new, 'new finding')}, ${t.resolved} resolved, ${t.persisting} persisting${t.exempted ? `, ${t.exempted} now waived or suppressed` : ''}${d.notChecked ? `; ${plural(d.notChecked, 'document')} of run ${d.from.id} not checked in run ${d.to.id}` : ''}`);
     if (d.bySite.length) out.push('', 'by site:', ...d.bySite.map((s) => `  ${orUnknown(s.site).padEnd(30)} ${sum(s)}`));
     if (d.byOutlet.length) out.push('', 'by outlet:', ...d.byOutlet.map((o) => `  ${orUnknown(o.outlet).padEnd(30)} ${sum(o)}`));
-    return out.join('\n') + '\n';
+    yield out.join('\n') + '\n';
   },
   trend(points) {
     if (points.length === 0) return 'no complete runs recorded yet\n';
