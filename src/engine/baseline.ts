@@ -36,14 +36,20 @@ export function fingerprintsOf(result: DocumentResult): string[] {
   });
 }
 
-export function createBaseline(results: readonly DocumentResult[], tool: Baseline['tool']): Baseline {
+export function createBaseline(results: Iterable<DocumentResult>, tool: Baseline['tool']): Baseline {
   const entries: BaselineEntry[] = [];
-  for (const r of results) {
-    const prints = fingerprintsOf(r);
-    r.findings.forEach((f, k) => {
-      if (!f.suppressions) entries.push({ path: r.path, ruleId: f.ruleId, fingerprint: prints[k]!, message: f.messages.en });
-    });
-  }
+  for (const r of results) entries.push(...baselineEntries(r));
+  return baselineOf(entries, tool);
+}
+
+/** What a document's result adds to a baseline: its findings not suppressed in the document. */
+export function baselineEntries(r: DocumentResult): BaselineEntry[] {
+  const prints = fingerprintsOf(r);
+  return r.findings.flatMap((f, k) => (f.suppressions ? [] : [{ path: r.path, ruleId: f.ruleId, fingerprint: prints[k]!, message: f.messages.en }]));
+}
+
+/** A baseline of these entries, made now. */
+export function baselineOf(entries: BaselineEntry[], tool: Baseline['tool']): Baseline {
   return { version: BASELINE_VERSION, tool, created: new Date().toISOString(), entries };
 }
 
@@ -84,7 +90,11 @@ export function applyBaseline(results: DocumentResult[], baseline: Baseline): { 
 
 /** Keep only the entries that still occur in these results. */
 export function pruneBaseline(baseline: Baseline, results: readonly DocumentResult[]): { baseline: Baseline; removed: number } {
-  const current = new Set(results.flatMap((r) => fingerprintsOf(r)));
+  return pruneBaselineTo(baseline, new Set(results.flatMap((r) => fingerprintsOf(r))));
+}
+
+/** The baseline without the entries whose fingerprint is not among the findings of now. */
+export function pruneBaselineTo(baseline: Baseline, current: ReadonlySet<string>): { baseline: Baseline; removed: number } {
   const entries = baseline.entries.filter((e) => current.has(e.fingerprint));
   return { baseline: { ...baseline, entries }, removed: baseline.entries.length - entries.length };
 }
