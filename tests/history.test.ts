@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { APPLICATION_ID, SCHEMA_VERSION } from '../src/ledger/database.js';
-import { diffRuns, listRuns, openLedger, startRecording } from '../src/ledger/index.js';
+import { diffRuns, listRuns, openLedger, sinceLastRun, startRecording } from '../src/ledger/index.js';
 import { historyFormats } from '../src/ledger/formats/index.js';
 import { HISTORY_FORMAT_NAMES } from '../src/cli/history.js';
 import { runEvidence } from '../src/engine/evidence.js';
@@ -211,6 +211,22 @@ describe('recording audits and the diff between them', () => {
     expect(section).toMatch(/<span data-i18n="resolvedFindings">[^<]+<\/span>: 1<\/h3>/);
     const listed = [...section.matchAll(/<tr><td class="path"><bdi>([^<]+)<\/bdi><\/td><td><code>([^<]+)<\/code><\/td><td class="num">([\d:]+)<\/td>/g)].map((m) => m.slice(1).join(' '));
     expect(listed).toEqual([`archive/b.txt notice/altered ${at}`, `archive/c.txt notice/missing ${end}`]);
+  });
+
+  it('since the last audit, the report keeps the first rows of each list and counts them all', async () => {
+    const { dir } = await twoAudits();
+    // Run 2 against run 1: a.txt altered and e.txt without a notice are new, b.txt fixed is resolved.
+    const since = sinceLastRun(join(dir, 'audits.db'), 2, 1);
+    expect(since.counts).toEqual({ new: 2, resolved: 1 });
+    expect(since.new.map((f) => `${f.path} ${f.ruleId}`)).toEqual(['archive/a.txt notice/altered']);
+    expect(since.resolved.map((f) => `${f.path} ${f.ruleId}`)).toEqual(['archive/b.txt notice/altered']);
+    expect(sinceLastRun(join(dir, 'audits.db'), 2).new.map((f) => f.path)).toEqual(['archive/a.txt', 'archive/e.txt']);
+    const { htmlReporter } = await import('../src/report/html.js');
+    const page = htmlReporter.format({ tool: { name: 'manba', version: '0' }, documents: [], summary: { documents: 0, errors: 0, warnings: 0 }, sinceLast: since }, { color: false, showPassing: true });
+    const section = /<section id="since-last">([^]*?)<\/section>/.exec(page)![1]!;
+    expect(section).toMatch(/<span data-i18n="newFindings">[^<]+<\/span>: 2<\/h3>/);
+    expect(section).toContain('<span data-lang="en" dir="ltr" hidden>and 1 more (all of them in manba history diff)</span>');
+    expect(section.match(/<tr><td class="path">/g)).toHaveLength(2);
   });
 
   it('two runs recording into one database at once both land complete', async () => {

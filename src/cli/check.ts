@@ -22,6 +22,7 @@ import { defaultJobs } from '../engine/cpus.js';
 import { ruleSetDigests, runEvidence } from '../engine/evidence.js';
 import { Progress } from './progress.js';
 import { openReportStream, writeReportFileInChunks } from '../report/report-file.js';
+import { SINCE_LAST_ROWS } from '../report/html.js';
 
 /** Below this many files a run stays in one thread: starting workers costs more than it saves. */
 const WORKERS_FROM = 64;
@@ -401,7 +402,7 @@ async function runDocuments(opts: CheckOptions, io: CliIO, abort: AbortControlle
   }
   if (collision) throw new UsageError(`a report file is one of the documents being checked (${collision}); refusing to overwrite it`);
   if (!streaming) {
-    const sinceLast = recording?.finished && outputs.some((o) => o.reporter.name === 'html') ? ledger!.sinceLastRun(recording.file, recording.runId!) : undefined;
+    const sinceLast = recording?.finished && outputs.some((o) => o.reporter.name === 'html') ? ledger!.sinceLastRun(recording.file, recording.runId!, SINCE_LAST_ROWS) : undefined;
     const whole: Report = { tool: { name: 'manba', version: VERSION }, documents: store.documents() as DocumentResult[], summary: tally, run, ...(sinceLast ? { sinceLast } : {}) };
     for (const o of outputs) {
       const color = opts.color ?? (io.isTTY && !o.file && !io.env.NO_COLOR);

@@ -72,18 +72,22 @@ export function startRecording(file: string, evidence: RunEvidence, command: str
   return new Recording(file, evidence, command);
 }
 
-/** New and resolved findings of a recorded run against the previous complete run for the same site. */
-export function sinceLastRun(file: string, runId: number): SinceLast {
+/**
+ * New and resolved findings of a recorded run against the previous complete run for the same site: the first
+ * `keep` of each (all by default), and how many there are.
+ */
+export function sinceLastRun(file: string, runId: number, keep = Infinity): SinceLast {
   const db = openLedger(file);
   try {
     const to = listRuns(db).find((r) => r.id === runId)!;
     const from = previousRun(db, to);
     if (!from) return { new: [], resolved: [] };
     const d = diffRuns(db, from, to);
-    const changes: SinceLast = { from: { id: from.id, startedAt: from.startedAt }, new: [], resolved: [] };
+    const changes = { from: { id: from.id, startedAt: from.startedAt }, new: [] as SinceLast['new'], resolved: [] as SinceLast['resolved'], counts: { new: d.totals.new, resolved: d.totals.resolved } };
     for (const doc of d.documents) {
-      for (const f of doc.new) changes.new.push({ path: doc.path, ...f });
-      for (const f of doc.resolved) changes.resolved.push({ path: doc.path, ...f });
+      for (const f of doc.new) if (changes.new.length < keep) changes.new.push({ path: doc.path, ...f });
+      for (const f of doc.resolved) if (changes.resolved.length < keep) changes.resolved.push({ path: doc.path, ...f });
+      if (changes.new.length >= keep && changes.resolved.length >= keep) break;
     }
     return changes;
   } finally {

@@ -736,7 +736,7 @@ function* htmlChunks(report: Report, options: ReporterOptions): Generator<string
 }
 
 /** Rows shown per list in the since-the-last-audit section; the rest is counted (history diff has them all). */
-const SINCE_LAST_ROWS = 500;
+export const SINCE_LAST_ROWS = 500;
 
 /** Text in both languages, one shown at a time by the language toggle. */
 export function bilingual(m: { fa: string; en: string }, lang: Lang): string {
@@ -749,23 +749,23 @@ function sinceLastSection(since: SinceLast, lang: Lang): string {
   const fill = (key: keyof typeof HTML_STRINGS, v: Record<string, string>) =>
     bilingual({ fa: HTML_STRINGS[key].fa.replace(/\{(\w+)\}/g, (m, n: string) => v[n] ?? m), en: HTML_STRINGS[key].en.replace(/\{(\w+)\}/g, (m, n: string) => v[n] ?? m) }, lang);
   if (!since.from) return `<section id="since-last"><h2 data-i18n="sinceLast">${s('sinceLast')}</h2><p class="note" data-i18n="sinceLastFirst">${s('sinceLastFirst')}</p></section>\n`;
-  const list = (key: 'newFindings' | 'resolvedFindings', cls: string, items: SinceLast['new']) => {
+  const list = (key: 'newFindings' | 'resolvedFindings', cls: string, items: SinceLast['new'], count = items.length) => {
     const rows = items.slice(0, SINCE_LAST_ROWS).map(
       (f) =>
         `<tr><td class="path"><bdi>${escapeHtml(f.path)}</bdi></td><td><code>${escapeHtml(f.ruleId)}</code></td><td class="num">${f.line}:${f.column}</td><td dir="auto">${bilingual(f.message, lang)}</td></tr>`,
     );
-    const more = items.length > SINCE_LAST_ROWS ? `<p class="note">${fill('moreRows', { count: String(items.length - SINCE_LAST_ROWS) })}</p>` : '';
+    const more = count > rows.length ? `<p class="note">${fill('moreRows', { count: String(count - rows.length) })}</p>` : '';
     return (
-      `<h3 class="${cls}"><span data-i18n="${key}">${s(key)}</span>: ${items.length}</h3>` +
-      (items.length
+      `<h3 class="${cls}"><span data-i18n="${key}">${s(key)}</span>: ${count}</h3>` +
+      (count
         ? `<div class="tablewrap"><table><thead><tr><th scope="col" data-i18n="path">${s('path')}</th><th scope="col" data-i18n="rule">${s('rule')}</th><th scope="col" class="num">#</th><th scope="col" data-i18n="findings">${s('findings')}</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>${more}`
         : `<p class="empty" data-i18n="noFindings">${s('noFindings')}</p>`)
     );
   };
   return (
     `<section id="since-last"><h2 data-i18n="sinceLast">${s('sinceLast')}</h2><p class="note">${fill('sinceLastNote', { run: String(since.from.id), date: since.from.startedAt.slice(0, 10) })}</p>` +
-    list('newFindings', 'change-new', since.new) +
-    list('resolvedFindings', 'change-resolved', since.resolved) +
+    list('newFindings', 'change-new', since.new, since.counts?.new) +
+    list('resolvedFindings', 'change-resolved', since.resolved, since.counts?.resolved) +
     '</section>\n'
   );
 }

@@ -11,11 +11,15 @@ export interface Report {
   sinceLast?: SinceLast;
 }
 
-/** New and resolved findings against the previous recorded run; `from` is absent when there was none. */
+/**
+ * New and resolved findings against the previous recorded run; `from` is absent when there was none. The lists may
+ * hold only the first of them (sinceLastRun's `keep`); `counts` says how many there are.
+ */
 export interface SinceLast {
   from?: { id: number; startedAt: string };
   new: SinceLastFinding[];
   resolved: SinceLastFinding[];
+  counts?: { new: number; resolved: number };
 }
 
 export interface SinceLastFinding {
