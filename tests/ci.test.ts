@@ -244,3 +244,39 @@ describe('suppression directives are invisible to the rules', () => {
     expect(r.code).toBe(0);
   });
 });
+
+describe('the result cache (library)', () => {
+  it('keeps results across runs by path and digest; a cache another run holds too long ends its use, not the run', async () => {
+    const { ResultCache } = await import('../src/engine/cache.js');
+    const Database = (await import('better-sqlite3')).default;
+    const file = join(tmp(), 'cache');
+    const result = { path: 'a.txt', findings: [], facts: { bylineDate: { jalali: '1399/04/18', valid: true } } };
+    const first = new ResultCache(file, 'k');
+    first.set('a.txt', 'd1', result);
+    await first.save();
+    const second = new ResultCache(file, 'k', 50);
+    expect(second.get('a.txt', 'd1')).toEqual(result);
+    expect(second.get('a.txt', 'd2')).toBeUndefined(); // other bytes
+    expect(second.hits).toBe(1);
+    await second.save();
+    // Another run holds the file: after the wait, this one checks on without the cache and says why at the end.
+    const other = new Database(file);
+    other.exec('BEGIN EXCLUSIVE');
+    const third = new ResultCache(file, 'k', 50);
+    expect(third.warning).toMatch(/^cache .* cannot be used \(database is locked\); checking everything$/);
+    other.exec('COMMIT');
+    const fourth = new ResultCache(file, 'k', 50);
+    expect(fourth.warning).toBeUndefined();
+    other.exec('BEGIN EXCLUSIVE');
+    expect(fourth.get('a.txt', 'd1')).toBeUndefined();
+    expect(fourth.failure).toBe(`cache ${file} stopped being used during the run (database is locked); the documents after that were checked, not cached`);
+    fourth.set('b.txt', 'd3', { ...result, path: 'b.txt' }); // no longer tried
+    other.exec('COMMIT');
+    await fourth.save();
+    other.close();
+    // Another key (rules or settings changed): every entry is stale.
+    const fifth = new ResultCache(file, 'other key');
+    expect(fifth.get('a.txt', 'd1')).toBeUndefined();
+    await fifth.save();
+  });
+});

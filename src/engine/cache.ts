@@ -50,6 +50,8 @@ export class ResultCache {
     readonly file: string,
     /** Hash of the manba version, rule files, registry files and settings. */
     readonly key: string,
+    /** How long to wait for another run that holds the cache (it commits every PER_TRANSACTION documents). */
+    private readonly busyTimeoutMs = 10_000,
   ) {
     try {
       this.open();
@@ -75,7 +77,7 @@ export class ResultCache {
   }
 
   private open(): void {
-    const db = (this.db = new (sqlite())(this.file, { timeout: 10_000 }));
+    const db = (this.db = new (sqlite())(this.file, { timeout: this.busyTimeoutMs }));
     // A cache is a copy: losing its last writes to a power cut only costs a check (a damaged file is replaced).
     db.pragma('synchronous = OFF');
     const appId = db.pragma('application_id', { simple: true }) as number;
