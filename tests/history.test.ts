@@ -385,3 +385,25 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('history pages in a re
     expect(en).toMatch(/<span data-lang="fa" dir="rtl" hidden="">/);
   });
 });
+
+describe('recording an archive of many messages', () => {
+  it('stores each finding with its own message past the texts it remembers (10,000), and each text once', async () => {
+    const dir = tmp();
+    const file = join(dir, 'audits.db');
+    const config = { extends: [], builtins: true, rules: {} };
+    const evidence = runEvidence(await buildRuleSet(config), config, new Date(), { lang: 'en' });
+    const recording = startRecording(file, evidence, 'check');
+    const N = 12_000;
+    const finding = (i: number) => ({ ruleId: 'house/quote', severity: 'error' as const, message: `quote ${i}`, messages: { en: `quote ${i}`, fa: `نقل ${i % 7}` }, line: 1, column: 1, endLine: 1, endColumn: 2 });
+    for (let i = 0; i < N; i++) recording.add({ path: `d${i}.txt`, findings: [finding(i)] });
+    recording.finish(evidence, false);
+    expect(recording.error).toBeUndefined();
+    const db = new Database(file, { readonly: true });
+    const rows = db.prepare('SELECT d.path, en.text AS en, fa.text AS fa FROM findings f JOIN documents d ON d.id = f.document_id JOIN texts en ON en.id = f.message_en JOIN texts fa ON fa.id = f.message_fa ORDER BY f.rowid').all() as { path: string; en: string; fa: string }[];
+    expect(rows).toHaveLength(N);
+    expect(rows.every((r, i) => r.path === `d${i}.txt` && r.en === `quote ${i}` && r.fa === `نقل ${i % 7}`)).toBe(true);
+    // The rule id, 12,000 English messages and 7 Persian ones: a text forgotten and met again is not stored twice.
+    expect((db.prepare('SELECT count(*) AS n FROM texts').get() as { n: number }).n).toBe(1 + N + 7);
+    db.close();
+  });
+});

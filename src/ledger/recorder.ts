@@ -20,6 +20,9 @@ interface Pending {
   baselined?: readonly boolean[];
 }
 
+/** Texts (rule ids, messages) remembered with their ids at most, between two clearings. */
+const TEXTS_KEPT = 10_000;
+
 export class Recorder {
   readonly runId: number;
   private readonly db: Db;
@@ -73,6 +76,9 @@ export class Recorder {
     let id = this.texts.get(s);
     if (id === undefined) {
       id = (this.insertText.get(s) as { id: number }).id;
+      // Rule ids and most messages recur; a message that quotes its document may not. Forgetting them all now and
+      // then keeps the map small over an archive of any size (the database finds a text again by its index).
+      if (this.texts.size >= TEXTS_KEPT) this.texts.clear();
       this.texts.set(s, id);
     }
     return id;
