@@ -308,13 +308,17 @@ describe('bad database files', () => {
   });
 });
 
+/** A recording of the built-in rules started in a new database, made by the library as a run makes it. */
+async function newRecording() {
+  const file = join(tmp(), 'audits.db');
+  const config = { extends: [], builtins: true, rules: {} };
+  const evidence = runEvidence(await buildRuleSet(config), config, new Date(), { lang: 'en' });
+  return { file, evidence, recording: startRecording(file, evidence, 'check') };
+}
+
 describe('a write that fails midway', () => {
   it('ends recording with an error naming the file; the run stays unfinished and history ignores it', async () => {
-    const dir = tmp();
-    const file = join(dir, 'audits.db');
-    const config = { extends: [], builtins: true, rules: {} };
-    const evidence = runEvidence(await buildRuleSet(config), config, new Date(), { lang: 'en' });
-    const recording = startRecording(file, evidence, 'check');
+    const { file, evidence, recording } = await newRecording();
     expect(recording.error).toBeUndefined();
     const engine = await builtinEngine();
     recording.add(engine.check(readPlainText('a.txt', altered('۷۵'))));
@@ -388,11 +392,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('history pages in a re
 
 describe('recording an archive of many messages', () => {
   it('stores each finding with its own message past the texts it remembers (10,000), and each text once', async () => {
-    const dir = tmp();
-    const file = join(dir, 'audits.db');
-    const config = { extends: [], builtins: true, rules: {} };
-    const evidence = runEvidence(await buildRuleSet(config), config, new Date(), { lang: 'en' });
-    const recording = startRecording(file, evidence, 'check');
+    const { file, evidence, recording } = await newRecording();
     const N = 12_000;
     const finding = (i: number) => ({ ruleId: 'house/quote', severity: 'error' as const, message: `quote ${i}`, messages: { en: `quote ${i}`, fa: `نقل ${i % 7}` }, line: 1, column: 1, endLine: 1, endColumn: 2 });
     for (let i = 0; i < N; i++) recording.add({ path: `d${i}.txt`, findings: [finding(i)] });
