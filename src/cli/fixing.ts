@@ -95,7 +95,10 @@ export async function startFixing(engine: Engine, paths: readonly string[], opts
   };
 }
 
-/** The file a document's result belongs to: its path, or (an article of an export, `file#id`) the path before a `#`. */
+/**
+ * The file a document's result belongs to: its path, or (an article of an export, `file#id`) the path before a `#`.
+ * Tried from the last `#`, not cut at the first as filePart does: the files are known here, and a name may hold one.
+ */
 function fileOf<T>(path: string, files: Map<string, T>): T | undefined {
   for (let cut = path.length; cut > 0; cut = path.lastIndexOf('#', cut - 1)) {
     const file = files.get(path.slice(0, cut));
