@@ -136,7 +136,7 @@ export interface RunDiff {
 }
 
 /** A finding in the diff's one pass, in path order: its document, which run it is from, and its change. */
-type ChangeRow = [path: string, url: string | null, outlet: string | null, site: string | null, fromRun: number, kind: Change, rule: string, severity: number, line: number, col: number, en: string, fa: string];
+type ChangeRow = [path: string, url: string | null, outlet: string | null, site: string | null, fromRun: number, kind: Change, rule: string, severity: number, line: number, col: number, en: string, fa: string, order: number];
 type Change = 'new' | 'resolved' | 'persisting' | 'exempted';
 
 /** Temporary tables of one diff: names of their own, so that two diffs on one connection do not meet. */

@@ -29,7 +29,11 @@ export function documentJson(d: DocumentResult) {
   return { path: d.path, ...(d.sha256 ? { sha256: d.sha256 } : {}), ...(d.retrieval ? { retrieval: d.retrieval } : {}), findings: d.findings.map(findingJson), ...(d.facts ? { facts: d.facts } : {}) };
 }
 
-const indent = (json: string, pad: string) => json.replace(/\n/g, `\n${pad}`);
+/**
+ * `value` as `JSON.stringify(value, null, 2)` lays it out, with each line after the first behind `pad`: a piece of
+ * a larger JSON document written a piece at a time (a string never holds a raw newline).
+ */
+export const jsonAt = (value: unknown, pad: string): string => JSON.stringify(value, null, 2).replace(/\n/g, `\n${pad}`);
 
 /**
  * The stable JSON format (documented in the README): tool, documents, summary, and the run's evidence. Written
@@ -39,7 +43,7 @@ export const jsonReporter = defineReporter({
   name: 'json',
   description: 'One JSON object: tool, documents with findings, summary, run.',
   stream: {
-    head: (tool) => `{\n  "tool": ${indent(JSON.stringify(tool, null, 2), '  ')},\n  "documents": [`,
+    head: (tool) => `{\n  "tool": ${jsonAt(tool, '  ')},\n  "documents": [`,
     // Stringified two arrays deep, the document comes out indented for its place; the wrapper is cut off. The
     // same bytes as indenting it afterwards, without a second pass over every line.
     document: (d, i) => {
@@ -48,6 +52,6 @@ export const jsonReporter = defineReporter({
     },
     separator: ',',
     tail: ({ summary, run, documents }) =>
-      `${documents ? '\n  ' : ''}],\n  "summary": ${indent(JSON.stringify(summary, null, 2), '  ')}${run ? `,\n  "run": ${indent(JSON.stringify(run, null, 2), '  ')}` : ''}\n}\n`,
+      `${documents ? '\n  ' : ''}],\n  "summary": ${jsonAt(summary, '  ')}${run ? `,\n  "run": ${jsonAt(run, '  ')}` : ''}\n}\n`,
   },
 });

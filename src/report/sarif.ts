@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { sep } from 'node:path';
 import type { Finding } from '../engine/finding.js';
 import type { Severity } from '../rules/types.js';
+import { jsonAt } from './json.js';
 import { filePart, itemPart } from './text.js';
 import { defineReporter } from './types.js';
 
@@ -55,7 +56,7 @@ export const sarifReporter = defineReporter({
     for (const d of report.documents) {
       const seen = new Map<string, number>();
       for (const f of d.findings) {
-        yield `${first ? '' : `,\n${RESULT_INDENT}`}${JSON.stringify(result(d.path, f, ruleIndex.get(f.ruleId)!, seen), null, 2).replace(/\n/g, `\n${RESULT_INDENT}`)}`;
+        yield `${first ? '' : `,\n${RESULT_INDENT}`}${jsonAt(result(d.path, f, ruleIndex.get(f.ruleId)!, seen), RESULT_INDENT)}`;
         first = false;
       }
     }
