@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { buildRuleSet, findConfig, loadConfig, type Config } from '../config/load.js';
 import { pathRules } from '../config/paths.js';
-import { baselineEntries, baselineOf, fingerprintsOf, pruneBaselineTo, readBaseline, type BaselineEntry } from '../engine/baseline.js';
+import { baselineEntries, baselineOf, fingerprintsOf, pruneBaseline, readBaseline, type BaselineEntry } from '../engine/baseline.js';
 import type { DocumentResult } from '../engine/finding.js';
 import { Engine } from '../engine/engine.js';
 import { checkInputs } from '../engine/run.js';
@@ -53,7 +53,7 @@ export async function baselinePruneCommand(paths: string[], opts: { config?: str
   await runFor(paths, opts, io, (r) => {
     for (const print of fingerprintsOf(r)) current.add(print);
   });
-  const { baseline, removed } = pruneBaselineTo(read.baseline, current);
+  const { baseline, removed } = pruneBaseline(read.baseline, current);
   await writeFile(file, JSON.stringify(baseline, null, 2) + '\n');
   io.stdout(`pruned ${opts.baseline}: removed ${removed} entr${removed === 1 ? 'y that no longer occurs' : 'ies that no longer occur'}, ${baseline.entries.length} left\n`);
   return EXIT.clean;

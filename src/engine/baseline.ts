@@ -36,12 +36,6 @@ export function fingerprintsOf(result: DocumentResult): string[] {
   });
 }
 
-export function createBaseline(results: Iterable<DocumentResult>, tool: Baseline['tool']): Baseline {
-  const entries: BaselineEntry[] = [];
-  for (const r of results) entries.push(...baselineEntries(r));
-  return baselineOf(entries, tool);
-}
-
 /** What a document's result adds to a baseline: its findings not suppressed in the document. */
 export function baselineEntries(r: DocumentResult): BaselineEntry[] {
   const prints = fingerprintsOf(r);
@@ -88,13 +82,8 @@ export function applyBaseline(results: DocumentResult[], baseline: Baseline): { 
   return { results: out, dropped, used };
 }
 
-/** Keep only the entries that still occur in these results. */
-export function pruneBaseline(baseline: Baseline, results: readonly DocumentResult[]): { baseline: Baseline; removed: number } {
-  return pruneBaselineTo(baseline, new Set(results.flatMap((r) => fingerprintsOf(r))));
-}
-
 /** The baseline without the entries whose fingerprint is not among the findings of now. */
-export function pruneBaselineTo(baseline: Baseline, current: ReadonlySet<string>): { baseline: Baseline; removed: number } {
+export function pruneBaseline(baseline: Baseline, current: ReadonlySet<string>): { baseline: Baseline; removed: number } {
   const entries = baseline.entries.filter((e) => current.has(e.fingerprint));
   return { baseline: { ...baseline, entries }, removed: baseline.entries.length - entries.length };
 }
