@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { fixText } from '../src/index.js';
-import { writeFixed } from '../src/fix/files.js';
+import { fixFiles, writeFixed } from '../src/fix/files.js';
 import { checkInputs, shardOf } from '../src/engine/run.js';
 import { builtinEngine, cli, FIXTURES, reference, ROOT } from './helpers.js';
 
@@ -152,6 +152,24 @@ describe('fixing at each file\'s turn (the run\'s fix hook)', () => {
     ]);
     expect(results.slice(2, 4).map((r) => r.path.replace(/#.*/, ''))).toEqual(['c.jsonl', 'c.jsonl']);
     expect(results).toHaveLength(5);
+  });
+});
+
+describe('fixFiles (library)', () => {
+  it('fixes the files a list of paths names, says what it did to each, and writes only when asked', async () => {
+    const dir = tmp();
+    copyFileSync(`${ROOT}examples/fail-notice-missing.txt`, join(dir, 'a.txt'));
+    copyFileSync(`${ROOT}examples/pass-reference-titronline-irna.txt`, join(dir, 'b.txt'));
+    const before = readFileSync(join(dir, 'a.txt'));
+    const engine = await builtinEngine();
+    const dry = await fixFiles(engine, ['.', '-'], { cwd: dir, write: false });
+    expect(dry.stdin).toBe(true);
+    expect(dry.files.map((f) => `${f.path} ${f.findings.map((x) => x.ruleId).join(',')} ${f.written} ${f.diff?.split('\n')[0]}`)).toEqual(['a.txt notice/missing false --- a/a.txt', 'b.txt  false undefined']);
+    expect(readFileSync(join(dir, 'a.txt')).equals(before)).toBe(true);
+    expect(Buffer.from(dry.files[0]!.fixed!).toString('utf8')).toBe(readFileSync(`${FIXTURES}fixed/fail-notice-missing.txt`, 'utf8'));
+    const run = await fixFiles(engine, ['a.txt'], { cwd: dir, write: true });
+    expect(run.files.map((f) => `${f.path} ${f.written}`)).toEqual(['a.txt true']);
+    expect(readFileSync(join(dir, 'a.txt')).equals(readFileSync(`${FIXTURES}fixed/fail-notice-missing.txt`))).toBe(true);
   });
 });
 
