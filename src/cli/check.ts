@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { relative, resolve } from 'node:path';
 import { buildRuleSet, findConfig, loadConfig, type Config, type RuleSet } from '../config/load.js';
 import { pathRules, type PathRules } from '../config/paths.js';
-import { changedSince } from '../documents/changed.js';
 import { readBaseline } from '../engine/baseline.js';
 import { Exemptions, type ExemptedResult } from '../engine/exemptions.js';
 import { waiversOf } from '../waivers/load.js';
@@ -31,6 +30,7 @@ import { VERSION } from '../version.js';
 import { batchedOutput, EXIT, interruptible, showsProgress, UsageError, type CliIO } from './io.js';
 import { outputsOf } from './outputs.js';
 import { fixSelection, startFixing, type FixOptions } from './fixing.js';
+import { fileFilter, parseShard, pathListOf } from './selection.js';
 
 export interface CheckOptions extends FixOptions {
   config?: string;
@@ -54,6 +54,7 @@ export interface CheckOptions extends FixOptions {
   timeout?: string;
   jobs?: string;
   shard?: string;
+  filesFrom?: string;
   progress?: boolean;
   stdin?: boolean;
   inputFormat?: string;
@@ -80,13 +81,9 @@ export async function runCheck(paths: string[], opts: CheckOptions, io: CliIO): 
 
 async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: AbortController): Promise<number> {
   if (opts.stdin && !paths.includes('-')) paths = [...paths, '-'];
-  if (paths.length === 0) throw new UsageError('no paths given: name files, folders or globs to check, or - for standard input');
-  let shard: { index: number; count: number } | undefined;
-  if (opts.shard) {
-    const m = /^(\d+)\/(\d+)$/.exec(opts.shard);
-    if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new UsageError(`--shard takes i/n with 1 <= i <= n, e.g. 2/8, not "${opts.shard}"`);
-    shard = { index: Number(m[1]), count: Number(m[2]) };
-  }
+  const listed = await pathListOf(opts.filesFrom, paths, io);
+  if (paths.length === 0 && !listed) throw new UsageError('no paths given: name files, folders or globs to check, or - for standard input');
+  const shard = parseShard(opts.shard);
   const timeoutSeconds = opts.timeout === undefined ? undefined : Number(opts.timeout);
   if (timeoutSeconds !== undefined && !(timeoutSeconds > 0)) throw new UsageError(`--timeout takes a number of seconds, not "${opts.timeout}"`);
   const jobsWanted = opts.jobs === undefined ? undefined : Number(opts.jobs);
@@ -108,23 +105,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
   const stdoutFormat = outputsOf(opts.format, io.cwd, 'stylish', opts.output).find((o) => !o.file)?.reporter.name;
   return checkDocuments(opts, io, abort, { command: 'check', ...(shard ? { settings: { shard: `${shard.index}/${shard.count}` } } : {}), ...(retrieval ? { retrieval } : {}) }, async ({ config, configFile, ruleSet, engine, lang, site, byPath, readOptions, onResult, render, stdout }) => {
     const fixTypes = fixSelection(opts, ruleSet, stdoutFormat);
-    let changed: Set<string> | undefined;
-    if (opts.changedSince) {
-      const c = changedSince(opts.changedSince, io.cwd);
-      if ('error' in c) throw new UsageError(c.error);
-      changed = c.files;
-    }
-    // Only when a file can be left out: without one, the run does not pass over its list of files to ask (resolving
-    // and asking for each of 20,000 paths took 15–30 ms before the first check, for a filter that kept them all).
-    const accept =
-      byPath.ignoresAny || changed
-        ? (abs: string, named: boolean): true | string => {
-            const ignored = byPath.ignored(abs);
-            if (ignored) return named ? `${ignored} (named on the command line, still not checked)` : ignored;
-            if (changed && !changed.has(abs)) return `unchanged since ${opts.changedSince}`;
-            return true;
-          }
-        : undefined;
+    const accept = fileFilter(byPath, opts.changedSince, io.cwd);
     // --fix / --fix-dry-run: each file is fixed (or diffed) at its turn, and the check of what it now holds is what
     // the run reports, each result saying what the fixing did to its document.
     const fixing = opts.fix || opts.fixDryRun ? await startFixing(engine, paths, opts, { read: readOptions, settingsFor: (p) => byPath.settingsFor(p), ...(fixTypes ? { types: fixTypes } : {}), lang }, stdout, io) : undefined;
@@ -162,6 +143,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
     try {
       outcome = await checkInputs(engine, paths, {
         ...(shard ? { shard } : {}),
+        ...(listed ? { listed } : {}),
         checkerFor,
         inThread: jobs < 2,
         checkPath: (p, abs) => pool!.checkPath(p, abs),

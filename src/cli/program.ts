@@ -5,6 +5,7 @@ import { ConfigError, formatProblem } from '../rules/problems.js';
 import { VERSION } from '../version.js';
 import { runCheck, type CheckOptions } from './check.js';
 import type { CrawlOptions } from './crawl.js';
+import type { ListOptions } from './list.js';
 import { reporters } from '../report/index.js';
 import { registerHistoryCommands } from './history.js';
 import { EXIT, UsageError, type CliIO } from './io.js';
@@ -75,6 +76,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .option('-j, --jobs <n>', 'worker threads (default: the CPUs this process may use, a container\'s CPU limit included, at most 8; runs of fewer than 64 files stay in one thread)')
     .option('--timeout <seconds>', 'per-document time limit on worker threads (default 10); a document over it becomes an input/timeout finding')
     .option('--shard <i/n>', 'check only shard i of n, a stable partition by path (join the reports with manba merge)')
+    .option('--files-from <file>', 'check the files a list names (one path a line, or NUL-separated; - for standard input), as manba list writes it, instead of paths')
     .option('--progress', 'show the progress line on standard error even when it is not a terminal')
     .option('--no-progress', 'no progress line on standard error (default when it is not a terminal)')
     .option('--stdin', 'read documents from standard input (like -)')
@@ -90,6 +92,27 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .addHelpText('after', EXAMPLES)
     .action(async (paths: string[], opts: CheckOptions) => {
       exitCode = await runCheck(paths, opts, io);
+    });
+
+  program
+    .command('list')
+    .description('print the files manba check would check with the same paths and options, one a line, without reading them; or write each shard\'s list')
+    .argument('[paths...]', 'what check would check: files, folders (recursively), globs')
+    .option('-c, --config <file>', 'config file (its ignore patterns apply, as in check)')
+    .option('--files-from <file>', 'list the files a list names (one path a line, or NUL-separated; - for standard input)')
+    .option('--changed-since <ref>', 'only files changed since a git ref, and untracked ones')
+    .option('--shard <i/n>', 'only shard i of n, as check --shard i/n takes it')
+    .option('--shards <n>', 'write every shard\'s list in one pass, to --output-dir: shard-1.txt … shard-n.txt')
+    .option('--output-dir <dir>', 'the folder for the lists of --shards')
+    .option('-0, --null', 'end each path with NUL instead of a newline (for paths that hold one; xargs -0)')
+    .option('--verbose', 'say which files in folders were skipped for having no reader')
+    .addHelpText('after', `
+Examples:
+  $ manba list archive/ | wc -l                        how many files a check of archive/ would take
+  $ manba list archive/ --shards 64 --output-dir lists/
+  $ manba check --files-from lists/shard-3.txt --shard 3/64 --format json:shard-3.json`)
+    .action(async (paths: string[], opts: ListOptions) => {
+      exitCode = await (await import('./list.js')).runList(paths, opts, io);
     });
 
   reportOptions(program

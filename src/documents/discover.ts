@@ -119,23 +119,7 @@ export function* listInputs(args: readonly string[], cwd = process.cwd(), onSkip
     if (root && 'file' in root) {
       if (kept(k, arg, root.file)) yield { kind: 'file', path: arg };
     } else if (root && 'folder' in root) {
-      // Paths as shown: the folder as typed (normalized, '/' separators) joined with the file's place in it.
-      const prefix = join(arg, '_').slice(0, -1).split(sep).join('/');
-      const { folder, under } = root;
-      // A file's absolute path is the folder's joined with its place in it: what path.resolve gives, without
-      // normalizing each of an archive's paths again (on POSIX; elsewhere separators differ from the shown ones).
-      const byPrefix = sep === '/' && (seen || keep);
-      // Files come in path order, each kept or left out as it comes: a shard of an archive of millions of files
-      // holds its own paths only, never the whole listing.
-      let documents = 0;
-      for (const found of walk(folder, prefix)) {
-        if (typeof found !== 'string') yield { kind: 'unreadable', path: displayPath(arg, folder, found.dir), message: found.message };
-        else if (!readerForPath(found)) onSkipped?.(found);
-        else {
-          documents++;
-          if (kept(k, found, byPrefix ? under + found.slice(prefix.length) : undefined)) yield { kind: 'file', path: found };
-        }
-      }
+      const documents = yield* folderInputs(arg, root, kept.bind(null, k), sep === '/' && !!(seen || keep), onSkipped);
       if (documents === 0) yield { kind: 'missing', path: arg, message: `no documents in folder ${arg} (looked for ${knownExtensions()})` };
     } else if (root) {
       const files = globs().globSync(arg, { cwd, onlyFiles: true, ignore: ['**/node_modules/**', '**/.git/**'] }).sort();
@@ -144,6 +128,50 @@ export function* listInputs(args: readonly string[], cwd = process.cwd(), onSkip
     } else {
       yield { kind: 'missing', path: arg, message: `no such file or folder: ${arg}` };
     }
+  }
+}
+
+/**
+ * A folder's documents, in path order, as paths shown: the folder as typed (normalized, '/' separators) joined with
+ * each file's place in it. Returns how many documents it has, those left out by `kept` included. `byPrefix`: a
+ * file's absolute path is the folder's joined with its place in it, what path.resolve gives without normalizing each
+ * of an archive's paths again (on POSIX; elsewhere separators differ from the shown ones), worth it when `kept` asks.
+ */
+function* folderInputs(arg: string, root: { folder: string; under: string }, kept: (path: string, absolute?: string) => boolean, byPrefix: boolean, onSkipped?: (path: string) => void): Generator<Input, number> {
+  const prefix = join(arg, '_').slice(0, -1).split(sep).join('/');
+  const { folder, under } = root;
+  // Files come in path order, each kept or left out as it comes: a shard of an archive of millions of files holds
+  // its own paths only, never the whole listing.
+  let documents = 0;
+  for (const found of walk(folder, prefix)) {
+    if (typeof found !== 'string') yield { kind: 'unreadable', path: displayPath(arg, folder, found.dir), message: found.message };
+    else if (!readerForPath(found)) onSkipped?.(found);
+    else {
+      documents++;
+      if (kept(found, byPrefix ? under + found.slice(prefix.length) : undefined)) yield { kind: 'file', path: found };
+    }
+  }
+  return documents;
+}
+
+/**
+ * The inputs a list of paths names (--files-from), taken as a folder's listing is, not as arguments: a path no
+ * reader knows by its extension is skipped, a file is not looked at before it is read (one gone since the list was
+ * made is that file's finding, as in a folder), and a path ending in '/' is a folder, walked (`manba list` writes an
+ * unreadable folder so, for the check to report it). Nothing is remembered, so that a list of any length streams
+ * through: a path listed twice is checked twice.
+ */
+export function* listedInputs(paths: Iterable<string>, cwd = process.cwd(), onSkipped?: (path: string) => void, keep?: KeepFile): Generator<Input> {
+  const kept = (path: string, absolute?: string) => !keep || keep(absolute ?? resolve(cwd, path), path);
+  for (const path of paths) {
+    if (path.endsWith('/')) {
+      const shown = path.replace(/\/+$/, '') || '/';
+      const folder = resolve(cwd, shown);
+      // A name that is not UTF-8, listed so by `manba list`: said as a walk says it.
+      if (shown.includes('\uFFFD') && !statOf(folder, false)) yield { kind: 'unreadable', path: shown, message: notUtf8(shown) };
+      else yield* folderInputs(shown, { folder, under: folder.endsWith(sep) ? folder : folder + sep }, kept, sep === '/' && !!keep, onSkipped);
+    } else if (!readerForPath(path)) onSkipped?.(path);
+    else if (kept(path)) yield { kind: 'file', path };
   }
 }
 
@@ -197,6 +225,10 @@ function displayPath(arg: string, folder: string, abs: string): string {
   return join(arg, relative(folder, abs)).split(sep).join('/');
 }
 
+function notUtf8(shown: string): string {
+  return `cannot read ${shown}: its name is not valid UTF-8 (manba shows its bad bytes as �), so it cannot be opened by name; rename it in UTF-8 (for example with convmv -f cp1256 -t utf-8)`;
+}
+
 /** A folder or name that cannot be read, where a listing found it. */
 interface Unreadable {
   dir: string;
@@ -223,7 +255,7 @@ function* walk(dir: string, shown: string): Generator<string | Unreadable> {
     // A name that is not UTF-8 (an archive copied from an older system, in Windows-1256) comes back with U+FFFD in
     // place of its bad bytes, a name no file has: said as it is, not as a file gone.
     if (name.includes('\uFFFD') && !statOf(join(dir, name), false)) {
-      yield { dir: join(dir, name), message: `cannot read ${shown}${name}: its name is not valid UTF-8 (manba shows its bad bytes as �), so it cannot be opened by name; rename it in UTF-8 (for example with convmv -f cp1256 -t utf-8)` };
+      yield { dir: join(dir, name), message: notUtf8(`${shown}${name}`) };
     } else if (isFolder) {
       if (!SKIP_DIRS.has(name)) yield* walk(join(dir, name), `${shown}${name}/`);
     } else if (!listed.links.has(name) || statOf(join(dir, name))?.isFile()) {

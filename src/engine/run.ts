@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { listInputs, type Input, type KeepFile } from '../documents/discover.js';
+import { listedInputs, listInputs, type Input, type KeepFile } from '../documents/discover.js';
 import { FileCount, Listing } from '../documents/listing.js';
 import { ReadBuffer, readBytes, readDecoded, readFileSnapshotSync, readLines, readOneLine, type FileBytes, type ReadOptions } from '../documents/read.js';
 import { ReadAhead, type FileToRead, type ReadAheadFile } from '../documents/read-ahead.js';
@@ -53,6 +53,11 @@ export interface RunOptions {
   onSkippedExtension?: (path: string) => void;
   /** Check only shard `index` (1-based) of `count`: a stable partition by path. */
   shard?: { index: number; count: number };
+  /**
+   * The paths to check come from a list (--files-from) instead of the arguments, which must then be empty: each call
+   * gives them from the start (a progress line's count goes over them a second time).
+   */
+  listed?: () => Iterable<string>;
   /**
    * Chooses where documents are checked (worker threads; undefined: this thread), given the files listed so far:
    * all of them when `complete`, else at least LISTED_FIRST.
@@ -117,12 +122,18 @@ export function shardOf(path: string, count: number): number {
  * Which files found a run keeps, asked as they are listed: those of its shard that `accept` accepts; one `accept`
  * refuses is told to `onLeftOut` with its reason. Undefined when nothing can leave a file out (no pass at all).
  */
-export function keepFiles(args: readonly string[], cwd: string, options: Pick<RunOptions, 'shard' | 'accept'>, onLeftOut?: RunOptions['onLeftOut']): KeepFile | undefined {
+export function keepFiles(args: readonly string[], cwd: string, options: Pick<RunOptions, 'shard' | 'accept' | 'listed'>, onLeftOut?: RunOptions['onLeftOut']): KeepFile | undefined {
   const { shard, accept } = options;
   if (!shard && !accept) return undefined;
   const named = new Set(args.map((a) => resolve(cwd, a)));
+  // A list's paths of other shards are told: a list made for another partition (or the whole archive's) is said to
+  // be one, where a walk's files of other shards are simply another task's.
+  const otherShard = options.listed && shard ? `of another shard than ${shard.index}/${shard.count}` : undefined;
   return (absolute, path) => {
-    if (shard && shardOf(path, shard.count) !== shard.index - 1) return false;
+    if (shard && shardOf(path, shard.count) !== shard.index - 1) {
+      if (otherShard) onLeftOut?.(path, otherShard, false);
+      return false;
+    }
     if (!accept) return true;
     const isNamed = named.has(absolute);
     const verdict = accept(absolute, isNamed);
@@ -135,7 +146,7 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
   const cwd = options.cwd ?? process.cwd();
   const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const readAheadFrom = options.fix ? Infinity : (options.readAheadFrom ?? (usableCpus() < 2 ? Infinity : READ_AHEAD_FROM));
-  const early = readAheadFrom < Infinity && options.inThread && args.some((a) => a !== '-' && isFolder(resolve(cwd, a))) ? new ReadAhead(maxSize, options.read?.encoding) : undefined;
+  const early = readAheadFrom < Infinity && options.inThread && (options.listed || args.some((a) => a !== '-' && isFolder(resolve(cwd, a)))) ? new ReadAhead(maxSize, options.read?.encoding) : undefined;
   const skipped: RunOutcome['skipped'] = [];
   // The total, told once: by the listing if it ends first, else by the count ahead of it.
   let counted = false;
@@ -144,7 +155,8 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
     counted = true;
   };
   // Listed as the run goes (Listing): the checks start at the first files, and the run never holds the archive's list.
-  const listing = new Listing(listInputs(args, cwd, options.onSkippedExtension, keepFiles(args, cwd, options, options.onLeftOut ?? ((path, reason) => skipped.push({ path, reason })))), tellTotal);
+  const inputs = (onSkipped: RunOptions['onSkippedExtension'], keep: KeepFile | undefined) => (options.listed ? listedInputs(options.listed(), cwd, onSkipped, keep) : listInputs(args, cwd, onSkipped, keep));
+  const listing = new Listing(inputs(options.onSkippedExtension, keepFiles(args, cwd, options, options.onLeftOut ?? ((path, reason) => skipped.push({ path, reason })))), tellTotal);
   let elsewhere: DocumentChecker | undefined;
   try {
     listing.listFiles(Math.max(LISTED_FIRST, readAheadFrom < Infinity ? readAheadFrom : 0));
@@ -154,7 +166,7 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
     throw err;
   }
   // A total wanted before the listing ends (a progress line) is counted while the run goes, a fifth of its time.
-  const count = options.onTotal && !listing.complete ? new FileCount(listInputs(args, cwd, undefined, keepFiles(args, cwd, options)), tellTotal) : undefined;
+  const count = options.onTotal && !listing.complete ? new FileCount(inputs(undefined, keepFiles(args, cwd, options)), tellTotal) : undefined;
   const keep = options.keepResults ?? true;
   const results: DocumentResult[] = [];
   const missing: string[] = [];
