@@ -1,6 +1,7 @@
 /**
- * docs/cluster/slurm-audit.sbatch on a real Slurm cluster: an array of shards and a merge job that waits for them,
- * submitted through docs/cluster/slurm-submit.sh. Needs a running Slurm (CI starts a one-node cluster with
+ * docs/cluster/slurm-audit.sbatch on a real Slurm cluster: a job that lists the archive into one list per shard, an
+ * array of shards that waits for it, and a merge job that waits for them, submitted through
+ * docs/cluster/slurm-submit.sh. Needs a running Slurm (CI starts a one-node cluster with
  * .ci/slurm-up); without one the Slurm tests are skipped, except in CI, where that is a failure.
  * The sbatch script itself is also run by hand, as Slurm would run it, so its steps are tested everywhere.
  */
@@ -131,12 +132,12 @@ function jobLogs(out: string): Record<string, string> {
   return Object.fromEntries(readdirSync(out).filter((f) => f.startsWith('slurm-')).sort().map((f) => [f, readFileSync(join(out, f), 'utf8')]));
 }
 
-function submit(dir: string, env: Record<string, string>, sbatchOptions: string[] = []): { shards: string; merge: string; stdout: string } {
+function submit(dir: string, env: Record<string, string>, sbatchOptions: string[] = []): { list: string; shards: string; merge: string; stdout: string } {
   const r = spawnSync('bash', [SUBMIT, 'archive', String(SHARDS), 'out', ...(sbatchOptions.length ? ['--', ...sbatchOptions] : [])], { cwd: dir, encoding: 'utf8', env: { ...process.env, MANBA, ...env } });
   expect(r.status, r.stderr).toBe(0);
-  const ids = /^shards job (\d+), merge job (\d+)$/m.exec(r.stdout);
+  const ids = /^list job (\d+), shards job (\d+), merge job (\d+)$/m.exec(r.stdout);
   expect(ids, r.stdout).not.toBeNull();
-  return { shards: ids![1]!, merge: ids![2]!, stdout: r.stdout };
+  return { list: ids![1]!, shards: ids![2]!, merge: ids![3]!, stdout: r.stdout };
 }
 
 // In CI a missing Slurm is a failure, not a reason to skip: .ci/run starts a one-node cluster with .ci/slurm-up.
@@ -145,19 +146,24 @@ it.runIf(!!process.env.CI)('CI has a Slurm node that takes jobs', () => {
 });
 
 describe.skipIf(!slurmUp)(`Slurm job array (${slurmState})`, () => {
-  it('an array of 3 shards and the dependent merge give the one-machine report, document for document', { timeout: 150_000 }, async () => {
+  it('a list job, an array of 3 shards checking their lists and the dependent merge give the one-machine report, document for document', { timeout: 150_000 }, async () => {
     const { dir, expected } = makeArchive();
     const one = oneMachine(dir);
     expectFindingsAsMade(one, expected);
 
     // sbatch options reach both submissions: a time limit, and at most two shards at once instead of all three.
-    const { shards, merge, stdout } = submit(dir, {}, ['--time=10', '--array=1-3%2']);
+    const { list, shards, merge, stdout } = submit(dir, {}, ['--time=10', '--array=1-3%2']);
     expect(stdout).toContain(`slurm-submit: 3 shards of archive, reports in ${dir}/out\n`);
-    const states = await waitForJobs([shards, merge]);
+    const states = await waitForJobs([list, shards, merge]);
     const logs = jobLogs(join(dir, 'out'));
     console.log(`${stdout}${[...states].map(([job, s]) => `${job} ${s.state} ${s.exit}`).join('\n')}\n${Object.entries(logs).map(([f, text]) => `${f}: ${text}`).join('')}`);
-    expect([...states].map(([job, s]) => `${job} ${s.state} ${s.exit}`).sort()).toEqual([`${merge} COMPLETED 0:0`, `${shards}_1 COMPLETED 0:0`, `${shards}_2 COMPLETED 0:0`, `${shards}_3 COMPLETED 0:0`].sort());
-    expect([...states.values()].map((s) => s.timeLimit)).toEqual(['00:10:00', '00:10:00', '00:10:00', '00:10:00']);
+    expect([...states].map(([job, s]) => `${job} ${s.state} ${s.exit}`).sort()).toEqual([`${list} COMPLETED 0:0`, `${merge} COMPLETED 0:0`, `${shards}_1 COMPLETED 0:0`, `${shards}_2 COMPLETED 0:0`, `${shards}_3 COMPLETED 0:0`].sort());
+    expect([...states.values()].map((s) => s.timeLimit)).toEqual(['00:10:00', '00:10:00', '00:10:00', '00:10:00', '00:10:00']);
+
+    // One listing of the archive (55 files and the export), into the three lists the tasks took.
+    expect(logs[`slurm-${list}-list.out`]).toBe(`manba: listed 56 files in 3 shards: ${dir}/out/lists-3/shard-1.txt … shard-3.txt\nmanba-audit: listed archive in 3 shards -> ${dir}/out/lists-3\n`);
+    const listed = [1, 2, 3].map((i) => readFileSync(join(dir, 'out', 'lists-3', `shard-${i}.txt`), 'utf8').split('\0').filter(Boolean));
+    expect(listed.flat().sort()).toEqual([...new Set(one.documents.map((d) => d.path.replace(/#.*/, '')))].sort());
 
     // Each task checked its own shard; together, every document once.
     const parts = [1, 2, 3].map((i) => readReport(join(dir, 'out', `shard-${i}.json`)));
@@ -165,7 +171,9 @@ describe.skipIf(!slurmUp)(`Slurm job array (${slurmState})`, () => {
     expect(parts.every((p) => p.documents.length > 0)).toBe(true);
     expect(parts.flatMap((p) => p.documents.map((d) => d.path)).sort()).toEqual(one.documents.map((d) => d.path).sort());
     const line = (p: Report) => `${p.summary.documents} documents, ${p.summary.errors} errors, 0 warnings`;
-    parts.forEach((p, i) => expect(logs[`slurm-${shards}_${i + 1}.out`]).toBe(`manba-audit: shard ${i + 1}/3 of archive on ${hostname()}: ${line(p)} -> ${dir}/out/shard-${i + 1}.json\n`));
+    parts.forEach((p, i) => expect(logs[`slurm-${shards}_${i + 1}.out`]).toBe(`manba-audit: shard ${i + 1}/3 of archive (from its list) on ${hostname()}: ${line(p)} -> ${dir}/out/shard-${i + 1}.json\n`));
+    // Each task's documents are its list's files.
+    parts.forEach((p, i) => expect([...new Set(p.documents.map((d) => d.path.replace(/#.*/, '')))]).toEqual(listed[i]));
 
     const merged = readReport(join(dir, 'out', 'audit.json'));
     expectSameAudit(merged, one, 3);
@@ -178,13 +186,26 @@ describe.skipIf(!slurmUp)(`Slurm job array (${slurmState})`, () => {
 
   it('a shard that fails (exit 2) fails its task, and Slurm cancels the merge instead of running it on part of the archive', { timeout: 150_000 }, async () => {
     const { dir } = makeArchive();
-    const { shards, merge } = submit(dir, { MANBA_CHECK_OPTIONS: '--max-warnings lots' });
-    const states = await waitForJobs([shards, merge]);
-    expect([...states].map(([job, s]) => `${job} ${s.state} ${s.exit}`).sort()).toEqual([`${merge} CANCELLED 0:0`, `${shards}_1 FAILED 2:0`, `${shards}_2 FAILED 2:0`, `${shards}_3 FAILED 2:0`].sort());
+    const { list, shards, merge } = submit(dir, { MANBA_CHECK_OPTIONS: '--max-warnings lots' });
+    const states = await waitForJobs([list, shards, merge]);
+    expect([...states].map(([job, s]) => `${job} ${s.state} ${s.exit}`).sort()).toEqual([`${list} COMPLETED 0:0`, `${merge} CANCELLED 0:0`, `${shards}_1 FAILED 2:0`, `${shards}_2 FAILED 2:0`, `${shards}_3 FAILED 2:0`].sort());
     expect(states.get(merge)!.reason).toBe('DependencyNeverSatisfied');
     const logs = jobLogs(join(dir, 'out'));
     expect(logs[`slurm-${shards}_2.out`]).toBe('manba: --max-warnings takes a whole number, not "lots"\nmanba-audit: shard 2/3 failed (manba exited 2)\n');
     expect(existsSync(join(dir, 'out', 'audit.json'))).toBe(false);
+  });
+
+  it('a list job that fails (exit 2) cancels the array and the merge: no task walks the archive instead', { timeout: 150_000 }, async () => {
+    const { dir } = makeArchive();
+    const { list, shards, merge } = submit(dir, { MANBA_LIST_OPTIONS: '--shard 1/2' });
+    const states = await waitForJobs([list, shards, merge]);
+    const summary = [...states].map(([job, s]) => `${job} ${s.state} ${s.exit} ${s.reason}`).sort();
+    expect(summary[0]).toBe(`${list} FAILED 2:0 NonZeroExitCode`);
+    // The array was never split into its tasks: one record of it, cancelled.
+    expect(summary.slice(1)).toEqual([`${merge} CANCELLED 0:0 DependencyNeverSatisfied`, `${shards}_1-3 CANCELLED 0:0 DependencyNeverSatisfied`].sort());
+    expect(jobLogs(join(dir, 'out'))).toEqual({
+      [`slurm-${list}-list.out`]: "manba: --shard prints one shard's files and --shards writes every shard's list: give one of them\nmanba-audit: listing archive failed (manba exited 2)\n",
+    });
   });
 });
 
@@ -210,6 +231,31 @@ describe('the sbatch script run by hand, as Slurm runs it', () => {
     expectFindingsAsMade(merged, expected);
   });
 
+  it('a list step, then tasks given its job id, check each its own list and give the one-machine report', { timeout: 120_000 }, () => {
+    const { dir, expected } = makeArchive();
+    const one = oneMachine(dir);
+    const listed = step(dir, ['list'], { SLURM_JOB_ID: '41', MANBA_CHECK_OPTIONS: '--lang en' });
+    expect([listed.status, listed.stdout, listed.stderr]).toEqual([0, 'manba-audit: listed archive in 3 shards -> out/lists-3\n', 'manba: listed 56 files in 3 shards: out/lists-3/shard-1.txt … shard-3.txt\n']);
+    expect(readFileSync(join(dir, 'out', 'lists-3', 'made-for'), 'utf8')).toBe('list job: 41; archive: archive; shards: 3; options: \n');
+    // Lists of another list job are not taken: the task fails instead of checking an earlier audit's files.
+    const stale = step(dir, [], { SLURM_ARRAY_TASK_ID: '1', MANBA_LIST_JOB: '40' });
+    expect([stale.status, stale.stderr]).toEqual([2, 'manba-audit: shard 1/3: out/lists-3 holds no lists of list job 40 for this archive and options (is out on a file system every node sees?)\n']);
+    for (const i of ['1', '2', '3']) {
+      const r = step(dir, [], { SLURM_ARRAY_TASK_ID: i, MANBA_LIST_JOB: '41', MANBA_CHECK_OPTIONS: '--lang en' });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^manba-audit: shard ${i}/3 of archive \\(from its list\\) on \\S+: \\d+ documents, \\d+ errors, 0 warnings -> out/shard-${i}\\.json\\n$`));
+    }
+    expect(step(dir, ['merge'], { MANBA_MERGE_FORMATS: '' }).status).toBe(0);
+    const merged = readReport(join(dir, 'out', 'audit.json'));
+    expectSameAudit(merged, one, 3);
+    expectFindingsAsMade(merged, expected);
+    // The config named in the check's options is the list's too (its ignore patterns decide what is listed).
+    writeFileSync(join(dir, 'audit.yaml'), 'ignorePatterns:\n  - archive/1400/\n');
+    const configured = step(dir, ['list'], { SLURM_JOB_ID: '42', MANBA_CHECK_OPTIONS: '--lang en --config audit.yaml' });
+    expect(configured.stderr).toBe('manba: 25 files not listed (ignored by ignorePatterns in the config)\nmanba: listed 31 files in 3 shards: out/lists-3/shard-1.txt … shard-3.txt\n');
+    expect(readFileSync(join(dir, 'out', 'lists-3', 'made-for'), 'utf8')).toBe('list job: 42; archive: archive; shards: 3; options: --config audit.yaml\n');
+  });
+
   it('refuses a task outside the shards, a missing setting, a missing shard report and an unknown step, with exit 2', { timeout: 60_000 }, () => {
     const { dir } = makeArchive();
     const outside = step(dir, [], { SLURM_ARRAY_TASK_ID: '0' });
@@ -225,6 +271,6 @@ describe('the sbatch script run by hand, as Slurm runs it', () => {
     expect(merge.stderr).toMatch(/^manba: out\/shard-2\.json: not a readable JSON report \(ENOENT[^\n]*\n/);
     expect(merge.stderr).toMatch(/manba-audit: merge failed \(manba exited 2\)\n$/);
     const unknown = step(dir, ['gather'], {});
-    expect([unknown.status, unknown.stderr]).toEqual([2, 'manba-audit: the step is shard or merge, not "gather"\n']);
+    expect([unknown.status, unknown.stderr]).toEqual([2, 'manba-audit: the step is list, shard or merge, not "gather"\n']);
   });
 });

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Submit a manba audit to Slurm: an array of SHARDS tasks, one shard of ARCHIVE each, and a merge job that starts
-# once every task has succeeded (sbatch --dependency=afterok). See slurm-audit.sbatch beside this file.
+# Submit a manba audit to Slurm: a job that lists ARCHIVE once into one list per shard, an array of SHARDS tasks
+# that starts once it has succeeded, each checking one shard from its list, and a merge job that starts once every
+# task has succeeded (sbatch --dependency=afterok). See slurm-audit.sbatch beside this file.
 #
 #   slurm-submit.sh ARCHIVE SHARDS [OUT] [-- SBATCH_OPTIONS...]
 #
@@ -12,8 +13,9 @@
 #   SBATCH_OPTIONS  given to both sbatch calls, e.g. --partition=batch --time=2:00:00 --cpus-per-task=4; an
 #                   --array=1-N%K given here (at most K shards at once) replaces the array of all N
 #
-# Environment: MANBA (the command, default manba), MANBA_CHECK_OPTIONS, MANBA_MERGE_FORMATS, as in
-# slurm-audit.sbatch. Prints the two job ids on the last line: "shards job A, merge job B".
+# Environment: MANBA (the command, default manba), MANBA_CHECK_OPTIONS, MANBA_LIST_OPTIONS, MANBA_MERGE_FORMATS, as
+# in slurm-audit.sbatch; MANBA_LIST=0 submits no list job (each task then walks the archive itself). Prints the job
+# ids on the last line: "list job L, shards job A, merge job B" (without a list job: "shards job A, merge job B").
 set -euo pipefail
 
 usage() { echo "usage: $(basename "$0") ARCHIVE SHARDS [OUT] [-- SBATCH_OPTIONS...]" >&2; exit 2; }
@@ -37,11 +39,22 @@ for o in ${sbatch_options[@]+"${sbatch_options[@]}"}; do [[ $o == --array=* ]] |
 
 export MANBA_ARCHIVE="$archive" MANBA_SHARDS="$shards" MANBA_OUT="$out"
 # Every task runs here, so that each checks the same paths as given (the partition is by path).
+after=()
+list_job=""
+if [ "${MANBA_LIST:-1}" != 0 ]; then
+  list_job=$(sbatch --parsable --export=ALL --chdir="$PWD" --job-name=manba-audit-list \
+    --output="$out/slurm-%j-list.out" ${options[@]+"${options[@]}"} "$script" list)
+  list_job=${list_job%%;*} # --parsable prints "id;cluster" on a multi-cluster setup
+  after=(--dependency="afterok:$list_job" --kill-on-invalid-dep=yes)
+  export MANBA_LIST_JOB="$list_job" # the tasks take that job's lists, and no others
+else
+  unset MANBA_LIST_JOB
+fi
 shards_job=$(sbatch --parsable --export=ALL --chdir="$PWD" --array="$array" --job-name=manba-audit-shards \
-  --output="$out/slurm-%A_%a.out" ${options[@]+"${options[@]}"} "$script" shard)
-shards_job=${shards_job%%;*} # --parsable prints "id;cluster" on a multi-cluster setup
+  --output="$out/slurm-%A_%a.out" ${after[@]+"${after[@]}"} ${options[@]+"${options[@]}"} "$script" shard)
+shards_job=${shards_job%%;*}
 merge_job=$(sbatch --parsable --export=ALL --chdir="$PWD" --dependency="afterok:$shards_job" --kill-on-invalid-dep=yes \
   --job-name=manba-audit-merge --output="$out/slurm-%j-merge.out" ${options[@]+"${options[@]}"} "$script" merge)
 merge_job=${merge_job%%;*}
 echo "slurm-submit: $shards shards of $archive, reports in $out"
-echo "shards job $shards_job, merge job $merge_job"
+echo "${list_job:+list job $list_job, }shards job $shards_job, merge job $merge_job"
