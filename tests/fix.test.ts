@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -119,6 +120,57 @@ describe('manba check --fix-dry-run', () => {
       '--- a/z.txt',
     ]);
     expect(r.stderr).toBe('manba: --fix-dry-run: 2 problems in 2 files would be fixed; nothing was written\n');
+  });
+});
+
+describe('fixing on worker threads (--jobs 2)', () => {
+  /** a.txt and z.txt without the notice (fixable), m.txt with another outlet named (a suggestion only), ok.txt passing. */
+  const folder = () => {
+    const dir = tmp();
+    copyFileSync(`${ROOT}examples/fail-notice-missing.txt`, join(dir, 'a.txt'));
+    copyFileSync(`${ROOT}examples/fail-attribution-mismatch.txt`, join(dir, 'm.txt'));
+    copyFileSync(`${ROOT}examples/pass-reference-titronline-irna.txt`, join(dir, 'ok.txt'));
+    copyFileSync(`${ROOT}examples/fail-notice-missing.txt`, join(dir, 'z.txt'));
+    return dir;
+  };
+
+  it('a dry run on workers prints the diffs and the report of one thread, each diff before its file', async () => {
+    const dir = folder();
+    const one = await cli(['check', '.', '--fix-dry-run', '--jobs', '1', '--format', 'compact'], { cwd: dir });
+    const two = await cli(['check', '.', '--fix-dry-run', '--jobs', '2', '--format', 'compact'], { cwd: dir });
+    expect(two).toEqual(one);
+    expect(two.stdout.split('\n').filter((l) => /^(--- a\/|# suggestion|\w+\.txt:)/.test(l)).map((l) => l.replace(/ The attribution names.*/, ''))).toEqual([
+      '--- a/a.txt',
+      '# suggestion, not applied by --fix (a person decides; --fix-suggestions applies it):',
+      '--- a/m.txt',
+      'm.txt:23:11: error attribution/mismatch',
+      '--- a/z.txt',
+    ]);
+    expect(two.stderr).toBe('manba: --fix-dry-run: 2 problems in 2 files would be fixed; nothing was written\n');
+    expect(readFileSync(join(dir, 'a.txt')).equals(readFileSync(`${ROOT}examples/fail-notice-missing.txt`))).toBe(true);
+  });
+
+  it('--fix on workers writes the files, tells a file not written, and reports the check of what each now holds', async () => {
+    const dir = folder();
+    chmodSync(join(dir, 'z.txt'), 0o444);
+    const r = await cli(['check', '.', '--fix', '--jobs', '2', '--format', 'json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const documents = JSON.parse(r.stdout).documents as { path: string; sha256: string; findings: { ruleId: string }[] }[];
+    expect(documents.map((d) => `${d.path}: ${d.findings.map((f) => f.ruleId).join(' ')}`)).toEqual(['a.txt: ', 'm.txt: attribution/mismatch', 'ok.txt: ', 'z.txt: fix/not-written notice/missing']);
+    expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe(readFileSync(`${FIXTURES}fixed/fail-notice-missing.txt`, 'utf8'));
+    expect(readFileSync(join(dir, 'z.txt')).equals(readFileSync(`${ROOT}examples/fail-notice-missing.txt`))).toBe(true);
+    // The digest is that of the bytes the file now holds.
+    expect(documents[0]!.sha256).toBe(createHash('sha256').update(readFileSync(join(dir, 'a.txt'))).digest('hex'));
+    expect(r.stderr).toBe('manba: fixed 1 problem in 1 file\nmanba: z.txt: not fixed: the file is read-only\n');
+  });
+
+  it('a file whose worker crashes is input/crash; the other files of its batch are fixed alone, and told', async () => {
+    const dir = folder();
+    const run = spawnSync(process.execPath, [`${ROOT}bin/manba.js`, 'check', '.', '--fix', '--jobs', '2', '--format', 'compact'], { cwd: dir, env: { ...process.env, MANBA_TEST_WORKER_FAULT: 'crash:m.txt' }, encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/^m\.txt:1:1: error input\/crash checking m\.txt crashed its worker \(.*\); the rest of the run went on\n$/);
+    expect(run.stderr).toBe('manba: fixed 2 problems in 2 files\n');
+    for (const n of ['a.txt', 'z.txt']) expect(readFileSync(join(dir, n), 'utf8'), n).toBe(readFileSync(`${FIXTURES}fixed/fail-notice-missing.txt`, 'utf8'));
   });
 });
 

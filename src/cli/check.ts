@@ -119,9 +119,10 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
     const rendering = render && !fixing && !cache ? render : undefined;
     let pool: ReturnType<typeof workerPool> | undefined;
     const checkerFor = (files: number, complete: boolean) => {
-      // Workers pay off on archives, not on a handful of files, unless --jobs asks for them. A run that fixes checks
-      // each file here, as the last pass of fixing it.
-      if (fixing || jobs < 2 || (jobsWanted === undefined && files < WORKERS_FROM)) {
+      // Workers pay off on archives, not on a handful of files, unless --jobs asks for them. A run that fixes has
+      // its workers fix each file too, and check it as the last pass of fixing it; with a cache, which needs each
+      // file's bytes here, it fixes here.
+      if ((fixing && cache) || jobs < 2 || (jobsWanted === undefined && files < WORKERS_FROM)) {
         youngGenerationMayGrow(true);
         return undefined;
       }
@@ -134,7 +135,8 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
         ...(opts.site ? { forceSite: opts.site } : {}),
         prepared: prepareRuleSet(ruleSet),
         ...(rendering ? { render: { formats: rendering.formats, options: rendering.options } } : {}),
-      }, { ...(complete ? { files } : {}), ...(timeoutSeconds ? { timeoutMs: timeoutSeconds * 1000 } : {}) });
+        ...(fixing ? { fix: fixing.onWorkers.setup } : {}),
+      }, { ...(complete ? { files } : {}), ...(timeoutSeconds ? { timeoutMs: timeoutSeconds * 1000 } : {}), ...(fixing ? { onFixed: fixing.onWorkers.onFixed } : {}) });
       return pool.checker;
     };
     const progress = showsProgress(opts.progress, io) ? new Progress(io) : undefined;

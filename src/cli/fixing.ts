@@ -4,7 +4,7 @@ import type { ReadOptions } from '../documents/read.js';
 import type { DocumentSettings, Engine } from '../engine/engine.js';
 import type { DocumentResult } from '../engine/finding.js';
 import type { RunOptions } from '../engine/run.js';
-import type { FileFix } from '../fix/files.js';
+import type { WorkerFix, WorkerSetup } from '../engine/pool.js';
 import type { Lang } from '../rules/types.js';
 import { UsageError, type CliIO } from './io.js';
 
@@ -38,6 +38,8 @@ export function fixSelection(opts: FixOptions, ruleSet: RuleSet, stdoutFormat: s
 export interface Fixing {
   /** Fix a file at its turn in the check (RunOptions.fix). */
   fix: NonNullable<RunOptions['fix']>;
+  /** How workers fix the files instead (WorkerSetup.fix), and what they tell back of each file they fixed. */
+  onWorkers: { setup: NonNullable<WorkerSetup['fix']>; onFixed: (file: WorkerFix) => void };
   /**
    * A document's result, once what fixing did to its file is told: a dry run's diff printed just before the file's
    * first result, a file not written given the finding that says so.
@@ -57,24 +59,35 @@ export async function startFixing(engine: Engine, paths: readonly string[], opts
   const { fixFile, notWrittenFinding } = await import('../fix/files.js');
   const selection = { ...(options.types ? { types: options.types } : {}), suggestions: opts.fixSuggestions === true };
   // A file with something to tell, until its first result: at most the files the run has started ahead of it.
-  const toTell = new Map<string, FileFix>();
+  const toTell = new Map<string, WorkerFix>();
   let problems = 0;
   let files = 0;
   // What is said after the report, about the few files fixing stopped short on.
   const said: string[] = [];
+  /** What fixing a file did, wherever it was fixed: counted, and kept until its result is reported. */
+  const record = (file: WorkerFix) => {
+    const { path } = file;
+    if (file.findings.length && (dryRun || file.written)) {
+      problems += file.findings.length;
+      files++;
+    }
+    if (file.notWritten) said.push(`manba: ${path}: not fixed: ${file.notWritten}\n`);
+    if (file.stopped) said.push(`manba: ${path}: ${file.stopped}\n`);
+    if (file.notRewritten) said.push(`manba: ${path}: fixes are not applied to feed items (a feed is made from the articles: fix them where they are written)\n`);
+    if (file.diff || file.suggestionDiff || file.notWritten) toTell.set(path, file);
+  };
   return {
     fix: (path, absolute, bytes) => {
       const settings = options.settingsFor(path);
       const { file, bytes: now, results } = fixFile(engine, path, absolute, bytes, { read: options.read, ...(settings ? { settings } : {}), selection, write: !dryRun, diffs: dryRun });
-      if (file.findings.length && (dryRun || file.written)) {
-        problems += file.findings.length;
-        files++;
-      }
-      if (file.notWritten) said.push(`manba: ${path}: not fixed: ${file.notWritten}\n`);
-      if (file.stopped) said.push(`manba: ${path}: ${file.stopped}\n`);
-      if (file.notRewritten) said.push(`manba: ${path}: fixes are not applied to feed items (a feed is made from the articles: fix them where they are written)\n`);
-      if (file.diff || file.suggestionDiff || file.notWritten) toTell.set(path, file);
+      record(file);
       return { bytes: now, results };
+    },
+    onWorkers: {
+      setup: { write: !dryRun, diffs: dryRun, ...(options.types ? { types: [...options.types] } : {}), suggestions: selection.suggestions },
+      // A file a worker fixed in a batch that then crashed or ran out of time is fixed again alone (pool.ts): a file
+      // written the first time is then found with nothing to fix, and counted as such.
+      onFixed: record,
     },
     annotate: (r) => {
       const file = toTell.size ? fileOf(r.path, toTell) : undefined;

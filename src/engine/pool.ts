@@ -17,6 +17,7 @@ import { problemResult } from './engine.js';
 import { heapFlagsSet } from './heap.js';
 import type { CheckedDocument, DocumentResult } from './finding.js';
 import type { ReporterOptions } from '../report/types.js';
+import type { FileFix } from '../fix/files.js';
 import type { DocumentChecker } from './run.js';
 
 /** What a worker needs to build the same engine as the main thread; must be structured-cloneable. */
@@ -38,7 +39,15 @@ export interface WorkerSetup {
    * order of the run's outputs.
    */
   render?: { formats: string[]; options: ReporterOptions[] };
+  /**
+   * Fix each file before its check (--fix, --fix-dry-run), as the main thread would (fix/files.ts): write it, or make
+   * its diffs. What each fixing did goes back beside the results (WorkerFix), the fixed bytes stay in the worker.
+   */
+  fix?: { write: boolean; diffs: boolean; types?: string[]; suggestions: boolean };
 }
+
+/** What fixing a file on a worker did: its FileFix without the fixed bytes, which only a writer on this side would need. */
+export type WorkerFix = Omit<FileFix, 'fixed'>;
 
 export interface PreparedRuleSet {
   definitions: RuleDefinition[];
@@ -87,7 +96,7 @@ const WORKER_YOUNG_GENERATION_MB = 2;
 /** The per-document time limit when none is given. */
 export const DEFAULT_DOCUMENT_TIMEOUT_MS = 10_000;
 
-export function workerPool(jobs: number, setup: WorkerSetup, limits: { timeoutMs?: number; files?: number } = {}): { checker: DocumentChecker; checkPath: (path: string, absolute: string) => Promise<CheckedDocument[]>; close: () => Promise<void> } {
+export function workerPool(jobs: number, setup: WorkerSetup, limits: { timeoutMs?: number; files?: number; onFixed?: (fix: WorkerFix) => void } = {}): { checker: DocumentChecker; checkPath: (path: string, absolute: string) => Promise<CheckedDocument[]>; close: () => Promise<void> } {
   const plain: WorkerSetup = { ...setup, heapFlags: heapFlagsSet(), engine: { ...setup.engine, ...(setup.engine.now ? { now: setup.engine.now.toISOString() as unknown as Date } : {}) } };
   // A worker's garbage is short-lived (one document's text, folds and matches): a small young generation collects
   // it as cheaply as V8's default of up to 48 MB a thread, which made --jobs 2 use twice the memory of one job
@@ -111,7 +120,17 @@ export function workerPool(jobs: number, setup: WorkerSetup, limits: { timeoutMs
     const timer = setTimeout(() => limit.abort(new DOMException('the batch took too long', 'TimeoutError')), timeoutMs);
     timer.unref();
     const transfer = files.flatMap((f) => (f.bytes ? [f.bytes.buffer as ArrayBuffer] : []));
-    return (pool.run({ files }, { transferList: transfer, signal: limit.signal }) as Promise<string | CheckedDocument[][]>).then((out) => (typeof out === 'string' ? (JSON.parse(out) as CheckedDocument[][]) : out)).finally(() => clearTimeout(timer));
+    return (pool.run({ files }, { transferList: transfer, signal: limit.signal }) as Promise<string | CheckedDocument[][]>)
+      .then((out) => {
+        if (typeof out !== 'string') return out;
+        const parsed = JSON.parse(out) as CheckedDocument[][] | { results: CheckedDocument[][]; fixes: (WorkerFix | null)[] };
+        if (Array.isArray(parsed)) return parsed;
+        // Told as the batch comes back, before any of its results is given to the run: what a file's fixing did
+        // is known when its result is reported.
+        for (const fix of parsed.fixes) if (fix) limits.onFixed?.(fix);
+        return parsed.results;
+      })
+      .finally(() => clearTimeout(timer));
   };
   /**
    * A batch whose worker crashed or ran out of time is retried one document at a time, so the culprit is found

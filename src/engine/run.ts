@@ -73,8 +73,9 @@ export interface RunOptions {
   keepResults?: boolean;
   /**
    * Fix each file at its turn (--fix, --fix-dry-run): given the bytes read, the bytes the file now holds (as written,
-   * or as a dry run would write them) and the check of them, which is what the run reports. Such a run checks in
-   * this thread, and reads whole every file that fits maxFileSize, as a fix rewrites the whole file.
+   * or as a dry run would write them) and the check of them, which is what the run reports. A run that fixes reads
+   * whole every file that fits maxFileSize, as a fix rewrites the whole file. Called in this thread only: when
+   * checkerFor gives workers, they fix the files themselves (WorkerSetup.fix).
    */
   fix?: (path: string, absolute: string, bytes: Uint8Array) => { bytes: Uint8Array; results: DocumentResult[] };
   /**
@@ -198,18 +199,20 @@ export async function checkInputs(engine: Engine, args: readonly string[], optio
 
   /** Start one input: read it, take it from the cache or check it. Streams and stdin are handled in order instead. */
   // Elsewhere and without a cache (which needs the bytes here), the checker reads the files itself.
-  const byPath = elsewhere && !options.cache && !options.fix ? options.checkPath : undefined;
+  // A run that fixes on workers (checkerFor gave them) has them fix too: `fix` is for a run checking here.
+  const fixHere = elsewhere ? undefined : options.fix;
+  const byPath = elsewhere && !options.cache ? options.checkPath : undefined;
   const start = async (input: Input & { kind: 'file' }): Promise<CheckedDocument[]> => {
     const abs = resolve(cwd, input.path);
     if (byPath) return byPath(input.path, abs);
     // Read synchronously: tens of thousands of small files through the libuv pool cost more in round trips than
     // the reads. The file may have changed since it was listed (removed, replaced, growing): one result says so.
     const read = readFileSnapshotSync(abs, input.path, maxSize, readBuffer);
-    return options.fix && read.ok ? fromFix(input.path, abs, read.bytes) : fromRead(input.path, read);
+    return fixHere && read.ok ? fromFix(input.path, abs, read.bytes) : fromRead(input.path, read);
   };
   // Fixed at its turn (before anything else reads into the buffer), and reported from the fixing's own last check.
   const fromFix = async (path: string, abs: string, bytes: Uint8Array): Promise<CheckedDocument[]> => {
-    const fixed = options.fix!(path, abs, bytes);
+    const fixed = fixHere!(path, abs, bytes);
     const digest = sha256(fixed.bytes);
     return toCache(path, digest, fixed.results.map((r) => ({ ...r, sha256: digest })));
   };

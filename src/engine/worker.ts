@@ -11,7 +11,8 @@ import { Engine, problemResult, type DocumentSettings, type EngineOptions } from
 import { summarize, type CheckedDocument, type DocumentResult, type RenderedResult } from './finding.js';
 import { checkRead, DEFAULT_MAX_FILE_SIZE } from './run.js';
 import { sha256 } from './cache.js';
-import type { WorkerFile, WorkerSetup } from './pool.js';
+import type { WorkerFile, WorkerFix, WorkerSetup } from './pool.js';
+import type { FileFixOptions } from '../fix/files.js';
 import { workerData } from 'node:worker_threads';
 import { setHeapFlags } from './heap.js';
 
@@ -48,6 +49,29 @@ function one(s: WorkerSetup, engine: Engine, settingsFor: (p: string) => Documen
   return checkRead(engine, readBytes(file.path, bytes, s.read), settingsFor(file.path), sha256(bytes));
 }
 
+/**
+ * A file fixed (written, or its diffs made) and the check of what it now holds, as the main thread's fixing does
+ * (run.ts, fromFix): the results carry the digest of the fixed bytes.
+ */
+function fixOne(s: WorkerSetup, engine: Engine, settingsFor: (p: string) => DocumentSettings | undefined, file: WorkerFile): { results: DocumentResult[]; fix: WorkerFix | null } {
+  let bytes = file.bytes;
+  if (!bytes) {
+    const read = readFileSnapshotSync(file.absolute!, file.path, s.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, readBuffer);
+    if (!read.ok) return { results: [problemResult({ path: file.path, ruleId: read.ruleId, message: read.message })], fix: null };
+    bytes = read.bytes;
+  }
+  const { write, diffs, types, suggestions } = s.fix!;
+  const settings = settingsFor(file.path);
+  const options: FileFixOptions = { ...(s.read ? { read: s.read } : {}), ...(settings ? { settings } : {}), selection: { ...(types ? { types: new Set(types) } : {}), suggestions }, write, diffs };
+  const fixed = fixing!(engine, file.path, file.absolute ?? file.path, bytes, options);
+  const digest = sha256(fixed.bytes);
+  const { fixed: _bytes, ...told } = fixed.file;
+  return { results: fixed.results.map((r) => ({ ...r, sha256: digest })), fix: told };
+}
+
+/** Loaded by a worker that fixes. */
+let fixing: typeof import('../fix/files.js').fixFile | undefined;
+
 /** For tests of crash and time-limit handling only: MANBA_TEST_WORKER_FAULT=crash:<text> or hang:<text>. */
 function testFault(file: WorkerFile): void {
   const fault = process.env.MANBA_TEST_WORKER_FAULT;
@@ -68,6 +92,11 @@ export default async function checkFiles(task: { files: WorkerFile[] }): Promise
   const s = workerData as WorkerSetup;
   const { engine, settingsFor } = await setup(s);
   for (const f of task.files) testFault(f);
+  if (s.fix) {
+    fixing ??= (await import('../fix/files.js')).fixFile;
+    const fixed = task.files.map((f) => fixOne(s, engine, settingsFor, f));
+    return JSON.stringify({ results: fixed.map((f) => f.results), fixes: fixed.map((f) => f.fix) });
+  }
   const out: CheckedDocument[][] = [];
   const render = s.render ? await (rendering ??= renderer(s.render)) : undefined;
   for (const f of task.files) {
