@@ -310,6 +310,26 @@ for (const size of RSS_SIZES) {
       console.log(`  ${String(size).padStart(6)} documents, ${format.padEnd(4)}  ${mib(r.peakKb).padStart(8)}  ${ok ? 'met' : 'NOT met'}  (manba merge of 4 shards' reports: ${f2(r.wall)} s${note})`);
     }
   }
+  // A shard of a cluster audit from its list (manba list --shards, once) against one that walks the whole archive to
+  // keep its part: shard 1 of 100, three alternating rounds, medians. Both must give the same documents.
+  if (size === Math.max(...RSS_SIZES)) {
+    const lists = join(a.dir, 'lists');
+    const listed = await run(process.execPath, [BIN, 'list', a.root, '--shards', '100', '--output-dir', lists, '--null']);
+    if (listed.code !== 0) throw new Error(`manba list --shards 100 exited ${listed.code}: ${listed.stderr}`);
+    const walked = [];
+    const fromList = [];
+    const outs = [join(a.dir, 'walked.json'), join(a.dir, 'listed.json')];
+    for (let round = 0; round < 3; round++) {
+      const w = await run(process.execPath, [BIN, 'check', a.root, '--shard', '1/100', '--jobs', '1', '--no-progress', '--format', 'json', '--output', outs[0]]);
+      const l = await run(process.execPath, [BIN, 'check', '--files-from', join(lists, 'shard-1.txt'), '--shard', '1/100', '--jobs', '1', '--no-progress', '--format', 'json', '--output', outs[1]]);
+      for (const r of [w, l]) if (r.code > 1) throw new Error(`manba check --shard 1/100 exited ${r.code}: ${r.stderr}`);
+      walked.push(w.wall);
+      fromList.push(l.wall);
+    }
+    const [walkedDocs, listedDocs] = outs.map((f) => JSON.stringify(JSON.parse(readFileSync(f, 'utf8')).documents));
+    if (walkedDocs !== listedDocs) disagreements.push(`shard 1/100: the check from its list differs from the check that walked the archive`);
+    console.log(`  ${String(size).padStart(6)} documents, shard 1 of 100: ${f2(median(fromList))} s from its list, ${f2(median(walked))} s walking the archive (3 alternating rounds; manba list --shards 100 once: ${f2(listed.wall)} s)${walkedDocs === listedDocs ? ', the same documents' : ''}`);
+  }
   if (a !== main) rmSync(a.dir, { recursive: true, force: true });
 }
 // The main thread of a run on workers lists, hands out files, takes each result back and writes the report. What it
