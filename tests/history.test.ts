@@ -93,6 +93,15 @@ describe('the formats of manba history', () => {
       // No document at all: an empty array, as JSON.stringify writes it.
       const none = { ...diff, documents: [] };
       expect([...json.diff(none, tool)].join('')).toBe(JSON.stringify({ tool, ...none }, null, 2) + '\n');
+      // Released, a diff's temporary tables are gone, and its documents can no longer be read; the other's can.
+      const tables = () => (db.prepare("SELECT name FROM temp.sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+      expect(tables()).toHaveLength(4);
+      diff.release();
+      expect(tables()).toHaveLength(2);
+      expect(() => [...diff.documents]).toThrow(/no such table/);
+      expect([...back.documents]).toHaveLength(4);
+      back.release();
+      expect(tables()).toEqual([]);
     } finally {
       db.close();
     }

@@ -133,6 +133,11 @@ export interface RunDiff {
   documents: Iterable<DocumentChanges>;
   bySite: ({ site: string } & ChangeTotals)[];
   byOutlet: ({ outlet: string } & ChangeTotals)[];
+  /**
+   * Drop the diff's temporary tables (two copies of the runs' fingerprints), after which `documents` cannot be read:
+   * a program that diffs many runs on one connection calls it when done with each, as closing the connection does.
+   */
+  release: () => void;
 }
 
 /** A finding in the diff's one pass, in path order: its document, which run it is from, and its change. */
@@ -213,7 +218,8 @@ export function diffRuns(db: Db, from: RunInfo, to: RunInfo): RunDiff {
   }
   const ordered = <K extends string>(m: Map<string, ChangeTotals>, name: K) =>
     [...m.entries()].sort((a, b) => b[1].new - a[1].new || b[1].resolved - a[1].resolved || (a[0] < b[0] ? -1 : 1)).map(([k, t]) => ({ [name]: k, ...t }) as { [P in K]: string } & ChangeTotals);
-  return { from, to, totals, notChecked, documents: { [Symbol.iterator]: documents }, bySite: ordered(sites, 'site'), byOutlet: ordered(outlets, 'outlet') };
+  const release = () => db.exec(`DROP TABLE IF EXISTS ${before}; DROP TABLE IF EXISTS ${after}`);
+  return { from, to, totals, notChecked, documents: { [Symbol.iterator]: documents }, bySite: ordered(sites, 'site'), byOutlet: ordered(outlets, 'outlet'), release };
 }
 
 export interface TrendPoint {

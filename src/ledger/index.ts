@@ -89,6 +89,7 @@ export function sinceLastRun(file: string, runId: number, keep = Infinity): Sinc
       for (const f of doc.resolved) if (changes.resolved.length < keep) changes.resolved.push({ path: doc.path, ...f });
       if (changes.new.length >= keep && changes.resolved.length >= keep) break;
     }
+    d.release();
     return changes;
   } finally {
     db.close();
