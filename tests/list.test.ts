@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { listedInputs } from '../src/documents/discover.js';
 import { pathListProblem, pathsInFile, pathsInText } from '../src/documents/path-list.js';
@@ -35,6 +36,26 @@ describe('a list of paths', () => {
     expect(Buffer.byteLength(text)).toBeGreaterThan(2 << 20); // three pieces at least
     writeFileSync(join(dir, 'big.lst'), text);
     expect([...pathsInFile(join(dir, 'big.lst'))]).toEqual(paths);
+  });
+
+  it('is read whole whatever the pieces: a character, a CRLF or a separator cut between two pieces', () => {
+    const dir = tmp();
+    const file = join(dir, 'random.lst');
+    // Names of Persian, Latin, astral and space characters; a NUL list's names may hold line breaks.
+    const name = fc.array(fc.constantFrom('آ', 'ی', 'ك', '۷', 'a', 'Z', ' ', '.', '/', '😀', '\u200c', '\r', '\n'), { minLength: 1, maxLength: 12 }).map((c) => c.join(''));
+    fc.assert(
+      fc.property(fc.array(name, { minLength: 1, maxLength: 30 }), fc.constantFrom('\n', '\r\n', '\0'), fc.boolean(), fc.integer({ min: 1, max: 40 }), (names, separator, last, small) => {
+        // One path a line cannot hold a line break, nor end in CR; no path is empty once cut.
+        const paths = separator === '\0' ? names : names.map((n) => n.replace(/[\r\n]/g, '_'));
+        const text = paths.join(separator) + (last ? separator : '');
+        writeFileSync(file, text);
+        // The first piece holds the first separator, as a megabyte always does.
+        const piece = Math.max(small, Buffer.byteLength(paths[0]! + separator));
+        expect([...pathsInFile(file, piece)]).toEqual(paths);
+        expect(pathsInText(text)).toEqual(paths);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('that cannot be read is said before a run', () => {

@@ -7,17 +7,20 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
 const PIECE = 1 << 20;
 
-/** The paths of a list file, read as they are asked for. Opening it is the caller's to check first (see openPathList). */
-export function* pathsInFile(file: string): Generator<string> {
+/**
+ * The paths of a list file, read as they are asked for, `piece` bytes at a time. Opening it is the caller's to check
+ * first (pathListProblem).
+ */
+export function* pathsInFile(file: string, piece = PIECE): Generator<string> {
   const fd = openSync(file, 'r');
   try {
-    const buffer = Buffer.allocUnsafe(PIECE);
+    const buffer = Buffer.allocUnsafe(piece);
     const decoder = new TextDecoder('utf-8');
     let separator: '\0' | '\n' | undefined;
     let rest = '';
-    for (let n: number; (n = readSync(fd, buffer, 0, PIECE, null)) > 0; ) {
+    for (let n: number; (n = readSync(fd, buffer, 0, piece, null)) > 0; ) {
       let text = rest + decoder.decode(buffer.subarray(0, n), { stream: true });
-      // A path is at most a few thousand bytes: the first piece says which separator the list uses.
+      // A path is at most a few thousand bytes: the first piece (a megabyte) says which separator the list uses.
       separator ??= text.includes('\0') ? '\0' : '\n';
       const last = text.lastIndexOf(separator);
       rest = text.slice(last + 1);
