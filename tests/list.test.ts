@@ -2,6 +2,7 @@
  * `manba list` (the files check would take, and each shard's list in one walk) and `manba check --files-from` (the
  * files a list names): a check from the lists must be the check of the archive, document for document.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,7 +48,8 @@ describe('a list of paths', () => {
       fc.property(fc.array(name, { minLength: 1, maxLength: 30 }), fc.constantFrom('\n', '\r\n', '\0'), fc.boolean(), fc.integer({ min: 1, max: 40 }), (names, separator, last, small) => {
         // One path a line cannot hold a line break, nor end in CR; no path is empty once cut.
         const paths = separator === '\0' ? names : names.map((n) => n.replace(/[\r\n]/g, '_'));
-        const text = paths.join(separator) + (last ? separator : '');
+        // A NUL list ends in NUL, as every tool writes one (a single path with no NUL is a list of one line).
+        const text = paths.join(separator) + (last || separator === '\0' ? separator : '');
         writeFileSync(file, text);
         // The first piece holds the first separator, as a megabyte always does.
         const piece = Math.max(small, Buffer.byteLength(paths[0]! + separator));
@@ -152,6 +154,22 @@ describe('manba list', () => {
     const stray = files.filter((f) => shardOf(f, 3) === 0);
     expect(other.stderr).toBe(`manba: ${stray.length} files not checked (of another shard than 2/3)\n`);
     expect(JSON.parse(other.stdout).documents).toEqual([]);
+  });
+
+  it('--changed-since lists what check --changed-since checks: the files changed since the ref, and untracked ones', async () => {
+    const dir = tmp();
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
+    git('init', '-q');
+    git('config', 'user.email', 't@example.com');
+    git('config', 'user.name', 't');
+    for (const n of ['old.txt', 'edited.txt']) writeFileSync(join(dir, n), reference());
+    git('add', '.');
+    git('commit', '-qm', 'base');
+    writeFileSync(join(dir, 'edited.txt'), `${reference()}\n`);
+    writeFileSync(join(dir, 'new.txt'), reference());
+    const r = await cli(['list', '.', '--changed-since', 'HEAD'], { cwd: dir });
+    expect(r).toEqual({ code: 0, stdout: 'edited.txt\nnew.txt\n', stderr: 'manba: 1 file not listed (unchanged since HEAD)\n' });
+    expect(Object.keys(findingsByPath((await cli(['check', '.', '--changed-since', 'HEAD', '--format', 'json'], { cwd: dir })).stdout))).toEqual(['edited.txt', 'new.txt']);
   });
 
   it('refuses what it cannot do, with exit 2', async () => {
