@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -203,6 +203,21 @@ describe('bad input during an audit', () => {
     expect(docs2).toHaveLength(42);
     expect(docs2.find((d) => d.path === 'a/hang-me.txt')!.findings.map((f) => f.ruleId)).toEqual(['input/timeout']);
     expect(docs2.find((d) => d.path === 'a/crash-me.txt')!.findings).toEqual([]);
+  }, 60_000);
+
+  it('with --cache (files read here, sent to the workers as bytes), the neighbours of a crashed file are checked as usual', () => {
+    const dir = archive(40);
+    writeFileSync(join(dir, 'a', 'crash-me.txt'), reference());
+    const check = (env: Record<string, string>) => {
+      const r = spawnSync(process.execPath, [`${ROOT}bin/manba.js`, 'check', 'a', '--jobs', '2', '--cache', '--format', 'json'], { cwd: dir, env: { ...process.env, ...env }, encoding: 'utf8' });
+      rmSync(join(dir, '.manba-cache'), { recursive: true, force: true });
+      return Object.fromEntries(json(r.stdout).documents.map((d) => [d.path, d.findings.map((f) => f.ruleId).join(' ')]));
+    };
+    const clean = check({});
+    const crashed = check({ MANBA_TEST_WORKER_FAULT: 'crash:crash-me' });
+    expect(Object.keys(crashed)).toHaveLength(41);
+    // A batch holds 6 of these 41 files: its other 5 were once sent again emptied, and reported as crashed too.
+    expect(crashed).toEqual({ ...clean, 'a/crash-me.txt': 'input/crash' });
   }, 60_000);
 
   // Root reads every folder, so this can only be shown as an ordinary user (CI here runs as root: skipped there).

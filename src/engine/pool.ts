@@ -119,8 +119,9 @@ export function workerPool(jobs: number, setup: WorkerSetup, limits: { timeoutMs
     const limit = new AbortController();
     const timer = setTimeout(() => limit.abort(new DOMException('the batch took too long', 'TimeoutError')), timeoutMs);
     timer.unref();
-    const transfer = files.flatMap((f) => (f.bytes ? [f.bytes.buffer as ArrayBuffer] : []));
-    return (pool.run({ files }, { transferList: transfer, signal: limit.signal }) as Promise<string | CheckedDocument[][]>)
+    // Bytes are copied to the worker, not transferred: a batch that fails is sent again, a file at a time, and a
+    // transferred buffer would arrive empty (a neighbour of a crashed file was reported as crashed itself).
+    return (pool.run({ files }, { signal: limit.signal }) as Promise<string | CheckedDocument[][]>)
       .then((out) => {
         if (typeof out !== 'string') return out;
         const parsed = JSON.parse(out) as CheckedDocument[][] | { results: CheckedDocument[][]; fixes: (WorkerFix | null)[] };
@@ -168,7 +169,7 @@ export function workerPool(jobs: number, setup: WorkerSetup, limits: { timeoutMs
       }
     });
   return {
-    // Bytes get a buffer of their own, so transferring it cannot detach memory shared with other reads.
+    // Bytes get a buffer of their own: they may be in the run's reused read buffer, and are sent when a worker is free.
     checker: (path, bytes) => submit({ path, bytes: new Uint8Array(bytes) }),
     checkPath: (path, absolute) => submit({ path, absolute }),
     close: () => pool.destroy(),
