@@ -172,6 +172,18 @@ describe('fixing on worker threads (--jobs 2)', () => {
     expect(run.stderr).toBe('manba: fixed 2 problems in 2 files\n');
     for (const n of ['a.txt', 'z.txt']) expect(readFileSync(join(dir, n), 'utf8'), n).toBe(readFileSync(`${FIXTURES}fixed/fail-notice-missing.txt`, 'utf8'));
   });
+
+  it('a file written before its batch crashed is counted as fixed, though its retry finds nothing left to fix', () => {
+    const dir = tmp();
+    const names = Array.from({ length: 16 }, (_, i) => `f${String(i + 1).padStart(2, '0')}.txt`);
+    for (const n of names) copyFileSync(`${ROOT}examples/fail-notice-missing.txt`, join(dir, n));
+    // 16 files on 2 workers go in batches of 2: f04 crashes its worker once written, after f03 was written too.
+    const run = spawnSync(process.execPath, [`${ROOT}bin/manba.js`, 'check', '.', '--fix', '--jobs', '2', '--format', 'compact'], { cwd: dir, env: { ...process.env, MANBA_TEST_WORKER_FAULT: 'crash-written:f04' }, encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/^f04\.txt:1:1: error input\/crash checking f04\.txt crashed its worker \(.*\); the rest of the run went on\n$/);
+    expect(run.stderr).toBe('manba: fixed 16 problems in 16 files\n');
+    for (const n of names) expect(readFileSync(join(dir, n), 'utf8'), n).toBe(readFileSync(`${FIXTURES}fixed/fail-notice-missing.txt`, 'utf8'));
+  });
 });
 
 describe('fixing at each file\'s turn (the run\'s fix hook)', () => {

@@ -136,7 +136,7 @@ async function check(paths: string[], opts: CheckOptions, io: CliIO, abort: Abor
         prepared: prepareRuleSet(ruleSet),
         ...(rendering ? { render: { formats: rendering.formats, options: rendering.options } } : {}),
         ...(fixing ? { fix: fixing.onWorkers.setup } : {}),
-      }, { ...(complete ? { files } : {}), ...(timeoutSeconds ? { timeoutMs: timeoutSeconds * 1000 } : {}), ...(fixing ? { onFixed: fixing.onWorkers.onFixed } : {}) });
+      }, { ...(complete ? { files } : {}), ...(timeoutSeconds ? { timeoutMs: timeoutSeconds * 1000 } : {}), ...(fixing ? { onFixed: fixing.onWorkers.onFixed, onBatchLost: fixing.onWorkers.onBatchLost } : {}) });
       return pool.checker;
     };
     const progress = showsProgress(opts.progress, io) ? new Progress(io) : undefined;

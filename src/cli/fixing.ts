@@ -4,7 +4,7 @@ import type { ReadOptions } from '../documents/read.js';
 import type { DocumentSettings, Engine } from '../engine/engine.js';
 import type { DocumentResult } from '../engine/finding.js';
 import type { RunOptions } from '../engine/run.js';
-import type { WorkerFix, WorkerSetup } from '../engine/pool.js';
+import type { WorkerFile, WorkerFix, WorkerSetup } from '../engine/pool.js';
 import type { Lang } from '../rules/types.js';
 import { UsageError, type CliIO } from './io.js';
 
@@ -39,7 +39,7 @@ export interface Fixing {
   /** Fix a file at its turn in the check (RunOptions.fix). */
   fix: NonNullable<RunOptions['fix']>;
   /** How workers fix the files instead (WorkerSetup.fix), and what they tell back of each file they fixed. */
-  onWorkers: { setup: NonNullable<WorkerSetup['fix']>; onFixed: (file: WorkerFix) => void };
+  onWorkers: { setup: NonNullable<WorkerSetup['fix']>; onFixed: (file: WorkerFix) => void; onBatchLost: (file: WorkerFile, problemsWritten: number) => void };
   /**
    * A document's result, once what fixing did to its file is told: a dry run's diff printed just before the file's
    * first result, a file not written given the finding that says so.
@@ -85,9 +85,14 @@ export async function startFixing(engine: Engine, paths: readonly string[], opts
     },
     onWorkers: {
       setup: { write: !dryRun, diffs: dryRun, ...(options.types ? { types: [...options.types] } : {}), suggestions: selection.suggestions },
-      // A file a worker fixed in a batch that then crashed or ran out of time is fixed again alone (pool.ts): a file
-      // written the first time is then found with nothing to fix, and counted as such.
       onFixed: record,
+      // A file a worker wrote in a batch that then crashed or ran out of time is found with nothing left to fix when
+      // the batch is retried a file at a time (pool.ts): it is counted from what the worker had said of it.
+      onBatchLost: (_file, problemsWritten) => {
+        if (!problemsWritten) return;
+        problems += problemsWritten;
+        files++;
+      },
     },
     annotate: (r) => {
       const file = toTell.size ? fileOf(r.path, toTell) : undefined;

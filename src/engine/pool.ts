@@ -96,7 +96,22 @@ const WORKER_YOUNG_GENERATION_MB = 2;
 /** The per-document time limit when none is given. */
 export const DEFAULT_DOCUMENT_TIMEOUT_MS = 10_000;
 
-export function workerPool(jobs: number, setup: WorkerSetup, limits: { timeoutMs?: number; files?: number; onFixed?: (fix: WorkerFix) => void } = {}): { checker: DocumentChecker; checkPath: (path: string, absolute: string) => Promise<CheckedDocument[]>; close: () => Promise<void> } {
+/** What a run on workers is told of, beside results, and how long a document may take. */
+export interface PoolLimits {
+  timeoutMs?: number;
+  /** How many files the run has, when known: batches are cut so that every worker gets several. */
+  files?: number;
+  /** What fixing a file did (WorkerSetup.fix), told as its batch comes back. */
+  onFixed?: (fix: WorkerFix) => void;
+  /**
+   * Each file of a batch that crashed or ran out of time under --fix, before the batch is retried a file at a time:
+   * how many problems the worker had fixed in it and written (0: not written). A file written then is found with
+   * nothing left to fix when retried, so this is the only word of its fixing.
+   */
+  onBatchLost?: (file: WorkerFile, problemsWritten: number) => void;
+}
+
+export function workerPool(jobs: number, setup: WorkerSetup, limits: PoolLimits = {}): { checker: DocumentChecker; checkPath: (path: string, absolute: string) => Promise<CheckedDocument[]>; close: () => Promise<void> } {
   const plain: WorkerSetup = { ...setup, heapFlags: heapFlagsSet(), engine: { ...setup.engine, ...(setup.engine.now ? { now: setup.engine.now.toISOString() as unknown as Date } : {}) } };
   // A worker's garbage is short-lived (one document's text, folds and matches): a small young generation collects
   // it as cheaply as V8's default of up to 48 MB a thread, which made --jobs 2 use twice the memory of one job
@@ -113,7 +128,7 @@ export function workerPool(jobs: number, setup: WorkerSetup, limits: { timeoutMs
    * (below), where each document's own time is what counts. With the sum of the limits, a hung document held up
    * its batch for batch-size times the limit before it was even found.
    */
-  const run = (files: WorkerFile[]) => {
+  const run = (files: WorkerFile[], written?: Int32Array) => {
     // A timer cleared when the batch is done: AbortSignal.timeout would keep every batch's signal, and the task
     // listening to it, alive until its time ran out, which in a long run is all of them.
     const limit = new AbortController();
@@ -121,7 +136,7 @@ export function workerPool(jobs: number, setup: WorkerSetup, limits: { timeoutMs
     timer.unref();
     // Bytes are copied to the worker, not transferred: a batch that fails is sent again, a file at a time, and a
     // transferred buffer would arrive empty (a neighbour of a crashed file was reported as crashed itself).
-    return (pool.run({ files }, { signal: limit.signal }) as Promise<string | CheckedDocument[][]>)
+    return (pool.run({ files, ...(written ? { written } : {}) }, { signal: limit.signal }) as Promise<string | CheckedDocument[][]>)
       .then((out) => {
         if (typeof out !== 'string') return out;
         const parsed = JSON.parse(out) as CheckedDocument[][] | { results: CheckedDocument[][]; fixes: (WorkerFix | null)[] };
@@ -137,10 +152,17 @@ export function workerPool(jobs: number, setup: WorkerSetup, limits: { timeoutMs
    * A batch whose worker crashed or ran out of time is retried one document at a time, so the culprit is found
    * and becomes a finding (input/crash, input/timeout) while its neighbours are checked as usual.
    */
+  // Under --fix, which files a batch has written so far, in memory shared with its worker (see onBatchLost).
+  const journal = (files: number) => (setup.fix?.write && limits.onBatchLost ? new Int32Array(new SharedArrayBuffer(4 * files)) : undefined);
+  const lost = (files: WorkerFile[], written: Int32Array | undefined) => {
+    if (written) files.forEach((f, k) => limits.onBatchLost!(f, Atomics.load(written, k)));
+  };
   const alone = async (q: Queued) => {
+    const written = journal(1);
     try {
-      q.resolve((await run([q.file]))[0]!);
+      q.resolve((await run([q.file], written))[0]!);
     } catch (err) {
+      lost([q.file], written);
       const timedOut = (err as Error).name === 'AbortError' || (err as Error).name === 'TimeoutError' || /abort|timeout/i.test(String((err as Error).message));
       q.resolve([
         timedOut
@@ -153,9 +175,14 @@ export function workerPool(jobs: number, setup: WorkerSetup, limits: { timeoutMs
     scheduled = false;
     while (queue.length) {
       const batch = queue.splice(0, batchFiles);
-      run(batch.map((q) => q.file)).then(
+      const files = batch.map((q) => q.file);
+      const written = journal(files.length);
+      run(files, written).then(
         (results) => batch.forEach((q, k) => q.resolve(results[k]!)),
-        () => batch.forEach((q) => void alone(q)),
+        () => {
+          lost(files, written);
+          batch.forEach((q) => void alone(q));
+        },
       );
     }
   };

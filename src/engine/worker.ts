@@ -72,12 +72,19 @@ function fixOne(s: WorkerSetup, engine: Engine, settingsFor: (p: string) => Docu
 /** Loaded by a worker that fixes. */
 let fixing: typeof import('../fix/files.js').fixFile | undefined;
 
-/** For tests of crash and time-limit handling only: MANBA_TEST_WORKER_FAULT=crash:<text> or hang:<text>. */
-function testFault(file: WorkerFile): void {
+/**
+ * For tests of crash and time-limit handling only: MANBA_TEST_WORKER_FAULT=crash:<text> or hang:<text> before a
+ * batch is checked, crash-written:<text> once a matching file has been fixed (and written, under --fix).
+ */
+function testFault(file: WorkerFile, when: 'before' | 'written' = 'before'): void {
   const fault = process.env.MANBA_TEST_WORKER_FAULT;
   if (!fault) return;
   const [kind, text] = [fault.slice(0, fault.indexOf(':')), fault.slice(fault.indexOf(':') + 1)];
   if (!text || !file.path.includes(text)) return;
+  if (when === 'written') {
+    if (kind === 'crash-written') process.exit(70);
+    return;
+  }
   if (kind === 'crash') process.exit(70);
   if (kind === 'hang') for (;;);
 }
@@ -88,13 +95,19 @@ function testFault(file: WorkerFile): void {
  * (about 5% of a `--jobs 2` run's wall time), and the main thread is what a parallel run waits on. Results written
  * here for the reports (`render`) go back as they are: mostly long strings, which a clone copies whole.
  */
-export default async function checkFiles(task: { files: WorkerFile[] }): Promise<string | CheckedDocument[][]> {
+export default async function checkFiles(task: { files: WorkerFile[]; written?: Int32Array }): Promise<string | CheckedDocument[][]> {
   const s = workerData as WorkerSetup;
   const { engine, settingsFor } = await setup(s);
   for (const f of task.files) testFault(f);
   if (s.fix) {
     fixing ??= (await import('../fix/files.js')).fixFile;
-    const fixed = task.files.map((f) => fixOne(s, engine, settingsFor, f));
+    const fixed = task.files.map((f, k) => {
+      const one = fixOne(s, engine, settingsFor, f);
+      // Told at once, in memory the main thread shares: should the batch fail after this, the file stays written.
+      if (task.written && one.fix?.written) Atomics.store(task.written, k, one.fix.findings.length);
+      testFault(f, 'written');
+      return one;
+    });
     return JSON.stringify({ results: fixed.map((f) => f.results), fixes: fixed.map((f) => f.fix) });
   }
   const out: CheckedDocument[][] = [];
